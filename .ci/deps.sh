@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs the system libraries Rethink needs on Debian (idempotent; run as root).
+#   native BLAS/LAPACK (OpenBLAS), and the C++ runtime TorchSharp 0.107 needs (GLIBCXX_3.4.32).
+# Optional extras by argument:  bench  -> Python anchors for the benchmark programs
+#                                fashion -> Debian's Fashion-MNIST package
+#                                latex  -> pdflatex + booktabs to check macros.tex
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+sudo_=""; [ "$(id -u)" -eq 0 ] || sudo_="sudo"
+
+want=(libopenblas0-pthread liblapack3 libblas3 libgomp1 binutils)
+for extra in "$@"; do
+  case "$extra" in
+    bench)   want+=(python3-numpy python3-scipy python3-sklearn python3-torch) ;;
+    fashion) want+=(dataset-fashion-mnist) ;;
+    latex)   want+=(texlive-latex-base texlive-latex-recommended) ;;
+    *) echo "deps.sh: unknown extra '$extra' (bench, fashion, latex)" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+updated=0
+if [ ${#missing[@]} -gt 0 ]; then
+  $sudo_ apt-get update -qq
+  updated=1
+  $sudo_ apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# TorchSharp's libLibTorchSharp.so needs GLIBCXX_3.4.32 (GCC 14's libstdc++). Debian 12 ships an
+# older one; take libstdc++6 from Debian 13 (trixie), built from this machine's own apt source.
+libstdcxx=$(ldconfig -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')
+if [ -z "$libstdcxx" ] || ! strings "$libstdcxx" | grep -q 'GLIBCXX_3\.4\.32'; then
+  src=/etc/apt/sources.list.d/debian.sources
+  uris=""
+  if [ -f "$src" ]; then
+    uris=$(awk '/^URIs:/ {print $2; exit}' "$src")
+  elif [ -f /etc/apt/sources.list ]; then
+    uris=$(awk '$1=="deb" && $0 !~ /security/ {for(i=2;i<=NF;i++) if ($i ~ /^(http|https|file):/) {print $i; exit}}' /etc/apt/sources.list)
+  fi
+  if [ -z "$uris" ]; then
+    echo "deps.sh: no Debian apt source found to derive a trixie source from; install libstdc++6 >= 14 (GLIBCXX_3.4.32) by hand" >&2
+    exit 1
+  fi
+  $sudo_ tee /etc/apt/sources.list.d/rethink-trixie.sources >/dev/null <<SRC
+Types: deb
+URIs: $uris
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  # Only what we ask for by name comes from trixie.
+  $sudo_ tee /etc/apt/preferences.d/rethink-trixie >/dev/null <<'PIN'
+Package: *
+Pin: release n=trixie
+Pin-Priority: 100
+PIN
+  $sudo_ apt-get update -qq
+  $sudo_ apt-get install -y -qq --no-install-recommends -t trixie libstdc++6
+fi

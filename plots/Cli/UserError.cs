@@ -1,0 +1,21 @@
+namespace Rethink.Plots.Cli;
+
+/// <summary>
+/// Which exceptions are the user's to fix (bad input, missing data, not enough memory) and get a
+/// one-line message rather than a stack trace. Anything else is a bug and keeps its trace.
+/// </summary>
+public static class UserError
+{
+    public static bool IsUserError(Exception e) => e is ArgumentException or FormatException or IOException
+        or InvalidDataException or UnauthorizedAccessException or InsufficientMemoryException or NotSupportedException
+        or OperationCanceledException || e is CommandLineException;
+
+    public static string Describe(Exception e) => e switch
+    {
+        ArgumentException { ParamName: { } p } a => a.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) + $" [argument {p}]",
+        _ => e.Message,
+    };
+}
+
+/// <summary>A bad command-line value, with the option's name in the message.</summary>
+public sealed class CommandLineException(string message) : Exception(message);

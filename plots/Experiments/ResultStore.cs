@@ -1,0 +1,32 @@
+using Rethink.Core;
+
+namespace Rethink.Plots.Experiments;
+
+/// <summary>
+/// Result files under `&lt;out&gt;/data/&lt;experiment&gt;-&lt;config hash&gt;.json`: a result is reused
+/// exactly when an experiment with the same config was run before, so a second run only re-renders.
+/// </summary>
+public sealed class ResultStore(string directory)
+{
+    public string Directory { get; } = directory;
+
+    public string PathFor(string experiment, string hash) => Path.Combine(Directory, $"{experiment}-{hash}.json");
+
+    public bool Exists(string experiment, string hash) => File.Exists(PathFor(experiment, hash));
+
+    public ExperimentRecord<TConfig, TResult>? TryLoad<TConfig, TResult>(string experiment, TConfig config)
+    {
+        var path = PathFor(experiment, Json.Hash(config));
+        if (!File.Exists(path)) return null;
+        return Json.Deserialize<ExperimentRecord<TConfig, TResult>>(File.ReadAllText(path), path);
+    }
+
+    public ExperimentRecord<TConfig, TResult> Save<TConfig, TResult>(string experiment, TConfig config, TResult result, double seconds)
+    {
+        var hash = Json.Hash(config);
+        var record = new ExperimentRecord<TConfig, TResult>(experiment, hash, config, result,
+            new RunInfo(DateTimeOffset.UtcNow, seconds, MachineInfo.Current));
+        AtomicFile.WriteAllText(PathFor(experiment, hash), Json.Serialize(record));
+        return record;
+    }
+}

@@ -1,0 +1,85 @@
+using ScottPlot;
+
+namespace Rethink.Plots.Figures;
+
+/// <summary>Paper widths for figures.</summary>
+public enum FigureWidth
+{
+    /// <summary>One column of a two-column paper, 3.5 in.</summary>
+    OneColumn,
+    /// <summary>Full text width of a two-column paper, 7 in.</summary>
+    TwoColumn,
+}
+
+/// <summary>
+/// Shared look of every figure: sized for papers, and readable in grayscale — each series differs in
+/// line pattern and marker shape as well as in (dark, colour-blind-safe) colour.
+/// </summary>
+public static class FigureStyle
+{
+    /// <summary>PNG pixels per logical pixel: 3.5 in at 96 logical px/in gives 1008 px (288 dpi).</summary>
+    public const double PngScale = 3.0;
+
+    private static readonly Color[] Colors =
+    [
+        ScottPlot.Color.FromHex("#000000"), ScottPlot.Color.FromHex("#0072B2"), ScottPlot.Color.FromHex("#D55E00"),
+        ScottPlot.Color.FromHex("#009E73"), ScottPlot.Color.FromHex("#6A3D9A"), ScottPlot.Color.FromHex("#7F7F7F"),
+    ];
+
+    private static readonly LinePattern[] Patterns =
+        [LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted, LinePattern.DenselyDashed, LinePattern.Solid, LinePattern.Dashed];
+
+    private static readonly MarkerShape[] Markers =
+        [MarkerShape.FilledCircle, MarkerShape.OpenSquare, MarkerShape.FilledTriangleUp, MarkerShape.OpenDiamond, MarkerShape.Cross, MarkerShape.OpenCircle];
+
+    public static (int Width, int Height) Size(FigureWidth width) => width switch
+    {
+        FigureWidth.TwoColumn => (672, 288),
+        _ => (336, 252),
+    };
+
+    public static Plot NewPlot(string title, string xLabel, string yLabel)
+    {
+        var plot = new Plot();
+        plot.Title(title, size: 11);
+        plot.XLabel(xLabel, size: 10);
+        plot.YLabel(yLabel, size: 10);
+        plot.Axes.Bottom.TickLabelStyle.FontSize = 9;
+        plot.Axes.Left.TickLabelStyle.FontSize = 9;
+        plot.Legend.FontSize = 8;
+        return plot;
+    }
+
+    /// <summary>Colour, pattern and marker of the i-th series; <paramref name="lines"/> false draws markers only.</summary>
+    public static void Apply(ScottPlot.Plottables.Scatter scatter, int index, bool markers = true, bool lines = true)
+    {
+        scatter.Color = Colors[index % Colors.Length];
+        scatter.LinePattern = Patterns[index % Patterns.Length];
+        scatter.LineWidth = lines ? 1.5f : 0f;
+        scatter.MarkerShape = markers ? Markers[index % Markers.Length] : MarkerShape.None;
+        scatter.MarkerSize = markers ? 5 : 0;
+    }
+
+    public static Color SeriesColor(int index) => Colors[index % Colors.Length];
+
+    /// <summary>Shows the left axis as powers of ten; the plotted values must already be log10.</summary>
+    public static void LogY(Plot plot)
+    {
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            IntegerTicksOnly = true,
+            LabelFormatter = v => $"1e{v:0}",
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+        };
+    }
+
+    public static void LogX(Plot plot)
+    {
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+        {
+            IntegerTicksOnly = true,
+            LabelFormatter = v => $"1e{v:0}",
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+        };
+    }
+}

@@ -1,0 +1,40 @@
+namespace Rethink.Core;
+
+/// <summary>Standard normal draws from a seeded <see cref="Random"/> (Marsaglia's polar method).</summary>
+public sealed class GaussianSampler(Random random)
+{
+    private double _spare;
+    private bool _hasSpare;
+
+    public Random Random { get; } = random;
+
+    public double Next()
+    {
+        if (_hasSpare)
+        {
+            _hasSpare = false;
+            return _spare;
+        }
+        double u, v, s;
+        do
+        {
+            u = 2 * Random.NextDouble() - 1;
+            v = 2 * Random.NextDouble() - 1;
+            s = u * u + v * v;
+        } while (s >= 1 || s == 0);
+        var factor = Math.Sqrt(-2 * Math.Log(s) / s);
+        _spare = v * factor;
+        _hasSpare = true;
+        return u * factor;
+    }
+
+    public void Fill(Span<double> destination)
+    {
+        for (var i = 0; i < destination.Length; i++) destination[i] = Next();
+    }
+
+    public void Fill(Span<float> destination)
+    {
+        for (var i = 0; i < destination.Length; i++) destination[i] = (float)Next();
+    }
+}

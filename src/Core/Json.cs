@@ -1,0 +1,48 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Rethink.Core;
+
+/// <summary>The project's JSON conventions: camelCase, enums as kebab-case strings, indented.</summary>
+public static class Json
+{
+    public static JsonSerializerOptions Options { get; } = Create(indented: true);
+    public static JsonSerializerOptions Compact { get; } = Create(indented: false);
+
+    private static JsonSerializerOptions Create(bool indented)
+    {
+        var options = new JsonSerializerOptions
+        {
+            WriteIndented = indented,
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        };
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+        return options;
+    }
+
+    public static string Serialize<T>(T value, bool indented = true) =>
+        JsonSerializer.Serialize(value, indented ? Options : Compact);
+
+    public static T Deserialize<T>(string json, string source)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<T>(json, Options)
+                ?? throw new InvalidDataException($"{source}: the document is empty (null).");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{source}: not a valid {typeof(T).Name} document at {e.Path ?? "the root"}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>A short stable hash of a value's compact JSON: the cache key of an experiment config.</summary>
+    public static string Hash<T>(T value)
+    {
+        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(Serialize(value, indented: false)));
+        return Convert.ToHexStringLower(bytes)[..12];
+    }
+}

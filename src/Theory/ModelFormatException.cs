@@ -1,0 +1,9 @@
+namespace Rethink.Theory;
+
+/// <summary>A saved network file is malformed; names the file and the field.</summary>
+public sealed class ModelFormatException(string path, string field, string problem)
+    : FormatException($"{path}: field '{field}' {problem}")
+{
+    public string Path { get; } = path;
+    public string Field { get; } = field;
+}
