@@ -4,6 +4,7 @@ using Rethink.Bench;
 var suites = new Dictionary<string, Func<string[], int>>
 {
     ["theory"] = TheoryBenchmark.Run,
+    ["data"] = DataBenchmark.Run,
 };
 if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))
 {

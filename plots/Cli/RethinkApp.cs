@@ -13,6 +13,7 @@ public static class RethinkApp
         root.Subcommands.Add(ReproduceCommand.Create());
         root.Subcommands.Add(ReproduceCommand.CreateRender());
         root.Subcommands.Add(TheoryCommand.Create());
+        root.Subcommands.Add(DataCommand.Create());
         return root;
     }
 

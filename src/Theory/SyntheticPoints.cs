@@ -25,7 +25,7 @@ public static class SyntheticPoints
         {
             for (var block = range.Item1; block < range.Item2; block++)
             {
-                var sampler = new GaussianSampler(new Random(HashCode.Combine(seed, block, 0x2545F491)));
+                var sampler = new GaussianSampler(SeedMixer.Random(seed, 0x2545F491L + block));
                 var first = block * BlockRows;
                 var rows = Math.Min(BlockRows, n - first);
                 sampler.Fill(values.AsSpan(first * d, rows * d));
@@ -38,7 +38,7 @@ public static class SyntheticPoints
     public static double[] Labels(PointSet points, LabelFunction kind, int seed)
     {
         ArgumentNullException.ThrowIfNull(points);
-        var random = new Random(HashCode.Combine(seed, 0x68E31DA4));
+        var random = SeedMixer.Random(seed, 0x68E31DA4);
         var y = new double[points.Count];
         switch (kind)
         {

@@ -1,0 +1,105 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Rethink.Data;
+using Rethink.Plots.Cli;
+using Spectre.Console;
+
+namespace Rethink.Plots.Commands;
+
+/// <summary>`rethink data info`: where a dataset was found, its sizes, label histograms and checksum status.</summary>
+public static class DataCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("data", "Datasets: find, download, inspect.");
+        var dataset = new Option<string>("--dataset") { Description = "mnist, fashion-mnist, cifar10, or a path (IDX folder, CIFAR-10 batch folder, cifar-10-binary.tar.gz).", Required = true };
+        var data = new Option<string?>("--data") { Description = "Data root searched first (then $RETHINK_DATA, the user cache, Debian's datasets)." };
+        var offline = new Option<bool>("--no-download") { Description = "Do not download a missing dataset." };
+        var info = new Command("info", "Print a dataset's location, sizes, label histograms and checksum status.") { dataset, data, offline };
+        info.SetAction(parse =>
+        {
+            var options = new DataOptions(parse.GetValue(data), !parse.GetValue(offline), ConsoleDownloadProgress.Instance);
+            var location = DatasetLoader.Locate(parse.GetValue(dataset)!, options);
+            var watch = Stopwatch.StartNew();
+            var loaded = DatasetLoader.Load(location);
+            var seconds = watch.Elapsed.TotalSeconds;
+            Print(location, loaded, seconds);
+            return 0;
+        });
+        command.Subcommands.Add(info);
+        return command;
+    }
+
+    private static void Print(DatasetLocation location, LabeledDataset data, double seconds)
+    {
+        var train = data.Train;
+        Console.WriteLine($"{location.Known?.DisplayName ?? location.Name}: {location.Path} (found via {location.FoundVia}, layout {location.Layout}), read in {ReportText.Seconds(seconds)}");
+        Console.WriteLine($"  train {ReportText.N0(train.Count)} images, test {ReportText.N0(data.Test.Count)} images, {train.Channels}x{train.Height}x{train.Width} bytes each, {train.Classes} classes");
+        var table = new Table().AddColumns("class", "name", "train", "test");
+        var trainCounts = train.LabelHistogram();
+        var testCounts = data.Test.LabelHistogram();
+        for (var c = 0; c < train.Classes; c++)
+            table.AddRow(c.ToString(), Markup.Escape(train.ClassNames[c]), trainCounts[c].ToString(), testCounts[c].ToString());
+        table.AddRow("", "total", train.Count.ToString(), data.Test.Count.ToString());
+        AnsiConsole.Write(table);
+        Console.WriteLine($"  train label counts: {string.Join(' ', trainCounts)}");
+        if (location.Known is { } known)
+        {
+            var match = known.TrainLabelCounts.SequenceEqual(trainCounts);
+            Console.WriteLine($"  published train label counts: {(match ? "match" : "DIFFER: " + string.Join(' ', known.TrainLabelCounts))}");
+            foreach (var line in ChecksumLines(location, known)) Console.WriteLine("  " + line);
+        }
+        else
+        {
+            Console.WriteLine("  checksums: not a known distribution (read and validated: headers, sizes, label ranges)");
+        }
+    }
+
+    private static IEnumerable<string> ChecksumLines(DatasetLocation location, KnownDataset known)
+    {
+        if (location.Layout == DatasetLayout.CifarArchive)
+        {
+            yield return Status(location.Path, KnownDataset.Cifar10Archive, location);
+            yield break;
+        }
+        foreach (var file in known.Files)
+        {
+            var path = Path.Combine(location.Path, file.Name);
+            if (!File.Exists(path))
+            {
+                var raw = Path.Combine(location.Path, Path.GetFileNameWithoutExtension(file.Name));
+                yield return File.Exists(raw)
+                    ? $"{file.Name}: stored uncompressed as {Path.GetFileName(raw)}; no published checksum for it (content read and validated)"
+                    : $"{file.Name}: missing";
+                continue;
+            }
+            yield return Status(path, file, location);
+        }
+    }
+
+    private static string Status(string path, KnownFile file, DatasetLocation location)
+    {
+        var problem = DatasetDownloader.Verify(path, file);
+        if (problem is null) return $"{file.Name}: ok ({file.Bytes} bytes, MD5 {file.Md5})";
+        if (location.Path.StartsWith(DataLocator.DebianFashionMnist, StringComparison.Ordinal))
+            return $"{file.Name}: {problem}, not the official {file.Bytes}-byte file: Debian re-compressed it (gzip header without the file name); content read and validated";
+        return $"{file.Name}: MISMATCH, {problem} instead of {file.Bytes} bytes with MD5 {file.Md5}";
+    }
+}
+
+/// <summary>Download progress on the console: one line per file, updated in place.</summary>
+internal sealed class ConsoleDownloadProgress : IProgress<DownloadProgress>
+{
+    public static ConsoleDownloadProgress Instance { get; } = new();
+    private string? _file;
+    private long _lastPrinted;
+
+    public void Report(DownloadProgress value)
+    {
+        if (value.File != _file) { _file = value.File; _lastPrinted = 0; Console.Error.WriteLine(); }
+        if (value.Bytes - _lastPrinted < (1 << 20) && value.Bytes != value.Total) return;
+        _lastPrinted = value.Bytes;
+        var percent = value.Total is > 0 ? $" {100.0 * value.Bytes / value.Total.Value,5:F1}%" : "";
+        Console.Error.Write($"\r  downloading {value.File}: {value.Bytes / 1048576.0:F1} MiB{percent}   ");
+    }
+}

@@ -1,0 +1,98 @@
+namespace Rethink.Data;
+
+/// <summary>
+/// Finds datasets, in order: an explicit directory (<c>--data DIR</c>), <c>$RETHINK_DATA</c>, the per-user
+/// cache (<c>$XDG_CACHE_HOME/rethink</c>, else <c>~/.cache/rethink</c>), and for Fashion-MNIST Debian's
+/// <c>/usr/share/datasets/fashion-mnist</c> (package dataset-fashion-mnist). Under a root, a dataset
+/// lives in its own folder (<c>mnist/</c>, <c>fashion-mnist/</c>, <c>cifar-10-batches-bin/</c> or
+/// <c>cifar-10-binary.tar.gz</c>); a root may also be the dataset folder itself.
+/// </summary>
+public static class DataLocator
+{
+    public const string EnvironmentVariable = "RETHINK_DATA";
+    public const string DebianFashionMnist = "/usr/share/datasets/fashion-mnist";
+
+    public static readonly IReadOnlyList<string> IdxBaseNames =
+        ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
+
+    public static string CacheDirectory
+    {
+        get
+        {
+            var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+            var root = !string.IsNullOrEmpty(xdg) ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+            return Path.Combine(root, "rethink");
+        }
+    }
+
+    /// <summary>The roots searched, in order, with the rule that put each there.</summary>
+    public static IReadOnlyList<(string Root, string Via)> Roots(string? explicitDirectory)
+    {
+        var roots = new List<(string, string)>();
+        if (!string.IsNullOrEmpty(explicitDirectory)) roots.Add((Path.GetFullPath(explicitDirectory), "--data"));
+        var env = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (!string.IsNullOrEmpty(env)) roots.Add((Path.GetFullPath(env), "$" + EnvironmentVariable));
+        roots.Add((CacheDirectory, "user cache"));
+        return roots;
+    }
+
+    /// <summary>Finds a known dataset, or returns null.</summary>
+    public static DatasetLocation? Find(KnownDataset dataset, string? explicitDirectory)
+    {
+        var candidates = new List<(string Dir, string Via)>();
+        foreach (var (root, via) in Roots(explicitDirectory))
+        {
+            candidates.Add((Path.Combine(root, dataset.DirectoryName), via));
+            if (dataset == KnownDataset.Cifar10)
+            {
+                var archive = Path.Combine(root, KnownDataset.Cifar10Archive.Name);
+                if (File.Exists(archive)) return new DatasetLocation(dataset.Name, archive, DatasetLayout.CifarArchive, via, dataset);
+            }
+            candidates.Add((root, via));
+        }
+        if (dataset == KnownDataset.FashionMnist) candidates.Add((DebianFashionMnist, "Debian package dataset-fashion-mnist"));
+        foreach (var (dir, via) in candidates)
+        {
+            if (Detect(dir) is { } layout && layout == ExpectedLayout(dataset))
+                return new DatasetLocation(dataset.Name, dir, layout, via, dataset);
+        }
+        return null;
+    }
+
+    /// <summary>What a path holds: an IDX folder, a CIFAR folder, a CIFAR archive, or nothing recognizable.</summary>
+    public static DatasetLayout? Detect(string path)
+    {
+        if (File.Exists(path) && path.EndsWith(".tar.gz", StringComparison.OrdinalIgnoreCase)) return DatasetLayout.CifarArchive;
+        if (!Directory.Exists(path)) return null;
+        if (IdxBaseNames.All(b => IdxFile(path, b) is not null)) return DatasetLayout.IdxFolder;
+        if (Cifar10File.TrainBatches.Append(Cifar10File.TestBatch).All(b => File.Exists(Path.Combine(path, b)))) return DatasetLayout.CifarFolder;
+        return null;
+    }
+
+    /// <summary>The IDX file for a base name in a folder, gzip preferred, or null.</summary>
+    public static string? IdxFile(string directory, string baseName)
+    {
+        foreach (var name in new[] { baseName + ".gz", baseName })
+        {
+            var path = Path.Combine(directory, name);
+            if (File.Exists(path)) return path;
+        }
+        return null;
+    }
+
+    private static DatasetLayout ExpectedLayout(KnownDataset dataset) =>
+        dataset == KnownDataset.Cifar10 ? DatasetLayout.CifarFolder : DatasetLayout.IdxFolder;
+
+    /// <summary>One message naming the files needed and where to put them.</summary>
+    public static string MissingMessage(KnownDataset dataset, string? explicitDirectory, string? downloadFailure)
+    {
+        var roots = Roots(explicitDirectory).Select(r => $"{r.Root} ({r.Via})").ToList();
+        if (dataset == KnownDataset.FashionMnist) roots.Add($"{DebianFashionMnist} (apt-get install dataset-fashion-mnist)");
+        var files = dataset == KnownDataset.Cifar10
+            ? $"{string.Join(", ", dataset.Files.Select(f => f.Name))} in {dataset.DirectoryName}/, or {KnownDataset.Cifar10Archive.Name}"
+            : $"{string.Join(", ", dataset.Files.Select(f => f.Name))} in {dataset.DirectoryName}/";
+        var download = downloadFailure is null ? "" : $" Download failed: {downloadFailure}.";
+        return $"{dataset.DisplayName} not found; searched {string.Join("; ", roots)}.{download} " +
+               $"Put {files} under one of these directories (or pass --data DIR / set {EnvironmentVariable}).";
+    }
+}

@@ -1,0 +1,85 @@
+namespace Rethink.Data;
+
+/// <summary>The preprocessing operations on float images. Each is a pure function of its inputs.</summary>
+public static class Preprocessing
+{
+    /// <summary>The central <paramref name="size"/>×<paramref name="size"/> of every image.</summary>
+    public static ImageTensor CenterCrop(ImageTensor images, int size)
+    {
+        if (size > images.Height || size > images.Width)
+            throw new ArgumentOutOfRangeException(nameof(size), size, $"Cannot crop {size}x{size} out of {images.Height}x{images.Width} images.");
+        if (size == images.Height && size == images.Width) return images;
+        var top = (images.Height - size) / 2;
+        var left = (images.Width - size) / 2;
+        var outDim = images.Channels * size * size;
+        var data = new float[(long)images.Count * outDim];
+        Parallel.For(0, images.Count, i =>
+        {
+            var src = images.Image(i);
+            var dst = data.AsSpan(i * outDim, outDim);
+            for (var c = 0; c < images.Channels; c++)
+                for (var r = 0; r < size; r++)
+                    src.Slice(c * images.Height * images.Width + (top + r) * images.Width + left, size)
+                        .CopyTo(dst.Slice(c * size * size + r * size, size));
+        });
+        return new ImageTensor(data, images.Count, images.Channels, size, size);
+    }
+
+    /// <summary>In place: xᵢ ← (xᵢ − mean) / max(std, 1/√N) per image, N = values per image.</summary>
+    public static void WhitenPerImage(ImageTensor images)
+    {
+        var n = images.Dimension;
+        var floor = 1.0 / Math.Sqrt(n);
+        Parallel.For(0, images.Count, i =>
+        {
+            var x = images.Image(i);
+            double sum = 0, sumSq = 0;
+            foreach (var v in x) { sum += v; sumSq += (double)v * v; }
+            var mean = sum / n;
+            var variance = Math.Max(sumSq / n - mean * mean, 0);
+            var scale = 1.0 / Math.Max(Math.Sqrt(variance), floor);
+            for (var k = 0; k < n; k++) x[k] = (float)((x[k] - mean) * scale);
+        });
+    }
+
+    /// <summary>Per-channel mean and standard deviation over all images and pixels.</summary>
+    public static (double[] Mean, double[] Std) ChannelStatistics(ImageTensor images)
+    {
+        var c = images.Channels;
+        var plane = images.Height * images.Width;
+        var sum = new double[c];
+        var sumSq = new double[c];
+        var gate = new object();
+        Parallel.For(0, images.Count, () => (new double[c], new double[c]), (i, _, local) =>
+        {
+            var x = images.Image(i);
+            for (var ch = 0; ch < c; ch++)
+                foreach (var v in x.Slice(ch * plane, plane)) { local.Item1[ch] += v; local.Item2[ch] += (double)v * v; }
+            return local;
+        }, local =>
+        {
+            lock (gate)
+                for (var ch = 0; ch < c; ch++) { sum[ch] += local.Item1[ch]; sumSq[ch] += local.Item2[ch]; }
+        });
+        var count = (double)images.Count * plane;
+        var mean = sum.Select(s => s / count).ToArray();
+        var std = sumSq.Select((s, ch) => Math.Sqrt(Math.Max(s / count - mean[ch] * mean[ch], 0))).ToArray();
+        return (mean, std);
+    }
+
+    /// <summary>In place: each channel ← (x − mean_c) / std_c with the given (training-set) statistics.</summary>
+    public static void NormalizeChannels(ImageTensor images, IReadOnlyList<double> mean, IReadOnlyList<double> std)
+    {
+        var plane = images.Height * images.Width;
+        Parallel.For(0, images.Count, i =>
+        {
+            var x = images.Image(i);
+            for (var ch = 0; ch < images.Channels; ch++)
+            {
+                var m = (float)mean[ch];
+                var s = (float)(1.0 / Math.Max(std[ch], 1e-12));
+                foreach (ref var v in x.Slice(ch * plane, plane)) v = (v - m) * s;
+            }
+        });
+    }
+}

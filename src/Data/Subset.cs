@@ -1,0 +1,43 @@
+using Rethink.Core;
+
+namespace Rethink.Data;
+
+/// <summary>How to choose a subset of a split.</summary>
+public enum SubsetKind
+{
+    /// <summary>The first N examples, in file order.</summary>
+    First,
+    /// <summary>N examples with class proportions kept (largest-remainder rounding), drawn at random within each class.</summary>
+    Stratified,
+}
+
+/// <summary>A subset of <see cref="Count"/> examples chosen by <see cref="Kind"/> under <see cref="Seed"/>.</summary>
+public sealed record Subset(int Count, SubsetKind Kind = SubsetKind.Stratified, int Seed = 0)
+{
+    /// <summary>The chosen indices, in increasing order.</summary>
+    public int[] Indices(IReadOnlyList<byte> labels, int classes)
+    {
+        if (Count < 0 || Count > labels.Count)
+            throw new ArgumentOutOfRangeException(nameof(Count), Count, $"A subset must have 0..{labels.Count} examples.");
+        if (Kind == SubsetKind.First) return Enumerable.Range(0, Count).ToArray();
+
+        var byClass = new List<int>[classes];
+        for (var c = 0; c < classes; c++) byClass[c] = [];
+        for (var i = 0; i < labels.Count; i++) byClass[labels[i]].Add(i);
+        // Largest-remainder allocation of Count over classes in proportion to their sizes.
+        var exact = byClass.Select(l => (double)Count * l.Count / labels.Count).ToArray();
+        var take = exact.Select(e => (int)Math.Floor(e)).ToArray();
+        var rest = Count - take.Sum();
+        foreach (var c in Enumerable.Range(0, classes).OrderByDescending(c => exact[c] - take[c]).ThenBy(c => c).Take(rest)) take[c]++;
+        var random = SeedMixer.Random(Seed, 0x5EB5E7);
+        var chosen = new List<int>(Count);
+        for (var c = 0; c < classes; c++)
+        {
+            var members = byClass[c].ToArray();
+            random.Shuffle(members);
+            chosen.AddRange(members.Take(take[c]));
+        }
+        chosen.Sort();
+        return [.. chosen];
+    }
+}

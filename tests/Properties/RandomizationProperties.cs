@@ -1,0 +1,160 @@
+using FsCheck.Xunit;
+using Rethink.Data;
+using Xunit;
+
+namespace Rethink.Properties;
+
+[Properties(Arbitrary = [typeof(DataArbitraries)], MaxTest = 40)]
+public class RandomizationProperties
+{
+    private static LabeledDataset Dataset(ImageSetCase c) =>
+        new("generated", c.Build(), (c with { Seed = c.Seed ^ 0x1234567 }).Build(), "memory");
+
+    private static PreparedData Prepare(ImageSetCase c, Randomization r) =>
+        DataPipeline.Prepare(Dataset(c), new PipelineConfig([PreprocessingStep.Scale01], r));
+
+    [Property]
+    public void Shuffled_pixels_apply_one_permutation_to_every_image_train_and_test(ImageSetCase c, int seed)
+    {
+        var original = DataPipeline.Prepare(Dataset(c), new PipelineConfig([PreprocessingStep.Scale01], Randomization.None));
+        var shuffled = Prepare(c, new Randomization(RandomizationKind.ShuffledPixels, Seed: seed));
+        var pi = shuffled.Randomization.PixelPermutation!;
+        Assert.Equal(Enumerable.Range(0, c.Height * c.Width), pi.Order());
+        var plane = c.Height * c.Width;
+        foreach (var (before, after) in new[] { (original.Train, shuffled.Train), (original.Test, shuffled.Test) })
+            for (var i = 0; i < before.Count; i++)
+                for (var ch = 0; ch < c.Channels; ch++)
+                    for (var k = 0; k < plane; k++)
+                        Assert.Equal(before.Image(i)[ch * plane + pi[k]], after.Image(i)[ch * plane + k]);
+        Assert.Equal(original.TrainLabels, shuffled.TrainLabels);
+    }
+
+    [Property]
+    public void Random_pixels_keep_each_images_multiset_of_pixels(ImageSetCase c, int seed)
+    {
+        var original = DataPipeline.Prepare(Dataset(c), new PipelineConfig([PreprocessingStep.Scale01], Randomization.None));
+        var permuted = Prepare(c, new Randomization(RandomizationKind.RandomPixels, Seed: seed, ApplyToTest: true));
+        var plane = c.Height * c.Width;
+        for (var i = 0; i < original.Train.Count; i++)
+        {
+            // Multiset of pixels, each pixel the tuple of its channel values (channels move together).
+            string Key(float[] image, int k) => string.Join(',', Enumerable.Range(0, c.Channels).Select(ch => image[ch * plane + k]));
+            var a = original.Train.Image(i).ToArray();
+            var b = permuted.Train.Image(i).ToArray();
+            var before = Enumerable.Range(0, plane).Select(k => Key(a, k)).Order();
+            var after = Enumerable.Range(0, plane).Select(k => Key(b, k)).Order();
+            Assert.Equal(before, after);
+        }
+    }
+
+    [Property]
+    public void Label_corruption_fraction_is_within_binomial_bounds(CorruptionCase c)
+    {
+        var random = new Random(c.Seed);
+        var labels = Enumerable.Range(0, c.N).Select(_ => random.Next(c.Classes)).ToArray();
+        var corrupted = Randomizer.CorruptLabels(labels, c.P, c.Rule, c.Classes, new Random(c.Seed + 1));
+        var changed = labels.Zip(corrupted).Count(t => t.First != t.Second);
+        // A label changes with probability p(k-1)/k under the paper's rule, p when always wrong.
+        var q = c.Rule == CorruptionRule.Uniform ? c.P * (c.Classes - 1) / c.Classes : c.P;
+        var mean = c.N * q;
+        var sigma = Math.Sqrt(c.N * q * (1 - q));
+        Assert.True(Math.Abs(changed - mean) <= 5 * sigma + 1, $"changed {changed}, expected {mean:F1} +- {sigma:F1}");
+        Assert.All(corrupted, l => Assert.InRange(l, 0, c.Classes - 1));
+        if (c.P == 0) Assert.Equal(labels, corrupted);
+    }
+
+    [Property(MaxTest = 20)]
+    public void Realized_corruption_is_recorded(ImageSetCase c, int seed)
+    {
+        var prepared = Prepare(c, new Randomization(RandomizationKind.RandomLabels, Seed: seed));
+        var original = c.Build().Labels;
+        var changed = original.Zip(prepared.TrainLabels).Count(t => t.First != t.Second);
+        Assert.Equal(changed, prepared.Randomization.ChangedTrainLabels);
+        Assert.Equal((double)changed / c.Count, prepared.Randomization.RealizedCorruption);
+        // The test set is left alone unless asked.
+        Assert.Equal(Dataset(c).Test.Labels.Select(l => (int)l), prepared.TestLabels);
+    }
+
+    [Property(MaxTest = 15)]
+    public void Gaussian_images_match_the_channel_moments(int seed)
+    {
+        var c = new ImageSetCase(300, 3, 8, 8, 10, Math.Abs(seed));
+        var prepared = Prepare(c, new Randomization(RandomizationKind.Gaussian, Seed: seed));
+        var record = prepared.Randomization;
+        var (mean, std) = Preprocessing.ChannelStatistics(prepared.Train);
+        var samples = c.Count * c.Height * c.Width;
+        for (var ch = 0; ch < 3; ch++)
+        {
+            Assert.True(Math.Abs(mean[ch] - record.ChannelMean![ch]) <= 5 * record.ChannelStd![ch] / Math.Sqrt(samples), $"mean {mean[ch]} vs {record.ChannelMean[ch]}");
+            Assert.True(Math.Abs(std[ch] / record.ChannelStd[ch] - 1) <= 5 * Math.Sqrt(2.0 / samples), $"std {std[ch]} vs {record.ChannelStd[ch]}");
+        }
+    }
+
+    [Property(MaxTest = 20)]
+    public void Same_seed_same_data_different_seed_different_data(ImageSetCase c, int seed)
+    {
+        foreach (var kind in new[] { RandomizationKind.RandomLabels, RandomizationKind.ShuffledPixels, RandomizationKind.RandomPixels, RandomizationKind.Gaussian })
+        {
+            var a = Prepare(c, new Randomization(kind, Seed: seed));
+            var b = Prepare(c, new Randomization(kind, Seed: seed));
+            Assert.Equal(a.Train.Data, b.Train.Data);
+            Assert.Equal(a.TrainLabels, b.TrainLabels);
+            var other = Prepare(c, new Randomization(kind, Seed: seed + 1));
+            // Different seeds differ unless the draw space is too small to (e.g. 1x1 images, one image).
+            var tiny = kind != RandomizationKind.RandomLabels && kind != RandomizationKind.Gaussian && c.Height * c.Width == 1;
+            if (!tiny && (kind != RandomizationKind.RandomLabels || c.Count >= 20))
+                Assert.False(a.Train.Data.SequenceEqual(other.Train.Data) && a.TrainLabels.SequenceEqual(other.TrainLabels), $"{kind}: seeds {seed} and {seed + 1} gave identical data");
+        }
+    }
+
+    [Property]
+    public void Stratified_subsets_keep_class_proportions(ImageSetCase c, int seed)
+    {
+        var set = (c with { Count = c.Count * 10 }).Build();
+        var size = Math.Max(1, set.Count / 3);
+        var indices = new Subset(size, SubsetKind.Stratified, seed).Indices(set.Labels, set.Classes);
+        Assert.Equal(size, indices.Length);
+        Assert.Equal(indices.Order(), indices);
+        Assert.Equal(size, indices.Distinct().Count());
+        var full = set.LabelHistogram();
+        var sub = set.Select(indices).LabelHistogram();
+        for (var k = 0; k < set.Classes; k++)
+            Assert.True(Math.Abs(sub[k] - (double)size * full[k] / set.Count) < 1.0 + 1e-9, $"class {k}: {sub[k]} of {size}, full {full[k]} of {set.Count}");
+    }
+
+    [Property(MaxTest = 20)]
+    public void Per_image_whitening_gives_zero_mean_unit_std(ImageSetCase c)
+    {
+        var prepared = DataPipeline.Prepare(Dataset(c), new PipelineConfig([PreprocessingStep.Scale01, PreprocessingStep.PerImageWhitening], Randomization.None));
+        var n = prepared.Train.Dimension;
+        for (var i = 0; i < prepared.Train.Count; i++)
+        {
+            var x = prepared.Train.Image(i).ToArray().Select(v => (double)v).ToArray();
+            var mean = x.Average();
+            var std = Math.Sqrt(x.Select(v => (v - mean) * (v - mean)).Average());
+            Assert.True(Math.Abs(mean) < 1e-4);
+            Assert.True(std <= 1 + 1e-4);
+            if (n > 1 && std > 1e-3) Assert.True(std > 1 - 1e-3 || std < 1.0, $"std {std}");
+        }
+    }
+
+    [Fact]
+    public void Center_crop_takes_the_middle()
+    {
+        var pixels = Enumerable.Range(0, 2 * 32 * 32).Select(v => (byte)(v % 251)).ToArray();
+        var set = new ImageSet(pixels, [0], 2, 32, 32, ["a"]);
+        var cropped = Preprocessing.CenterCrop(ImageTensor.FromBytes(set, 1f), 28);
+        Assert.Equal((2, 28, 28), (cropped.Channels, cropped.Height, cropped.Width));
+        Assert.Equal(pixels[2 * 32 + 2], cropped.Image(0)[0]);
+        Assert.Equal(pixels[32 * 32 + 29 * 32 + 29], cropped.Image(0)[28 * 28 + 27 * 28 + 27]);
+    }
+
+    [Fact]
+    public void Randomization_names_parse()
+    {
+        Assert.Equal(0.4, Randomization.Parse("corrupted-0.4").P);
+        Assert.Equal(RandomizationKind.Gaussian, Randomization.Parse("gaussian").Kind);
+        Assert.Throws<ArgumentException>(() => Randomization.Parse("bogus"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Randomization.Parse("corrupted-1.5"));
+    }
+}
