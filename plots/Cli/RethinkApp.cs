@@ -14,6 +14,7 @@ public static class RethinkApp
         root.Subcommands.Add(ReproduceCommand.CreateRender());
         root.Subcommands.Add(TheoryCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
+        root.Subcommands.Add(KernelsCommand.Create());
         return root;
     }
 

@@ -46,6 +46,8 @@ public class Theorem1Properties
         {
             // Independent evaluation of sum_j w_j max(<a,x> - b_j, 0) with plain loops, and its bound.
             var z = Samples.Dot(a, x.Row(i));
+            double absDot = 0;
+            for (var t = 0; t < a.Length; t++) absDot += Math.Abs(a[t] * x.Row(i)[t]);
             double sum = 0, magnitude = 0;
             for (var j = 0; j < b.Length; j++)
             {
@@ -53,7 +55,10 @@ public class Theorem1Properties
                 sum += w[j] * h;
                 magnitude += Math.Abs(w[j] * h);
             }
-            var bound = (c.N + c.D + 4) * 2.3e-16 * (magnitude + Math.Abs(net.SegmentSlopes[^1]) * c.D * Math.Abs(z));
+            // Rounding of the sum itself, plus the local slope times the rounding of z = <a, x> (this
+            // loop and the library's SIMD dot product round differently).
+            var slope = Math.Abs(net.SegmentSlopes[Math.Max(net.SegmentOf(z), 0)]);
+            var bound = (c.N + 4) * 2.3e-16 * magnitude + slope * (c.D + 2) * 2.3e-16 * absDot;
             Assert.True(Math.Abs(sum - y[i]) <= bound + 1e-12, $"point {i}: sum {sum} label {y[i]} bound {bound}");
         }
     }

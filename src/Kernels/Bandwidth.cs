@@ -1,0 +1,69 @@
+using Rethink.Core;
+
+namespace Rethink.Kernels;
+
+/// <summary>How a kernel's bandwidth was chosen.</summary>
+public enum BandwidthRule
+{
+    /// <summary>A value given by the user.</summary>
+    Given,
+    /// <summary>Scale s = median squared distance between points (on a seeded sample); γ = m / s, σ = √s / m.</summary>
+    Median,
+    /// <summary>Scale s = d · Var(X) over all entries (scikit-learn's "scale"); γ = m / s, σ = √s / m.</summary>
+    Variance,
+}
+
+/// <summary>
+/// A resolved bandwidth, recorded with every result: the rule, the data scale it measured, the
+/// multiplier m, and the resulting Gaussian γ (or Laplacian σ).
+/// </summary>
+public sealed record Bandwidth(BandwidthRule Rule, double Scale, double Multiplier, double Gamma, double Sigma)
+{
+    public static Bandwidth Given(double gamma) => new(BandwidthRule.Given, double.NaN, 1, gamma, 1 / Math.Sqrt(gamma));
+
+    /// <summary>Resolves <paramref name="rule"/> on <paramref name="x"/> with multiplier <paramref name="multiplier"/>.</summary>
+    public static Bandwidth Resolve(BandwidthRule rule, double multiplier, FeatureMatrix x, int seed = 0, int sample = 2000)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (!(multiplier > 0)) throw new ArgumentOutOfRangeException(nameof(multiplier), multiplier, "The bandwidth multiplier must be positive.");
+        var scale = rule switch
+        {
+            BandwidthRule.Median => MedianSquaredDistance(x, seed, sample),
+            BandwidthRule.Variance => x.Columns * Variance(x),
+            _ => throw new ArgumentException("A given bandwidth has no data rule; use Bandwidth.Given.", nameof(rule)),
+        };
+        if (!(scale > 0)) throw new ArgumentException($"The data's {rule} scale is {scale}: all points coincide, no bandwidth rule applies.", nameof(x));
+        return new Bandwidth(rule, scale, multiplier, multiplier / scale, Math.Sqrt(scale) / multiplier);
+    }
+
+    /// <summary>Median of ‖xᵢ − xⱼ‖² over all pairs i &lt; j of a seeded sample of points.</summary>
+    public static double MedianSquaredDistance(FeatureMatrix x, int seed, int sample)
+    {
+        var indices = Enumerable.Range(0, x.Rows).ToArray();
+        SeedMixer.Random(seed, 0xBA4D).Shuffle(indices);
+        var rows = indices.Take(Math.Min(sample, x.Rows)).ToArray();
+        var distances = new List<double>(rows.Length * (rows.Length - 1) / 2);
+        for (var a = 0; a < rows.Length; a++)
+            for (var b = a + 1; b < rows.Length; b++)
+            {
+                var u = x.Row(rows[a]);
+                var v = x.Row(rows[b]);
+                double s = 0;
+                for (var t = 0; t < u.Length; t++) { var diff = (double)u[t] - v[t]; s += diff * diff; }
+                distances.Add(s);
+            }
+        if (distances.Count == 0) return double.NaN;
+        distances.Sort();
+        var mid = distances.Count / 2;
+        return distances.Count % 2 == 1 ? distances[mid] : 0.5 * (distances[mid - 1] + distances[mid]);
+    }
+
+    private static double Variance(FeatureMatrix x)
+    {
+        double sum = 0, sumSq = 0;
+        foreach (var v in x.Values) { sum += v; sumSq += (double)v * v; }
+        var n = (double)x.Values.LongLength;
+        var mean = sum / n;
+        return Math.Max(sumSq / n - mean * mean, 0);
+    }
+}

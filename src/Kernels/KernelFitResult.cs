@@ -1,0 +1,21 @@
+using Rethink.Core;
+
+namespace Rethink.Kernels;
+
+/// <summary>The outcome of a <see cref="KernelFitConfig"/>: the solve, the test error, and how it was computed.</summary>
+public sealed record KernelFitResult(
+    KernelFitConfig Config,
+    string Kernel,
+    Bandwidth? Bandwidth,
+    IReadOnlyList<string> Preprocessing,
+    string? FeatureDescription,
+    int TrainPoints,
+    int TestPoints,
+    int Classes,
+    double RealizedLabelCorruption,
+    SolveReport Solve,
+    double TestError,
+    double[] PerClassTestError,
+    string? BackendWarning,
+    MachineInfo Machine,
+    IReadOnlyDictionary<string, double> Timings);

@@ -1,0 +1,134 @@
+using FsCheck.Xunit;
+using MathNet.Numerics.LinearAlgebra;
+using Rethink.Kernels;
+using Rethink.Kernels.Native;
+using Xunit;
+
+namespace Rethink.Properties;
+
+[Properties(Arbitrary = [typeof(KernelArbitraries)], MaxTest = 25)]
+public class GramProperties
+{
+    /// <summary>Independent reference: k from the points themselves, not from inner products and norms.</summary>
+    private static double Naive(Kernel kernel, ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        double dot = 0, dist = 0, nx = 0, ny = 0;
+        for (var t = 0; t < x.Length; t++)
+        {
+            dot += (double)x[t] * y[t];
+            var diff = (double)x[t] - y[t];
+            dist += diff * diff;
+            nx += (double)x[t] * x[t];
+            ny += (double)y[t] * y[t];
+        }
+        return kernel switch
+        {
+            GaussianKernel g => Math.Exp(-g.Gamma * dist),
+            LaplacianKernel l => Math.Exp(-Math.Sqrt(dist) / l.Sigma),
+            PolynomialKernel p => Math.Pow(p.Gamma * dot + p.Coef0, p.Degree),
+            LinearKernel => dot,
+            ArcCosineKernel => ArcCos(dot, Math.Sqrt(nx), Math.Sqrt(ny)),
+            _ => throw new NotSupportedException(),
+        };
+    }
+
+    private static double ArcCos(double dot, double a, double b)
+    {
+        if (a == 0 || b == 0) return 0;
+        var theta = Math.Acos(Math.Clamp(dot / (a * b), -1, 1));
+        return a * b / Math.PI * (Math.Sin(theta) + (Math.PI - theta) * Math.Cos(theta));
+    }
+
+    [Property]
+    public void Gram_equals_a_naive_double_loop(KernelCase c)
+    {
+        var x1 = c.Points();
+        var x2 = c.Points(rows: Math.Max(1, c.N / 2), salt: 7);
+        foreach (var kernel in KernelArbitraries.AllKernels)
+        {
+            var k = kernel.Gram(x1, x2);
+            for (var i = 0; i < x1.Rows; i++)
+                for (var j = 0; j < x2.Rows; j++)
+                {
+                    var expected = Naive(kernel, x1.Row(i), x2.Row(j));
+                    var actual = k[(long)i * x2.Rows + j];
+                    Assert.True(Math.Abs(actual - expected) <= 1e-9 * Math.Max(1, Math.Abs(expected)), $"{kernel.Describe()} [{i},{j}]: {actual} vs {expected}");
+                }
+        }
+    }
+
+    [Property]
+    public unsafe void Tiled_native_gram_equals_the_pure_definition(KernelCase c)
+    {
+        var x = c.Points();
+        foreach (var kernel in KernelArbitraries.AllKernels)
+        {
+            var reference = kernel.Gram(x);
+            var n = c.N;
+            var xs = x.Values.Select(v => (double)v).ToArray();
+            var norms = x.SquaredNorms();
+            var k = new double[n * n];
+            fixed (double* px = xs)
+            fixed (double* pk = k)
+                TiledGram.BuildSymmetric(px, n, c.D, norms, kernel, 0.0, pk, tile: 16, null, default);
+            for (var i = 0; i < n; i++)
+                for (var j = 0; j < n; j++)
+                    Assert.True(Math.Abs(k[(long)j * n + i] - reference[(long)i * n + j]) <= 1e-9 * Math.Max(1, Math.Abs(reference[(long)i * n + j])),
+                        $"{kernel.Describe()} ({i},{j}): tiled {k[(long)j * n + i]} vs {reference[(long)i * n + j]}");
+
+            // The same in single precision, to single-precision accuracy.
+            var xf = x.Values;
+            var normsF = norms.Select(v => (float)v).ToArray();
+            var kf = new float[n * n];
+            fixed (float* px = xf)
+            fixed (float* pk = kf)
+                TiledGram.BuildSymmetric(px, n, c.D, normsF, kernel, 0.0, pk, tile: 16, null, default);
+            var scale = reference.Max(Math.Abs);
+            for (var i = 0; i < n; i++)
+                for (var j = 0; j < n; j++)
+                {
+                    // Squared distances from fp32 inner products carry an absolute error of about
+                    // 8·ε·(‖x‖² + ‖y‖²); the Laplacian's square root turns that into √(that)/σ.
+                    var tolerance = 1e-4 * Math.Max(1, scale);
+                    if (kernel is LaplacianKernel l) tolerance += Math.Sqrt(8 * 6e-8 * (norms[i] + norms[j])) / l.Sigma;
+                    Assert.True(Math.Abs(kf[(long)j * n + i] - reference[(long)i * n + j]) <= tolerance,
+                        $"{kernel.Describe()} fp32 ({i},{j}): {kf[(long)j * n + i]} vs {reference[(long)i * n + j]}");
+                }
+        }
+    }
+
+    [Property]
+    public unsafe void Tiled_cross_kernel_equals_the_pure_definition(KernelCase c)
+    {
+        var train = c.Points();
+        var test = c.Points(rows: 5, salt: 3);
+        var kernel = new GaussianKernel(1.0 / c.D);
+        var reference = kernel.Gram(test, train); // 5 × n, row-major
+        var tr = train.Values.Select(v => (double)v).ToArray();
+        var te = test.Values.Select(v => (double)v).ToArray();
+        var cross = new double[c.N * 5];
+        fixed (double* ptr = tr)
+        fixed (double* pte = te)
+        fixed (double* pc = cross)
+            TiledGram.BuildCross(ptr, c.N, pte, 5, c.D, train.SquaredNorms(), test.SquaredNorms(), kernel, pc);
+        for (var t = 0; t < 5; t++)
+            for (var i = 0; i < c.N; i++)
+                Assert.Equal(reference[(long)t * c.N + i], cross[(long)t * c.N + i], 10);
+    }
+
+    [Property]
+    public void Gaussian_and_laplacian_matrices_are_positive_definite_on_distinct_points(KernelCase c)
+    {
+        // Positive definite in exact arithmetic for any distinct points; numerically only while K is well
+        // conditioned, so the points are kept few and spread out (d >= 8).
+        c = c with { N = Math.Min(c.N, 40), D = Math.Max(c.D, 8) };
+        var x = c.Points();
+        foreach (var kernel in new Kernel[] { new GaussianKernel(1.0 / c.D), new LaplacianKernel(Math.Sqrt(c.D)) })
+        {
+            var k = Matrix<double>.Build.Dense(c.N, c.N, kernel.Gram(x)).Transpose();
+            Assert.True((k - k.Transpose()).InfinityNorm() < 1e-12);
+            var eigenvalues = k.Evd(Symmetricity.Symmetric).EigenValues.Select(e => e.Real);
+            Assert.True(eigenvalues.Min() > 0, $"{kernel.Describe()}: smallest eigenvalue {eigenvalues.Min()}");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using Rethink.Kernels;
+using Xunit;
+
+namespace Rethink.Properties;
+
+public class KernelRunnerTests
+{
+    [Fact]
+    public void One_hot_targets_are_column_major()
+    {
+        var y = KernelFitRunner.OneHot([2, 0, 1], 3);
+        Assert.Equal([0.0, 1, 0, 0, 0, 1, 1, 0, 0], y);
+    }
+
+    [Fact]
+    public void Evaluation_counts_argmax_errors_per_class()
+    {
+        // 3 points, 2 classes, column-major scores.
+        var scores = new[] { 0.9, 0.1, 0.2, 0.1, 0.8, 0.7 };
+        var (error, perClass) = KernelFitRunner.Evaluate(scores, [0, 1, 0], 2);
+        Assert.Equal(1.0 / 3, error, 12);
+        Assert.Equal([0.5, 0.0], perClass);
+    }
+
+    [Fact]
+    public void Npy_round_trips()
+    {
+        using var dir = new TempDirectory();
+        var values = Enumerable.Range(0, 12).Select(i => i * 1.5).ToArray();
+        NpyFile.WriteColumnMajor(dir.File("a.npy"), values, 4, 3);
+        var (back, rows, columns) = NpyFile.ReadColumnMajor(dir.File("a.npy"));
+        Assert.Equal((4, 3), (rows, columns));
+        Assert.Equal(values, back);
+        Assert.Equal(0, (10 + BitConverter.ToUInt16(File.ReadAllBytes(dir.File("a.npy")), 8)) % 64);
+    }
+
+    [Fact]
+    public void Too_little_memory_gives_one_line_with_the_options()
+    {
+        var e = Assert.Throws<InsufficientMemoryException>(() => MemoryBudget.Require(long.MaxValue / 2, 3_000_000, Precision.Fp64, "The kernel matrix"));
+        Assert.Contains("--precision fp32", e.Message);
+        Assert.Contains("--train", e.Message);
+        Assert.Contains("--device cuda", e.Message);
+        Assert.DoesNotContain("\n", e.Message);
+    }
+
+    [Fact]
+    public void Median_bandwidth_rule_uses_the_median_squared_distance()
+    {
+        // Points 0, 1, 3 on a line: squared distances 1, 4, 9; median 4.
+        var x = new FeatureMatrix([0f, 1f, 3f], 3, 1);
+        var b = Bandwidth.Resolve(BandwidthRule.Median, 2.0, x);
+        Assert.Equal(4.0, b.Scale);
+        Assert.Equal(0.5, b.Gamma);
+    }
+}
