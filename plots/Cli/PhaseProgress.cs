@@ -33,6 +33,13 @@ public sealed class PhaseProgress(ProgressContext context) : IProgress<KernelPro
     /// <summary>Runs <paramref name="work"/> under a progress display with phase bars.</summary>
     public static T Run<T>(Func<IProgress<KernelProgress>, T> work)
     {
+        if (!AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            var lines = new LineProgress(Console.Out);
+            var value = work(lines);
+            lines.Finish();
+            return value;
+        }
         T result = default!;
         AnsiConsole.Progress()
             .AutoClear(false)

@@ -15,6 +15,7 @@ public static class RethinkApp
         root.Subcommands.Add(TheoryCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(KernelsCommand.Create());
+        root.Subcommands.Add(DeepCommand.Create());
         return root;
     }
 

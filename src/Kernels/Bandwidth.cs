@@ -49,7 +49,7 @@ public sealed record Bandwidth(BandwidthRule Rule, double Scale, double Multipli
                 var u = x.Row(rows[a]);
                 var v = x.Row(rows[b]);
                 double s = 0;
-                for (var t = 0; t < u.Length; t++) { var diff = (double)u[t] - v[t]; s += diff * diff; }
+                for (var t = 0; t < u.Length; t++) { var diff = u[t] - v[t]; s += diff * diff; }
                 distances.Add(s);
             }
         if (distances.Count == 0) return double.NaN;
@@ -61,7 +61,7 @@ public sealed record Bandwidth(BandwidthRule Rule, double Scale, double Multipli
     private static double Variance(FeatureMatrix x)
     {
         double sum = 0, sumSq = 0;
-        foreach (var v in x.Values) { sum += v; sumSq += (double)v * v; }
+        foreach (var v in x.Values) { sum += v; sumSq += v * v; }
         var n = (double)x.Values.LongLength;
         var mean = sum / n;
         return Math.Max(sumSq / n - mean * mean, 0);

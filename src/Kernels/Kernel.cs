@@ -68,7 +68,7 @@ public abstract record Kernel
             {
                 var b = other.Row(j);
                 double dot = 0;
-                for (var t = 0; t < a.Length; t++) dot += (double)a[t] * b[t];
+                for (var t = 0; t < a.Length; t++) dot += a[t] * b[t];
                 k[(long)i * n2 + j] = Evaluate(dot, n1Norms[i], n2Norms[j]);
             }
         });

@@ -154,9 +154,11 @@ internal sealed unsafe class LapackKernelModel<T> : IKernelModel where T : unman
     }
 
     /// <summary>
-    /// Checks the Cholesky factor for a pivot so small that K is singular to working precision
-    /// (Lᵢᵢ² &lt; n·ε·max Kᵢᵢ): potrf can "succeed" on a PSD rank-deficient matrix through rounding, and
-    /// the resulting α is noise. Returns a description, or null when the factor is sound.
+    /// Checks the Cholesky factor for a pivot at rounding level (Lᵢᵢ² &lt; 16·ε·max Lⱼⱼ²): potrf can
+    /// "succeed" on a PSD rank-deficient matrix (exact duplicates) through rounding, and the resulting α
+    /// is noise. Merely ill-conditioned K (near-duplicate MNIST digits give pivots of 10⁻³–10⁻⁴) passes:
+    /// LAPACK's pstrf default n·ε would reject full MNIST in FP32, which interpolates fine. Returns a
+    /// description, or null when the factor is sound.
     /// </summary>
     private static string? SmallPivot(T* l, int n)
     {
@@ -169,15 +171,17 @@ internal sealed unsafe class LapackKernelModel<T> : IKernelModel where T : unman
             if (sq < minSq) { minSq = sq; at = i; }
             maxSq = Math.Max(maxSq, sq);
         }
-        return minSq < n * Epsilon * maxSq
-            ? $"Cholesky pivot {at} is {Math.Sqrt(minSq):G3}, below sqrt(n*eps) of the largest: K is singular to {PrecisionName} precision"
+        return minSq < 16 * Epsilon * maxSq
+            ? $"Cholesky pivot {at} is {Math.Sqrt(minSq):G3}, at rounding level (below 4*sqrt(eps) of the largest): K is singular to {PrecisionName} precision"
             : null;
     }
 
     private static (int Rank, double Cutoff) EigenSolve(NativeBuffer<T> k, NativeBuffer<T> y, NativeBuffer<T> alpha, int n, int c,
         SolveOptions options, Dictionary<string, double> timings, Stopwatch watch, IProgress<KernelProgress>? progress)
     {
-        MemoryBudget.Require(3L * n * n * Size, n, options.Precision, "The eigendecomposition (K, eigenvectors and workspace)");
+        MemoryBudget.Require(3L * n * n * Size, n, options.Precision,
+            "K is not numerically positive definite, and the minimum-norm eigendecomposition (K, eigenvectors and workspace)",
+            "a small --ridge (e.g. 1e-6), ");
         progress?.Report(new KernelProgress("syevd", 0));
         var w = new T[n];
         fixed (T* pw = w)

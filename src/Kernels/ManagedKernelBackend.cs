@@ -44,7 +44,7 @@ public sealed class ManagedKernelBackend : IKernelBackend
                 var cholesky = kernelMatrix.Cholesky();
                 var minPivot = Enumerable.Range(0, n).Min(i => cholesky.Factor[i, i] * cholesky.Factor[i, i]);
                 var maxPivot = Enumerable.Range(0, n).Max(i => cholesky.Factor[i, i] * cholesky.Factor[i, i]);
-                if (minPivot < n * Epsilon * maxPivot) throw new ArgumentException("K is singular to double precision.");
+                if (minPivot < 16 * Epsilon * maxPivot) throw new ArgumentException("a Cholesky pivot is at rounding level: K is singular to double precision");
                 alpha = cholesky.Solve(y);
                 method = "cholesky";
                 timings["cholesky"] = Lap(watch);

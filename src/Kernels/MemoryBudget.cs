@@ -24,7 +24,7 @@ public static class MemoryBudget
     public static string Gigabytes(long bytes) => (bytes / 1e9).ToString("F1", CultureInfo.InvariantCulture) + " GB";
 
     /// <summary>Throws one clear line when <paramref name="needed"/> bytes do not fit, with the options that would.</summary>
-    public static void Require(long needed, int n, Precision precision, string what)
+    public static void Require(long needed, int n, Precision precision, string what, string extraOptions = "")
     {
         var available = Available();
         if (needed <= available) return;
@@ -33,6 +33,6 @@ public static class MemoryBudget
         var fp32 = precision == Precision.Fp64 ? $"--precision fp32 (needs {Gigabytes(needed / 2)}), " : "";
         throw new InsufficientMemoryException(
             $"{what} for n = {n:N0} in {precision.ToString().ToLowerInvariant()} needs {Gigabytes(needed)}; {Gigabytes(available)} available. " +
-            $"Options: {fp32}a smaller --train (at most about {fitN:N0} here), or --device cuda.");
+            $"Options: {extraOptions}{fp32}a smaller --train (at most about {fitN:N0} here), or --device cuda.");
     }
 }

@@ -10,16 +10,16 @@ namespace Rethink.Properties;
 public class GramProperties
 {
     /// <summary>Independent reference: k from the points themselves, not from inner products and norms.</summary>
-    private static double Naive(Kernel kernel, ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    private static double Naive(Kernel kernel, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         double dot = 0, dist = 0, nx = 0, ny = 0;
         for (var t = 0; t < x.Length; t++)
         {
-            dot += (double)x[t] * y[t];
-            var diff = (double)x[t] - y[t];
+            dot += x[t] * y[t];
+            var diff = x[t] - y[t];
             dist += diff * diff;
-            nx += (double)x[t] * x[t];
-            ny += (double)y[t] * y[t];
+            nx += x[t] * x[t];
+            ny += y[t] * y[t];
         }
         return kernel switch
         {
@@ -65,7 +65,7 @@ public class GramProperties
         {
             var reference = kernel.Gram(x);
             var n = c.N;
-            var xs = x.Values.Select(v => (double)v).ToArray();
+            var xs = x.Values;
             var norms = x.SquaredNorms();
             var k = new double[n * n];
             fixed (double* px = xs)
@@ -77,7 +77,7 @@ public class GramProperties
                         $"{kernel.Describe()} ({i},{j}): tiled {k[(long)j * n + i]} vs {reference[(long)i * n + j]}");
 
             // The same in single precision, to single-precision accuracy.
-            var xf = x.Values;
+            var xf = x.Values.Select(v => (float)v).ToArray();
             var normsF = norms.Select(v => (float)v).ToArray();
             var kf = new float[n * n];
             fixed (float* px = xf)
@@ -104,8 +104,8 @@ public class GramProperties
         var test = c.Points(rows: 5, salt: 3);
         var kernel = new GaussianKernel(1.0 / c.D);
         var reference = kernel.Gram(test, train); // 5 × n, row-major
-        var tr = train.Values.Select(v => (double)v).ToArray();
-        var te = test.Values.Select(v => (double)v).ToArray();
+        var tr = train.Values;
+        var te = test.Values;
         var cross = new double[c.N * 5];
         fixed (double* ptr = tr)
         fixed (double* pte = te)

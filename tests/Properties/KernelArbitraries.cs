@@ -11,7 +11,7 @@ public sealed record KernelCase(int N, int D, int Targets, int Seed)
     public FeatureMatrix Points(int? rows = null, int salt = 0)
     {
         var gaussian = new GaussianSampler(SeedMixer.Random(Seed, salt));
-        var values = new float[(rows ?? N) * D];
+        var values = new double[(rows ?? N) * D];
         gaussian.Fill(values);
         return new FeatureMatrix(values, rows ?? N, D);
     }

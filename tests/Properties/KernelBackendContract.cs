@@ -113,14 +113,14 @@ public abstract class KernelBackendContract
         var y = c.Y();
         Assert.Throws<ArgumentException>(() => Backend.Fit(x, y[..5], 2, new LinearKernel(), new SolveOptions()));
         var bad = c.Points();
-        bad.Values[4] = float.NaN;
+        bad.Values[4] = double.NaN;
         Assert.Contains("(1, 1)", Assert.Throws<ArgumentException>(() => Backend.Fit(bad, y, 2, new LinearKernel(), new SolveOptions())).Message);
         var infY = (double[])y.Clone();
         infY[3] = double.PositiveInfinity;
         Assert.Throws<ArgumentException>(() => Backend.Fit(x, infY, 2, new LinearKernel(), new SolveOptions()));
         Assert.Throws<ArgumentOutOfRangeException>(() => Backend.Fit(x, y, 2, new LinearKernel(), new SolveOptions(Ridge: -1)));
         using var model = Backend.Fit(x, y, 2, new GaussianKernel(0.1), new SolveOptions());
-        Assert.Throws<ArgumentException>(() => model.Predict(new FeatureMatrix(new float[8], 2, 4)));
+        Assert.Throws<ArgumentException>(() => model.Predict(new FeatureMatrix(new double[8], 2, 4)));
     }
 }
 

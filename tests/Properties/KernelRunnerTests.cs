@@ -48,7 +48,7 @@ public class KernelRunnerTests
     public void Median_bandwidth_rule_uses_the_median_squared_distance()
     {
         // Points 0, 1, 3 on a line: squared distances 1, 4, 9; median 4.
-        var x = new FeatureMatrix([0f, 1f, 3f], 3, 1);
+        var x = new FeatureMatrix([0.0, 1.0, 3.0], 3, 1);
         var b = Bandwidth.Resolve(BandwidthRule.Median, 2.0, x);
         Assert.Equal(4.0, b.Scale);
         Assert.Equal(0.5, b.Gamma);

@@ -35,10 +35,11 @@ internal static unsafe class TiledGram
             {
                 var column = new Span<T>((T*)kAddress + (long)j * n + j, n - j);
                 Transform(kernel, column, norms.AsSpan(j), norms[j]);
-                // The diagonal's distance is exactly 0: evaluate it in double rather than from the
-                // rounded ‖x‖² + ‖x‖² − 2⟨x,x⟩ (which the square root of the Laplacian would amplify).
-                var nj = ToDouble(norms[j]);
-                column[0] = From<T>(kernel.Evaluate(nj, nj, nj) + ridge);
+                // The Laplacian's square root turns the rounding of ‖x‖² + ‖x‖² − 2⟨x,x⟩ into a visible
+                // error on the diagonal, whose distance is exactly 0: evaluate it exactly there. (Other
+                // kernels keep the formula's value, as a float64 reference computes it.)
+                if (kernel is LaplacianKernel) column[0] = From<T>(kernel.Evaluate(ToDouble(norms[j]), ToDouble(norms[j]), ToDouble(norms[j])));
+                if (ridge != 0) column[0] = From<T>(ToDouble(column[0]) + ridge);
                 double s = 0;
                 foreach (var v in column) { var f = ToDouble(v); s += f * f; }
                 var diagonal = ToDouble(column[0]);

@@ -1,0 +1,158 @@
+using Rethink.Core;
+using Rethink.Data;
+using Rethink.Kernels;
+
+namespace Rethink.Bench;
+
+/// <summary>
+/// Gram build and Cholesky + solve against numpy/scipy on the same machine, same run, same BLAS:
+/// MNIST (÷255) Gaussian γ = 0.02, d = 784, 10 right-hand sides, FP64, n = 2,000 / 5,000 / 10,000
+/// (scipy.linalg.cho_factor + cho_solve, numpy's X @ X.T Gram). With --full, also the full MNIST FP32
+/// run (n = 60,000) against numpy/scipy calling LAPACK in place (ssyrk-free X @ X.T, spotrf/spotrs
+/// with overwrite, no copies).
+/// </summary>
+public static class KernelBenchmark
+{
+    private const string Script = """
+import sys, time, gzip, os
+import numpy as np, scipy.linalg as sl
+root, sizes, full = sys.argv[1], [int(s) for s in sys.argv[2].split(',') if s], sys.argv[3] == '1'
+with gzip.open(os.path.join(root, 'mnist', 'train-images-idx3-ubyte.gz')) as f:
+    X_all = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 784)
+with gzip.open(os.path.join(root, 'mnist', 'train-labels-idx1-ubyte.gz')) as f:
+    labels = np.frombuffer(f.read(), np.uint8, offset=8)
+g = 0.02
+def gram(X):
+    sq = np.einsum('ij,ij->i', X, X)
+    K = X @ X.T
+    K *= 2; K -= sq[:, None]; K -= sq[None, :]
+    np.minimum(K, 0, out=K); K *= g; np.exp(K, out=K)
+    return K
+for n in sizes:
+    X = X_all[:n].astype(np.float64) / 255
+    Y = np.eye(10)[labels[:n]]
+    best_g, best_s = 1e9, 1e9
+    for _ in range(2 if n > 5000 else 3):
+        t = time.perf_counter(); K = gram(X); tg = time.perf_counter() - t
+        t = time.perf_counter(); c = sl.cho_factor(K, lower=True); a = sl.cho_solve(c, Y); ts = time.perf_counter() - t
+        best_g, best_s = min(best_g, tg), min(best_s, ts)
+        del K, c
+    print('gram_%d %.6f' % (n, best_g)); print('solve_%d %.6f' % (n, best_s)); sys.stdout.flush()
+cmp_n = int(sys.argv[4])
+if cmp_n > 0:
+    with gzip.open(os.path.join(root, 'mnist', 't10k-images-idx3-ubyte.gz')) as f:
+        T = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 784).astype(np.float64) / 255
+    with gzip.open(os.path.join(root, 'mnist', 't10k-labels-idx1-ubyte.gz')) as f:
+        tl = np.frombuffer(f.read(), np.uint8, offset=8)
+    X = X_all[:cmp_n].astype(np.float64) / 255
+    Y = np.eye(10)[labels[:cmp_n]]
+    K = gram(X)
+    c = sl.cho_factor(K, lower=True, overwrite_a=True)
+    a = sl.cho_solve(c, Y)
+    del K, c
+    sq = np.einsum('ij,ij->i', X, X); st = np.einsum('ij,ij->i', T, T)
+    C = T @ X.T; C *= 2; C -= st[:, None]; C -= sq[None, :]; np.minimum(C, 0, out=C); C *= g; np.exp(C, out=C)
+    pred = (C @ a).argmax(1)
+    print('cmp_error %.8f' % (pred != tl).mean())
+    ours = np.load(sys.argv[5])
+    print('cmp_alpha_reldiff %.3e' % (np.linalg.norm(ours - a) / np.linalg.norm(a)))
+    sys.stdout.flush()
+if full:
+    X = np.asfortranarray(X_all.astype(np.float32) / 255)
+    Y = np.asfortranarray(np.eye(10, dtype=np.float32)[labels])
+    t = time.perf_counter()
+    sq = np.einsum('ij,ij->i', X, X)
+    K = X @ X.T
+    for i in range(0, K.shape[0], 2000):
+        B = K[i:i+2000]; B *= 2; B -= sq[i:i+2000, None]; B -= sq[None, :]; np.minimum(B, 0, out=B); B *= g; np.exp(B, out=B)
+    tg = time.perf_counter() - t
+    t = time.perf_counter()
+    L, info = sl.lapack.spotrf(K.T, lower=1, overwrite_a=1, clean=0)
+    assert info == 0, info
+    a, info = sl.lapack.spotrs(L, Y, lower=1)
+    ts = time.perf_counter() - t
+    print('full_gram %.6f' % tg); print('full_solve %.6f' % ts)
+""";
+
+    public static int Run(string[] args)
+    {
+        var full = args.Contains("--full");
+        var root = args.Where((a, i) => !a.StartsWith("--") && (i == 0 || args[i - 1] != "--fp64")).FirstOrDefault() ?? Environment.GetEnvironmentVariable(DataLocator.EnvironmentVariable)
+            ?? throw new ArgumentException("Give the data root (holding mnist/) as the argument or in RETHINK_DATA.");
+        int[] sizes = [2000, 5000, 10000];
+        var backend = LapackKernelBackend.Create();
+        Console.WriteLine($"Kernel solves, MNIST / 255, Gaussian gamma = 0.02, d = 784, 10 right-hand sides; {MachineInfo.Current}");
+        Console.WriteLine($"BLAS/LAPACK: {backend.Library}");
+        var mnist = DatasetLoader.Load("mnist", new DataOptions(root, AllowDownload: false));
+        var prepared = DataPipeline.Prepare(mnist, new PipelineConfig(PipelineConfig.Scaled, Randomization.None));
+        var x = FeatureMatrix.From(prepared.Train);
+        var ours = new Dictionary<int, (double Gram, double Solve)>();
+        foreach (var n in sizes)
+        {
+            var sub = x.SelectRows(Enumerable.Range(0, n).ToArray());
+            var y = KernelFitRunner.OneHot(prepared.TrainLabels[..n], 10);
+            double bestGram = double.MaxValue, bestSolve = double.MaxValue;
+            for (var r = 0; r < (n > 5000 ? 2 : 3); r++)
+            {
+                using var model = backend.Fit(sub, y, 10, new GaussianKernel(0.02), new SolveOptions(Precision.Fp64));
+                var t = model.Report.Timings;
+                bestGram = Math.Min(bestGram, t["gram"]);
+                bestSolve = Math.Min(bestSolve, t["potrf"] + t["potrs"]);
+            }
+            ours[n] = (bestGram, bestSolve);
+        }
+        var data = new DataOptions(root, AllowDownload: false);
+        var compareN = ArgValue(args, "--fp64") ?? 0;
+        var alphaPath = Path.Combine(Path.GetTempPath(), $"rethink-alpha-{Environment.ProcessId}.npy");
+        KernelFitResult? compare = null;
+        if (compareN > 0)
+        {
+            var (result, model) = KernelFitRunner.Run(new KernelFitConfig("mnist", Train: compareN, Precision: Precision.Fp64), data);
+            using (model) NpyFile.WriteColumnMajor(alphaPath, model.Alpha, result.TrainPoints, result.Classes);
+            compare = result;
+        }
+        KernelFitResult? ourFull = null;
+        if (full)
+        {
+            var (result, model) = KernelFitRunner.Run(new KernelFitConfig("mnist", Precision: Precision.Fp32), data);
+            model.Dispose();
+            ourFull = result;
+            Console.WriteLine($"full MNIST fp32 (rethink): test error {100 * result.TestError:F2}%, relative residual {result.Solve.RelativeResidual:G3}, " +
+                $"backward-error ratio {result.Solve.BackwardErrorRatio:G3}, RKHS norm {result.Solve.RkhsNorm:G5}, method {result.Solve.Method}; " +
+                string.Join(", ", result.Solve.Timings.Select(t => $"{t.Key} {t.Value:F1} s")) + $", predict {result.Timings["predict"]:F1} s");
+        }
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var python = PythonAnchor.Run(Script, root, string.Join(',', sizes), full ? "1" : "0", compareN.ToString(), alphaPath);
+        if (compare is not null)
+        {
+            File.Delete(alphaPath);
+            Console.WriteLine($"fp64 at n = {compareN:N0}: rethink test error {100 * compare.TestError:F2}%, scipy {100 * python["cmp_error"]:F2}% " +
+                $"({(Math.Abs(compare.TestError - python["cmp_error"]) < 1e-12 ? "identical" : "DIFFERENT")}); |alpha - alpha_scipy| / |alpha_scipy| = {python["cmp_alpha_reldiff"]:G3}");
+        }
+
+        Console.WriteLine($"{"n",7} {"phase",-16} {"rethink s",10} {"numpy s",10} {"ratio",7}  goal");
+        foreach (var n in sizes)
+        {
+            Row(n, "gram (fp64)", ours[n].Gram, python[$"gram_{n}"], 1.2);
+            Row(n, "potrf+potrs", ours[n].Solve, python[$"solve_{n}"], 1.1);
+        }
+        if (ourFull is { } f)
+        {
+            var t = f.Solve.Timings;
+            Row(60000, "gram (fp32)", t["gram"], python["full_gram"], 1.1);
+            Row(60000, "potrf+potrs", t["potrf"] + t["potrs"], python["full_solve"], 1.1);
+            Row(60000, "total", t["gram"] + t["potrf"] + t["potrs"], python["full_gram"] + python["full_solve"], 1.1);
+        }
+        return 0;
+    }
+
+    private static int? ArgValue(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : null;
+    }
+
+    private static void Row(int n, string phase, double ours, double reference, double goal) =>
+        Console.WriteLine($"{n,7} {phase,-16} {ours,10:F3} {reference,10:F3} {ours / reference,7:F2}  <= {goal}");
+}

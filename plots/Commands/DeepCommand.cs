@@ -1,0 +1,109 @@
+using System.CommandLine;
+using System.Globalization;
+using Rethink.Core;
+using Rethink.Data;
+using Rethink.Deep;
+using Rethink.Plots.Cli;
+using Rethink.Plots.Experiments;
+using Spectre.Console;
+
+namespace Rethink.Plots.Commands;
+
+/// <summary>`rethink deep run`: one randomization experiment with one of the paper's models.</summary>
+public static class DeepCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("deep", "Neural networks on randomized data (paper sections 2-3), with TorchSharp.");
+        command.Subcommands.Add(RunCommand());
+        return command;
+    }
+
+    private static Command RunCommand()
+    {
+        var model = new Option<string>("--model") { Description = $"{string.Join(", ", ModelKind.All)}.", Required = true }.AcceptOnlyFromAmong([.. ModelKind.All]);
+        var dataset = new Option<string>("--dataset") { Description = "cifar10 (28x28x3 after the paper's crop), mnist or fashion-mnist (28x28x1), or a path.", DefaultValueFactory = _ => "cifar10" };
+        var randomization = new Option<string>("--randomization") { Description = "true-labels, corrupted-P (e.g. corrupted-0.4), random-labels, shuffled-pixels, random-pixels, gaussian.", DefaultValueFactory = _ => "true-labels" };
+        var profile = new Option<string>("--profile") { Description = "quick: a training subset and step budget sized for this model on a CPU; paper: the full training set and schedule.", DefaultValueFactory = _ => "quick" }
+            .AcceptOnlyFromAmong("quick", "paper");
+        var train = new Option<int?>("--train") { Description = "Training subset size (overrides the profile)." };
+        var test = new Option<int?>("--test") { Description = "Test subset size (overrides the profile)." };
+        var steps = new Option<int?>("--steps") { Description = "Step budget (overrides the profile)." };
+        var lr = new Option<double?>("--lr") { Description = "Initial learning rate (default: 0.1 Inception, 0.01 others)." };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "L2 weight decay.", DefaultValueFactory = _ => 0 };
+        var dropout = new Option<double>("--dropout") { Description = "Dropout rate before the fully connected layers.", DefaultValueFactory = _ => 0 };
+        var augment = new Option<bool>("--augment") { Description = "Random 28x28 crops of CIFAR-10's 32x32 images." };
+        var keepGoing = new Option<bool>("--no-stop") { Description = "Keep training after the training set is fitted." };
+        var seed = new Option<int>("--seed") { Description = "Master seed.", DefaultValueFactory = _ => 0 };
+        var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" }.AcceptOnlyFromAmong("cpu", "cuda");
+        var data = new Option<string?>("--data") { Description = "Data root searched first." };
+        var output = new Option<string?>("--out") { Description = "Run directory (config, metrics.jsonl, checkpoint.bin, result.json); default results/deep/<model>-<randomization>-<hash>." };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint." };
+        var command = new Command("run", "Train one model on one randomization of a dataset; checkpoints every epoch.")
+        {
+            model, dataset, randomization, profile, train, test, steps, lr, weightDecay, dropout, augment, keepGoing, seed, device, data, output, resume,
+        };
+        command.SetAction((parse, cancel) =>
+        {
+            TorchRuntime.EnsureAvailable();
+            var preset = DeepProfiles.Preset(parse.GetValue(model)!, parse.GetValue(profile) == "paper" ? RunProfile.Paper : RunProfile.Quick);
+            var config = new TrainingConfig(parse.GetValue(model)!, parse.GetValue(dataset)!, parse.GetValue(randomization)!,
+                parse.GetValue(train) ?? preset.Train, parse.GetValue(test) ?? preset.Test, parse.GetValue(seed),
+                parse.GetValue(steps) ?? preset.MaxSteps, parse.GetValue(lr), WeightDecay: parse.GetValue(weightDecay),
+                Dropout: parse.GetValue(dropout), Augment: parse.GetValue(augment), StopWhenFitted: !parse.GetValue(keepGoing),
+                Device: parse.GetValue(device)!);
+            config.Validate();
+            var directory = parse.GetValue(output) ?? Path.Combine("results", "deep", $"{config.Model}-{Randomization.Parse(config.Randomization).Name}-{Json.Hash(config)}");
+            var trainingData = TrainingData.Load(config, new DataOptions(parse.GetValue(data), Progress: ConsoleDownloadProgress.Instance));
+            Console.WriteLine($"{config.Model} on {config.Dataset} ({config.Randomization}): {trainingData.TrainCount:N0} train, {trainingData.TestCount:N0} test, " +
+                $"batch {config.BatchSize}, lr {config.InitialLearningRate} x {config.Decay} every {config.DecayEvery} steps, up to {config.MaxSteps:N0} steps; run directory {directory}");
+            var result = TrainingProgressDisplay.Run(config, p => Trainer.Run(config, trainingData, directory, parse.GetValue(resume), p, cancel));
+            Print(result, directory);
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+
+    private static void Print(TrainingResult r, string directory)
+    {
+        var f = r.Final!;
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(c, $"  parameters            {r.Parameters:N0}"));
+        Console.WriteLine(string.Create(c, $"  steps                 {f.Step:N0} ({f.Epoch} epochs), {ReportText.Seconds(f.Seconds)} training"));
+        Console.WriteLine(string.Create(c, $"  train accuracy        {100 * f.TrainAccuracy:F2}%   (labels trained on; realized label corruption {100 * r.RealizedLabelCorruption:F1}%)"));
+        Console.WriteLine(string.Create(c, $"  test accuracy         {100 * f.TestAccuracy:F2}%   best {100 * f.BestTestAccuracy:F2}%"));
+        Console.WriteLine(r.StepsToFit is { } s
+            ? string.Create(c, $"  time to overfit       {s:N0} steps, {ReportText.Seconds(r.SecondsToFit ?? 0)}")
+            : $"  time to overfit       not reached (training accuracy {100 * f.TrainAccuracy:F2}%)");
+        Console.WriteLine($"  results               {Path.Combine(directory, Trainer.ResultFile)}");
+    }
+}
+
+/// <summary>A progress bar for one training run: steps, epoch, loss and accuracies.</summary>
+internal static class TrainingProgressDisplay
+{
+    public static TrainingResult Run(TrainingConfig config, Func<IProgress<TrainingProgress>, TrainingResult> train)
+    {
+        TrainingResult result = null!;
+        AnsiConsole.Progress().AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                var task = context.AddTask("training", maxValue: config.MaxSteps);
+                result = train(new SynchronousProgress<TrainingProgress>(p =>
+                {
+                    task.Value = p.Step;
+                    task.Description = string.Create(CultureInfo.InvariantCulture,
+                        $"epoch {p.Epoch} loss {p.Loss:F3} train {100 * p.TrainAccuracy:F1}% test {100 * p.TestAccuracy:F1}%");
+                }));
+                task.Value = task.MaxValue;
+            });
+        return result;
+    }
+}
+
+/// <summary>An <see cref="IProgress{T}"/> that reports on the caller's thread.</summary>
+internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}

@@ -1,0 +1,49 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Rethink.Deep;
+
+/// <summary>
+/// SGD with momentum and L2 weight decay, PyTorch's semantics (dampening 0, not Nesterov):
+/// g ← ∇ + wd·w; v ← μ·v + g; w ← w − lr·v. Its momentum buffers are exposed so that checkpoints
+/// can save and restore them exactly.
+/// </summary>
+public sealed class SgdMomentum : IDisposable
+{
+    private readonly IReadOnlyList<TorchSharp.Modules.Parameter> _parameters;
+    private readonly double _momentum;
+    private readonly double _weightDecay;
+
+    public SgdMomentum(IEnumerable<TorchSharp.Modules.Parameter> parameters, double momentum, double weightDecay)
+    {
+        _parameters = parameters.ToList();
+        _momentum = momentum;
+        _weightDecay = weightDecay;
+        Buffers = _parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToList();
+    }
+
+    public IReadOnlyList<Tensor> Buffers { get; }
+
+    public void ZeroGrad()
+    {
+        foreach (var p in _parameters) p.grad?.zero_();
+    }
+
+    public void Step(double learningRate)
+    {
+        using var _ = no_grad();
+        for (var i = 0; i < _parameters.Count; i++)
+        {
+            var p = _parameters[i];
+            if (p.grad is not { } grad) continue;
+            using var g = _weightDecay != 0 ? grad.add(p, alpha: _weightDecay) : grad.alias();
+            Buffers[i].mul_(_momentum).add_(g);
+            p.add_(Buffers[i], alpha: -learningRate);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var b in Buffers) b.Dispose();
+    }
+}

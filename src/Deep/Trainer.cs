@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using Rethink.Core;
+using Rethink.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Rethink.Deep;
+
+/// <summary>
+/// Trains one <see cref="TrainingConfig"/>: minibatch SGD with momentum on cross-entropy, the paper's
+/// per-step learning-rate schedule, evaluation on the whole training and test (sub)sets, time to
+/// overfit, and a checkpoint after every epoch from which <c>resume</c> continues bit for bit.
+/// </summary>
+public static class Trainer
+{
+    public const string ConfigFile = "config.json";
+    public const string CheckpointFile = "checkpoint.bin";
+    public const string MetricsFile = "metrics.jsonl";
+    public const string RandomizationFile = "randomization.json";
+    public const string ResultFile = "result.json";
+
+    /// <param name="config">The run.</param>
+    /// <param name="data">Its data (see <see cref="TrainingData.Load"/>).</param>
+    /// <param name="directory">Run directory for config, metrics, checkpoints and the result (null: nothing written).</param>
+    /// <param name="resume">Continue from the directory's checkpoint when there is one.</param>
+    /// <param name="progress">Progress after every step.</param>
+    /// <param name="cancel">Stops after the current step (the last checkpoint stays valid).</param>
+    /// <param name="stopAfterEpochs">Stop after this many epochs of this invocation, as if killed (for resume tests).</param>
+    public static TrainingResult Run(TrainingConfig config, TrainingData data, string? directory = null, bool resume = false,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default, int? stopAfterEpochs = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(data);
+        config.Validate();
+        TorchRuntime.EnsureAvailable();
+        var device = config.Device == "cuda"
+            ? (cuda.is_available() ? CUDA : throw new NotSupportedException("--device cuda: TorchSharp finds no CUDA device here (this build bundles the CPU libtorch); use --device cpu."))
+            : CPU;
+        var hash = Json.Hash(config);
+
+        manual_seed(config.Seed);
+        using var model = ModelKind.Create(config.Model, data.Channels, data.InputSide, data.Classes, config.Dropout);
+        model.to(device);
+        using var optimizer = new SgdMomentum(model.parameters(), config.Momentum, config.WeightDecay);
+        var state = new TrainerState(hash, 0, 0, 0, 0, 0, 0, null, null, 0, [], []);
+
+        string? checkpoint = directory is null ? null : Path.Combine(directory, CheckpointFile);
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+            if (resume && File.Exists(checkpoint))
+            {
+                state = Checkpoint.Load(checkpoint!, model, optimizer);
+                if (state.ConfigHash != hash)
+                    throw new InvalidDataException($"{checkpoint}: saved by a different config (hash {state.ConfigHash}, this one {hash}); use a new --out directory or drop --resume.");
+                state = state with { Resumed = state.Resumed + 1 };
+            }
+            else
+            {
+                AtomicFile.WriteAllText(Path.Combine(directory, ConfigFile), Json.Serialize(config));
+                AtomicFile.WriteAllText(Path.Combine(directory, RandomizationFile), Json.Serialize(data.Prepared.Randomization));
+            }
+        }
+
+        var evaluateEvery = config.EvaluateEvery ?? Math.Max(1, (data.TrainCount + config.BatchSize - 1) / config.BatchSize);
+        var watch = new Stopwatch();
+        var epochsThisRun = 0;
+        var fitted = state.StepsToFit is not null && config.StopWhenFitted;
+        while (state.Step < config.MaxSteps && !fitted)
+        {
+            var order = Enumerable.Range(0, data.TrainCount).ToArray();
+            SeedMixer.Random(config.Seed, 0x0E90C000L + state.Epoch).Shuffle(order);
+            for (var start = 0; start < order.Length && state.Step < config.MaxSteps && !fitted; start += config.BatchSize)
+            {
+                cancel.ThrowIfCancellationRequested();
+                var batch = order.AsSpan(start, Math.Min(config.BatchSize, order.Length - start));
+                watch.Start();
+                var (loss, accuracy) = TrainStep(model, optimizer, data, config, batch, state.Step, device);
+                watch.Stop();
+                var lr = config.LearningRateAt(state.Step);
+                state.Losses.Add(new StepLoss(state.Step + 1, loss, accuracy));
+                state = state with { Step = state.Step + 1, LossSum = state.LossSum + loss, LossCount = state.LossCount + 1, Seconds = state.Seconds + watch.Elapsed.TotalSeconds };
+                watch.Reset();
+                if (state.Step % evaluateEvery == 0 || state.Step == config.MaxSteps)
+                {
+                    state = Evaluate(model, data, config, state, lr, device);
+                    fitted = config.StopWhenFitted && state.StepsToFit is not null;
+                    if (directory is not null) WriteMetrics(directory, state);
+                }
+                var last = state.Records.LastOrDefault();
+                progress?.Report(new TrainingProgress(state.Step, config.MaxSteps, state.Epoch, loss, last?.TrainAccuracy ?? double.NaN, last?.TestAccuracy ?? double.NaN));
+            }
+            state = state with { Epoch = state.Epoch + 1 };
+            if (checkpoint is not null) Checkpoint.Save(checkpoint, state, model, optimizer);
+            if (++epochsThisRun == stopAfterEpochs && state.Step < config.MaxSteps && !fitted)
+                return Result(config, data, model, state, device);
+        }
+        if (state.Records.LastOrDefault()?.Step != state.Step)
+        {
+            state = Evaluate(model, data, config, state, config.LearningRateAt(Math.Max(0, state.Step - 1)), device);
+            if (directory is not null) WriteMetrics(directory, state);
+        }
+        var result = Result(config, data, model, state, device);
+        if (directory is not null) AtomicFile.WriteAllText(Path.Combine(directory, ResultFile), Json.Serialize(result));
+        return result;
+    }
+
+    private static (double Loss, double Accuracy) TrainStep(nn.Module<Tensor, Tensor> model, SgdMomentum optimizer, TrainingData data,
+        TrainingConfig config, ReadOnlySpan<int> batch, long step, Device device)
+    {
+        using var scope = NewDisposeScope();
+        // Dropout draws depend only on (seed, step): a resumed run draws the same masks.
+        manual_seed(SeedMixer.Mix(config.Seed, 0x5D0000L + step));
+        model.train();
+        var (x, y) = data.TrainBatch(batch, step, device);
+        var logits = model.forward(x);
+        var loss = nn.functional.cross_entropy(logits, y);
+        optimizer.ZeroGrad();
+        loss.backward();
+        optimizer.Step(config.LearningRateAt(step));
+        var correct = logits.argmax(1).eq(y).sum().item<long>();
+        return (loss.item<float>(), (double)correct / batch.Length);
+    }
+
+    private static TrainerState Evaluate(nn.Module<Tensor, Tensor> model, TrainingData data, TrainingConfig config, TrainerState state, double lr, Device device)
+    {
+        var train = Accuracy(model, data, test: false, device);
+        var test = data.TestCount > 0 ? Accuracy(model, data, test: true, device) : double.NaN;
+        var best = double.IsNaN(test) ? state.BestTestAccuracy : Math.Max(state.BestTestAccuracy, test);
+        var record = new TrainingRecord(state.Step, state.Epoch, lr, state.LossCount > 0 ? state.LossSum / state.LossCount : double.NaN, train, test, best, state.Seconds);
+        state.Records.Add(record);
+        var fit = state.StepsToFit is null && train >= config.OverfitThreshold;
+        return state with
+        {
+            LossSum = 0,
+            LossCount = 0,
+            BestTestAccuracy = best,
+            StepsToFit = fit ? state.Step : state.StepsToFit,
+            SecondsToFit = fit ? state.Seconds : state.SecondsToFit,
+        };
+    }
+
+    /// <summary>Accuracy on the whole training or test (sub)set, in evaluation mode.</summary>
+    public static double Accuracy(nn.Module<Tensor, Tensor> model, TrainingData data, bool test, Device device)
+    {
+        model.eval();
+        using var _ = no_grad();
+        var count = test ? data.TestCount : data.TrainCount;
+        long correct = 0;
+        for (var start = 0; start < count; start += 500)
+        {
+            using var scope = NewDisposeScope();
+            var (x, y) = data.EvaluationBatch(test, start, Math.Min(500, count - start), device);
+            correct += model.forward(x).argmax(1).eq(y).sum().item<long>();
+        }
+        return count == 0 ? double.NaN : (double)correct / count;
+    }
+
+    private static void WriteMetrics(string directory, TrainerState state) =>
+        AtomicFile.WriteAllText(Path.Combine(directory, MetricsFile), string.Join('\n', state.Records.Select(r => Json.Serialize(r, indented: false))) + "\n");
+
+    private static TrainingResult Result(TrainingConfig config, TrainingData data, nn.Module model, TrainerState state, Device device)
+    {
+        var thin = Math.Max(1, state.Losses.Count / 2000);
+        var losses = state.Losses.Where((_, i) => i % thin == 0 || i == state.Losses.Count - 1).ToList();
+        return new TrainingResult(config, ModelKind.CountParameters(model), data.TrainCount, data.TestCount, data.Steps,
+            data.Prepared.Randomization.RealizedCorruption, state.Records, losses, state.StepsToFit, state.SecondsToFit, device.type.ToString().ToLowerInvariant(), state.Resumed);
+    }
+}

@@ -1,0 +1,63 @@
+using Rethink.Deep;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Rethink.Deep.Tests;
+
+public class ModelTests
+{
+    [TorchFact]
+    public void Parameter_counts_match_the_paper()
+    {
+        foreach (var (model, expected) in ModelKind.PaperParameterCounts)
+        {
+            using var module = ModelKind.Create(model);
+            Assert.Equal(expected, ModelKind.CountParameters(module));
+        }
+    }
+
+    [TorchFact]
+    public void Models_map_28x28_images_to_10_logits()
+    {
+        foreach (var model in ModelKind.All)
+        {
+            using var module = ModelKind.Create(model);
+            module.eval();
+            using var x = randn(2, 3, 28, 28);
+            using var y = module.forward(x);
+            Assert.Equal([2L, 10L], y.shape);
+        }
+    }
+
+    [TorchFact]
+    public void Mnist_sized_variants_take_one_channel()
+    {
+        foreach (var model in new[] { ModelKind.Mlp1x512, ModelKind.Mlp3x512, ModelKind.AlexNet })
+        {
+            using var module = ModelKind.Create(model, channels: 1);
+            using var x = randn(4, 1, 28, 28);
+            using var y = module.forward(x);
+            Assert.Equal([4L, 10L], y.shape);
+        }
+        using var mlp = ModelKind.Create(ModelKind.Mlp1x512, channels: 1);
+        Assert.Equal(784L * 512 + 512 + 512 * 10 + 10, ModelKind.CountParameters(mlp));
+    }
+
+    [Fact]
+    public void Learning_rate_decays_per_391_steps()
+    {
+        var config = new TrainingConfig(ModelKind.AlexNet, "cifar10");
+        Assert.Equal(0.01, config.LearningRateAt(0));
+        Assert.Equal(0.01, config.LearningRateAt(390));
+        Assert.Equal(0.0095, config.LearningRateAt(391), 12);
+        Assert.Equal(0.1, new TrainingConfig(ModelKind.Inception, "cifar10").InitialLearningRate);
+    }
+
+    [Fact]
+    public void Invalid_configs_name_the_option()
+    {
+        Assert.Contains("--model", Assert.Throws<ArgumentException>(() => new TrainingConfig("resnet", "cifar10").Validate()).Message);
+        Assert.Contains("--dropout", Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingConfig(ModelKind.Mlp1x512, "cifar10", Dropout: 1.5).Validate()).Message);
+        Assert.Throws<ArgumentException>(() => new TrainingConfig(ModelKind.Mlp1x512, "cifar10", Randomization: "noise").Validate());
+    }
+}

@@ -1,0 +1,88 @@
+using Rethink.Data;
+using Rethink.Deep;
+using Xunit;
+
+namespace Rethink.Deep.Tests;
+
+public class ResumeTests
+{
+    /// <summary>A small synthetic 10-class problem of 28×28×1 images: the class sets a bright square's position.</summary>
+    private static LabeledDataset Synthetic(int train, int test)
+    {
+        ImageSet Make(int count, int seed)
+        {
+            var random = new Random(seed);
+            var pixels = new byte[count * 784];
+            var labels = new byte[count];
+            for (var i = 0; i < count; i++)
+            {
+                labels[i] = (byte)random.Next(10);
+                for (var k = 0; k < 784; k++) pixels[i * 784 + k] = (byte)random.Next(40);
+                var (r0, c0) = (labels[i] / 5 * 12 + 2, labels[i] % 5 * 5 + 1);
+                for (var r = 0; r < 4; r++)
+                    for (var c = 0; c < 4; c++) pixels[i * 784 + (r0 + r) * 28 + c0 + c] = 250;
+            }
+            return new ImageSet(pixels, labels, 1, 28, 28, Enumerable.Range(0, 10).Select(c => c.ToString()).ToArray());
+        }
+        return new LabeledDataset("synthetic", Make(train, 1), Make(test, 2), "memory");
+    }
+
+    [TorchFact]
+    public void Killed_and_resumed_run_ends_with_the_same_metrics_and_weights()
+    {
+        var config = new TrainingConfig(ModelKind.Mlp1x512, "synthetic", Randomization: "corrupted-0.5", Seed: 3,
+            MaxSteps: 40, BatchSize: 32, Dropout: 0.2, DecayEvery: 5, StopWhenFitted: false);
+        var dataset = Synthetic(256, 64);
+        var root = Directory.CreateTempSubdirectory("rethink-resume").FullName;
+        try
+        {
+            var whole = Trainer.Run(config, TrainingData.From(dataset, config), Path.Combine(root, "whole"));
+
+            var dir = Path.Combine(root, "killed");
+            var partial = Trainer.Run(config, TrainingData.From(dataset, config), dir, stopAfterEpochs: 2);
+            Assert.Equal(16, partial.Final!.Step);
+            Assert.True(File.Exists(Path.Combine(dir, Trainer.CheckpointFile)));
+            var resumed = Trainer.Run(config, TrainingData.From(dataset, config), dir, resume: true);
+
+            Assert.Equal(1, resumed.Resumed);
+            Assert.Equal(whole.Records.Count, resumed.Records.Count);
+            for (var i = 0; i < whole.Records.Count; i++)
+                Assert.Equal(whole.Records[i] with { Seconds = 0 }, resumed.Records[i] with { Seconds = 0 });
+            Assert.Equal(whole.Losses.Select(l => l.Loss), resumed.Losses.Select(l => l.Loss));
+            Assert.Equal(File.ReadAllBytes(Path.Combine(root, "whole", Trainer.MetricsFile)).Length, File.ReadAllBytes(Path.Combine(dir, Trainer.MetricsFile)).Length);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [TorchFact]
+    public void Resume_refuses_a_checkpoint_of_another_config()
+    {
+        var config = new TrainingConfig(ModelKind.Mlp1x512, "synthetic", MaxSteps: 8, BatchSize: 32, StopWhenFitted: false);
+        var dataset = Synthetic(64, 16);
+        var dir = Directory.CreateTempSubdirectory("rethink-resume").FullName;
+        try
+        {
+            Trainer.Run(config, TrainingData.From(dataset, config), dir, stopAfterEpochs: 1);
+            var other = config with { Seed = 9 };
+            var e = Assert.Throws<InvalidDataException>(() => Trainer.Run(other, TrainingData.From(dataset, other), dir, resume: true));
+            Assert.Contains("different config", e.Message);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [TorchFact]
+    public void A_small_network_fits_random_labels()
+    {
+        var config = new TrainingConfig(ModelKind.Mlp1x512, "synthetic", Randomization: "random-labels", MaxSteps: 600, BatchSize: 32, Seed: 1);
+        var result = Trainer.Run(config, TrainingData.From(Synthetic(128, 32), config));
+        Assert.NotNull(result.StepsToFit);
+        Assert.Equal(1.0, result.Final!.TrainAccuracy);
+        Assert.InRange(result.RealizedLabelCorruption, 0.75, 0.98);
+    }
+}
