@@ -6,6 +6,7 @@ var suites = new Dictionary<string, Func<string[], int>>
     ["theory"] = TheoryBenchmark.Run,
     ["data"] = DataBenchmark.Run,
     ["kernels"] = KernelBenchmark.Run,
+    ["deep"] = DeepBenchmark.Run,
 };
 if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))
 {

@@ -8,6 +8,18 @@ public static class PythonAnchor
 {
     public const string Interpreter = "/usr/bin/python3";
 
+    /// <summary>The single line a snippet prints (e.g. a library version).</summary>
+    public static string Version(string snippet)
+    {
+        var info = new ProcessStartInfo(Interpreter) { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add(snippet);
+        using var process = Process.Start(info)!;
+        var text = process.StandardOutput.ReadToEnd().Trim();
+        process.WaitForExit();
+        return text;
+    }
+
     public static Dictionary<string, double> Run(string script, params string[] args)
     {
         if (!File.Exists(Interpreter))

@@ -1,23 +1,99 @@
+using Rethink.Deep;
+using Rethink.Kernels;
 using Rethink.Plots.Experiments;
 using Rethink.Plots.Figures;
+using Rethink.Plots.Tables;
 
 namespace Rethink.Plots;
 
-/// <summary>Every experiment and every figure the console knows, wired together.</summary>
+/// <summary>Every experiment, figure and table the console knows, wired together.</summary>
 public sealed class Catalog
 {
+    /// <summary>Quick-profile CIFAR-10 runs start from these sizes (see <see cref="DeepProfiles"/>).</summary>
+    private static TrainingConfig Deep(ReproduceContext context, string model, string randomization, int seed = 1) =>
+        DeepProfiles.Preset(model, context.Profile) is var p
+            ? new TrainingConfig(model, "cifar10", randomization, p.Train, p.Test, seed, p.MaxSteps)
+            : throw new InvalidOperationException();
+
+    private static bool Quick(ReproduceContext c) => c.Profile == RunProfile.Quick;
+
+    public static readonly double[] CorruptionLevels = [0, 0.2, 0.4, 0.6, 0.8, 1.0];
+
+    public static readonly string[] Fig1aRandomizations = ["true-labels", "random-labels", "shuffled-pixels", "random-pixels", "gaussian"];
+
+    public static IReadOnlyList<string> SweepModels(ReproduceContext c) =>
+        Quick(c) ? [ModelKind.Mlp1x512, ModelKind.Mlp3x512, ModelKind.AlexNet] : [ModelKind.Inception, ModelKind.AlexNet, ModelKind.Mlp1x512];
+
+    public static string Fig1aModel(ReproduceContext c) => Quick(c) ? ModelKind.Mlp1x512 : ModelKind.Inception;
+
     public Catalog()
     {
         var lemma1 = new Lemma1SpectrumExperiment();
         var theorem1 = new Theorem1FitExperiment();
-        Experiments = [lemma1, theorem1];
-        Figures = [new Lemma1SpectrumFigure(lemma1), new Theorem1FitFigure(theorem1)];
+
+        var fig1a = new DeepRunGroup("fig1a-runs", "Figure 1a: the five randomization tests on one model", c =>
+            Fig1aRandomizations.Select(r => Deep(c, Fig1aModel(c), r)).ToList());
+        var sweep = new DeepRunGroup("corruption-sweep", "Figure 1b/1c: label corruption sweep per model", c =>
+            SweepModels(c).SelectMany(m => CorruptionLevels.Select(p => Deep(c, m, p == 0 ? "true-labels" : p == 1 ? "random-labels" : $"corrupted-{p:0.0}"))).ToList());
+        var batchNorm = new DeepRunGroup("batchnorm-runs", "Figure 2: Inception with and without BatchNorm", c =>
+            new[] { ModelKind.Inception, ModelKind.InceptionNoBatchNorm }.Select(m => Deep(c, m, "true-labels") with
+            {
+                MaxSteps = Quick(c) ? 60 : 391 * 100,
+                EvaluateEvery = Quick(c) ? 10 : 391,
+                StopWhenFitted = false,
+            }).ToList());
+        var table1 = new DeepRunGroup("table1-runs", "Table 1: CIFAR-10 with and without random crops and weight decay", c =>
+            Table1Configs(c).ToList());
+
+        var kernelNorms = new KernelRunGroup("kernel-norms", "Kernel norms vs n, true and random labels (MNIST)", c =>
+            (Quick(c) ? new[] { 500, 1000, 2000, 4000 } : [1000, 2000, 5000, 10000, 20000])
+                .SelectMany(n => new[] { "true-labels", "random-labels" }.Select(l =>
+                    new KernelFitConfig("mnist", Train: n, Test: Quick(c) ? 2000 : 10_000, Randomization: l, Seed: 1))).ToList());
+        var kernelTable = new KernelRunGroup("kernel-table", "Section 5: minimum-norm kernel interpolation on MNIST and CIFAR-10", c => KernelTableConfigs(c).ToList());
+
+        Experiments = [lemma1, theorem1, fig1a, sweep, batchNorm, table1, kernelNorms, kernelTable];
+        Figures =
+        [
+            new Lemma1SpectrumFigure(lemma1),
+            new Theorem1FitFigure(theorem1),
+            new Fig1aFigure(fig1a),
+            new Fig1bFigure(sweep),
+            new Fig1cFigure(sweep),
+            new Fig2Figure(batchNorm),
+            new KernelNormFigure(kernelNorms),
+            new Table1(table1, sweep),
+            new KernelTable(kernelTable),
+        ];
+    }
+
+    /// <summary>Table 1: true-label rows (crop and weight decay variants) per model; random-label rows come from the sweep.</summary>
+    private static IEnumerable<TrainingConfig> Table1Configs(ReproduceContext c)
+    {
+        IEnumerable<string> models = Quick(c) ? [ModelKind.AlexNet, ModelKind.Mlp3x512, ModelKind.Mlp1x512] : [ModelKind.Inception, ModelKind.InceptionNoBatchNorm, ModelKind.AlexNet, ModelKind.Mlp3x512, ModelKind.Mlp1x512];
+        foreach (var model in models)
+            foreach (var row in PaperNumbers.Table1.Where(r => r.Model == model && !r.RandomLabels))
+                yield return Deep(c, model, "true-labels") with { Augment = row.RandomCrop, WeightDecay = row.WeightDecay ? PaperNumbers.WeightDecay : 0 };
+    }
+
+    private static IEnumerable<KernelFitConfig> KernelTableConfigs(ReproduceContext c)
+    {
+        var quick = Quick(c);
+        // MNIST raw pixels, Gaussian gamma = 0.02 (the reference code's), exact interpolation and a small ridge.
+        var mnist = new KernelFitConfig("mnist", Train: quick ? 10_000 : null, Precision: quick ? Precision.Fp64 : Precision.Fp32);
+        yield return mnist;
+        yield return mnist with { Ridge = 1e-3 };
+        // CIFAR-10 raw pixels: gamma = m / median squared distance; m = 4 won on held-out training data
+        // (`rethink kernels select-bandwidth --dataset cifar10 --fit 10000 --held-out 5000`, see README).
+        var cifar = new KernelFitConfig("cifar10", BandwidthRule: BandwidthRule.Median, Bandwidth: 4.0, Train: quick ? 5000 : null,
+            Test: quick ? 2000 : null, Precision: quick ? Precision.Fp64 : Precision.Fp32);
+        yield return cifar;
+        yield return cifar with { Ridge = 1e-3 };
     }
 
     public IReadOnlyList<IExperiment> Experiments { get; }
     public IReadOnlyList<IFigure> Figures { get; }
 
-    /// <summary>Figures selected by --only (all when null), failing on unknown names.</summary>
+    /// <summary>Figures and tables selected by --only (all when null), failing on unknown names.</summary>
     public IReadOnlyList<IFigure> Select(IReadOnlyCollection<string>? only)
     {
         if (only is null || only.Count == 0) return Figures;

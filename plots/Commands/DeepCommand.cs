@@ -84,13 +84,25 @@ internal static class TrainingProgressDisplay
 {
     public static TrainingResult Run(TrainingConfig config, Func<IProgress<TrainingProgress>, TrainingResult> train)
     {
+        if (!AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            // Logs get one line per evaluation instead of a redrawn bar.
+            var lastEpoch = -1;
+            return train(new SynchronousProgressAdapter<TrainingProgress>(p =>
+            {
+                if (p.Epoch == lastEpoch || double.IsNaN(p.TrainAccuracy)) return;
+                lastEpoch = p.Epoch;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  step {p.Step,6} epoch {p.Epoch,4} loss {p.Loss:F3} train {100 * p.TrainAccuracy:F1}% test {100 * p.TestAccuracy:F1}%"));
+            }));
+        }
         TrainingResult result = null!;
         AnsiConsole.Progress().AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(context =>
             {
                 var task = context.AddTask("training", maxValue: config.MaxSteps);
-                result = train(new SynchronousProgress<TrainingProgress>(p =>
+                result = train(new SynchronousProgressAdapter<TrainingProgress>(p =>
                 {
                     task.Value = p.Step;
                     task.Description = string.Create(CultureInfo.InvariantCulture,
@@ -100,10 +112,4 @@ internal static class TrainingProgressDisplay
             });
         return result;
     }
-}
-
-/// <summary>An <see cref="IProgress{T}"/> that reports on the caller's thread.</summary>
-internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
 }

@@ -13,6 +13,7 @@ public static class KernelsCommand
     {
         var command = new Command("kernels", "Kernel machines: Gram matrices and exact minimum-norm solves K alpha = Y (paper section 5).");
         command.Subcommands.Add(Fit());
+        command.Subcommands.Add(SelectBandwidth());
         return command;
     }
 
@@ -78,6 +79,35 @@ public static class KernelsCommand
                     Console.WriteLine($"  alpha                 {alphaPath}");
                 }
             }
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command SelectBandwidth()
+    {
+        var dataset = new Option<string>("--dataset") { Description = "mnist, fashion-mnist, cifar10, or a dataset path.", Required = true };
+        var rule = new Option<string>("--bandwidth-rule") { Description = "median or variance: gamma = m / scale.", DefaultValueFactory = _ => "median" }.AcceptOnlyFromAmong("median", "variance");
+        var multipliers = new Option<string>("--multipliers") { Description = "Candidate m, comma-separated.", DefaultValueFactory = _ => "0.25,0.5,1,2,4,8" };
+        var fit = new Option<int>("--fit") { Description = "Training points each candidate interpolates.", DefaultValueFactory = _ => 10_000 };
+        var heldOut = new Option<int>("--held-out") { Description = "Held-out training points that score the candidates (never the test set).", DefaultValueFactory = _ => 5_000 };
+        var precision = new Option<string>("--precision") { Description = "fp64 or fp32.", DefaultValueFactory = _ => "fp32" }.AcceptOnlyFromAmong("fp64", "fp32");
+        var seed = new Option<int>("--seed") { Description = "Seed of the split and the bandwidth sample.", DefaultValueFactory = _ => 0 };
+        var data = new Option<string?>("--data") { Description = "Data root searched first." };
+        var command = new Command("select-bandwidth", "Choose the Gaussian bandwidth multiplier on held-out training data (never the test set).")
+        {
+            dataset, rule, multipliers, fit, heldOut, precision, seed, data,
+        };
+        command.SetAction(parse =>
+        {
+            var candidates = ReportText.ParseList(parse.GetValue(multipliers)!, "--multipliers");
+            var (best, all) = BandwidthSelection.Select(parse.GetValue(dataset)!, new DataOptions(parse.GetValue(data)),
+                Enum.Parse<BandwidthRule>(parse.GetValue(rule)!, ignoreCase: true), candidates, parse.GetValue(fit), parse.GetValue(heldOut),
+                parse.GetValue(precision) == "fp64" ? Precision.Fp64 : Precision.Fp32, seed: parse.GetValue(seed));
+            Console.WriteLine($"{parse.GetValue(dataset)}: fit {parse.GetValue(fit):N0}, held out {parse.GetValue(heldOut):N0} (training split only), rule {parse.GetValue(rule)}");
+            Console.WriteLine($"  {"m",8} {"gamma",12} {"held-out error",15} {"RKHS norm",10} {"time",8}");
+            foreach (var c in all)
+                Console.WriteLine($"  {c.Multiplier,8:G4} {c.Gamma,12:G4} {100 * c.HeldOutError,14:F2}% {c.RkhsNorm,10:F1} {ReportText.Seconds(c.Seconds),8}{(c == best ? "  <- chosen" : "")}");
             return 0;
         });
         return command;

@@ -3,6 +3,8 @@ using System.Diagnostics;
 using Rethink.Plots.Cli;
 using Rethink.Plots.Experiments;
 using Rethink.Plots.Figures;
+using Rethink.Core;
+using Rethink.Plots.Tables;
 using Spectre.Console;
 
 namespace Rethink.Plots.Commands;
@@ -66,22 +68,37 @@ public static class ReproduceCommand
         if (toRun.Count > 0)
         {
             var estimate = TimeSpan.FromSeconds(toRun.Sum(e => e.Estimate(context).TotalSeconds));
-            AnsiConsole.MarkupLine($"[bold]rethink reproduce[/] --profile {context.Profile.ToString().ToLowerInvariant()}: " +
-                $"{toRun.Count} experiment(s) to run, estimated {Markup.Escape(Format(estimate))} on this machine; output in {Markup.Escape(context.OutputDirectory)}");
+            Console.WriteLine($"rethink reproduce --profile {context.Profile.ToString().ToLowerInvariant()}: " +
+                $"{toRun.Count} experiment(s) to run, estimated {Format(estimate)} on this machine; output in {context.OutputDirectory}");
             RunAll(toRun, store, context, status, cancel);
         }
 
         var written = new List<(IFigure Figure, string State)>();
+        var rendered = new List<(IFigure Figure, IReadOnlyList<string> Files)>();
+        var skipped = new List<(IFigure Figure, string Reason)>();
+        var macros = new List<(string Name, string Value)>();
         foreach (var figure in figures)
         {
             var missing = figure.Needs.FirstOrDefault(e => !e.IsCached(store, context));
             if (missing is not null)
             {
-                written.Add((figure, $"skipped: {status.GetValueOrDefault(missing).State ?? "no result"}"));
+                var reason = status.GetValueOrDefault(missing).State ?? "no result";
+                written.Add((figure, $"skipped: {reason}"));
+                skipped.Add((figure, reason));
                 continue;
             }
             var files = figure.Render(store, context);
+            rendered.Add((figure, files));
+            macros.AddRange(figure.Macros(store, context));
             written.Add((figure, string.Join(", ", files.Select(f => Path.GetRelativePath(context.OutputDirectory, f)))));
+        }
+        if (rendered.Count > 0)
+        {
+            Manifest.Save(needed, store, context);
+            var macroPath = Path.Combine(context.OutputDirectory, "macros.tex");
+            AtomicFile.WriteAllText(macroPath, Macros.Render(macros, $"Rethink {context.Profile.ToString().ToLowerInvariant()} profile, {DateTimeOffset.UtcNow:yyyy-MM-dd}"));
+            var report = ReportWriter.Save(context, rendered, skipped);
+            written.Add((null!, $"{Path.GetRelativePath(context.OutputDirectory, macroPath)}, tables/manifest.md, {Path.GetRelativePath(context.OutputDirectory, report)}"));
         }
         PrintSummary(status, written);
         return 0;
@@ -90,6 +107,19 @@ public static class ReproduceCommand
     private static void RunAll(List<IExperiment> experiments, ResultStore store, ReproduceContext context,
         Dictionary<IExperiment, (string State, double Seconds)> status, CancellationToken cancel)
     {
+        if (!AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            foreach (var experiment in experiments)
+            {
+                cancel.ThrowIfCancellationRequested();
+                Console.WriteLine($"  {experiment.Id}: {experiment.Title} (estimated {Format(experiment.Estimate(context))}) ...");
+                var watch = Stopwatch.StartNew();
+                experiment.Run(store, context, new Progress<double>(_ => { }), cancel);
+                status[experiment] = ("computed", watch.Elapsed.TotalSeconds);
+                Console.WriteLine($"  {experiment.Id}: done in {ReportText.Seconds(watch.Elapsed.TotalSeconds)}");
+            }
+            return;
+        }
         AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
@@ -117,7 +147,7 @@ public static class ReproduceCommand
             table.AddRow(Markup.Escape(experiment.Id), Markup.Escape(state), seconds > 0 ? ReportText.Seconds(seconds) : "");
         AnsiConsole.Write(table);
         var output = new Table().AddColumns("figure / table", "written");
-        foreach (var (figure, state) in figures) output.AddRow(Markup.Escape(figure.Id), Markup.Escape(state));
+        foreach (var (figure, state) in figures) output.AddRow(Markup.Escape(figure?.Id ?? "report"), Markup.Escape(state));
         AnsiConsole.Write(output);
     }
 

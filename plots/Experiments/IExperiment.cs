@@ -21,6 +21,9 @@ public interface IExperiment
 
     /// <summary>Runs and saves the result. <paramref name="progress"/> takes fractions in [0, 1].</summary>
     void Run(ResultStore store, ReproduceContext context, IProgress<double> progress, CancellationToken cancel);
+
+    /// <summary>The result files this experiment reads for the context's profile (for the run manifest).</summary>
+    IReadOnlyList<string> ResultFiles(ResultStore store, ReproduceContext context);
 }
 
 /// <summary>Typed base: a config from the profile, a result from the config.</summary>
@@ -34,6 +37,8 @@ public abstract class Experiment<TConfig, TResult> : IExperiment
     public abstract TimeSpan Estimate(ReproduceContext context);
 
     public bool IsCached(ResultStore store, ReproduceContext context) => store.Exists(Id, Json.Hash(Configure(context)));
+
+    public IReadOnlyList<string> ResultFiles(ResultStore store, ReproduceContext context) => [store.PathFor(Id, Json.Hash(Configure(context)))];
 
     public ExperimentRecord<TConfig, TResult>? Load(ResultStore store, ReproduceContext context) =>
         store.TryLoad<TConfig, TResult>(Id, Configure(context));

@@ -62,24 +62,35 @@ public static class FigureStyle
 
     public static Color SeriesColor(int index) => Colors[index % Colors.Length];
 
-    /// <summary>Shows the left axis as powers of ten; the plotted values must already be log10.</summary>
-    public static void LogY(Plot plot)
+    /// <summary>Shows the left axis on a log scale; the plotted values must already be log10 (see <see cref="LogTicks"/>).</summary>
+    public static void LogY(Plot plot) => plot.Axes.Left.TickGenerator = LogTicks(plot, vertical: true);
+
+    /// <summary>Shows the bottom axis on a log scale; the plotted values must already be log10.</summary>
+    public static void LogX(Plot plot) => plot.Axes.Bottom.TickGenerator = LogTicks(plot, vertical: false);
+
+    /// <summary>
+    /// Ticks for log10-transformed data: labelled at 1, 2 and 5 × 10^k when the data span less than
+    /// three decades, at powers of ten otherwise, with minor ticks at the other integers × 10^k.
+    /// </summary>
+    public static ScottPlot.ITickGenerator LogTicks(Plot plot, bool vertical)
     {
-        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            IntegerTicksOnly = true,
-            LabelFormatter = v => $"1e{v:0}",
-            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-        };
+        var limits = plot.Axes.GetDataLimits();
+        var (lo, hi) = vertical ? (limits.Bottom, limits.Top) : (limits.Left, limits.Right);
+        if (!double.IsFinite(lo) || !double.IsFinite(hi)) return new ScottPlot.TickGenerators.NumericAutomatic();
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        var fine = hi - lo < 3;
+        for (var decade = (int)Math.Floor(lo) - 1; decade <= (int)Math.Ceiling(hi) + 1; decade++)
+            for (var m = 1; m <= 9; m++)
+            {
+                var position = decade + Math.Log10(m);
+                if (position < lo - 0.3 || position > hi + 0.3) continue;
+                if (m == 1 || fine && (m == 2 || m == 5)) ticks.AddMajor(position, Label(m * Math.Pow(10, decade)));
+                else ticks.AddMinor(position);
+            }
+        return ticks;
     }
 
-    public static void LogX(Plot plot)
-    {
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-        {
-            IntegerTicksOnly = true,
-            LabelFormatter = v => $"1e{v:0}",
-            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-        };
-    }
+    private static string Label(double v) => v is >= 0.01 and < 100_000
+        ? v.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)
+        : v.ToString("0e0", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -2,7 +2,7 @@ using Rethink.Plots.Experiments;
 
 namespace Rethink.Plots.Figures;
 
-/// <summary>A recipe that reads result files and renders one figure (PNG and SVG).</summary>
+/// <summary>A recipe that reads result files and renders one figure (PNG and SVG) or one table (Markdown and LaTeX).</summary>
 public interface IFigure
 {
     /// <summary>File name and --only key, e.g. "fig1a".</summary>
@@ -10,7 +10,10 @@ public interface IFigure
 
     string Title { get; }
 
-    /// <summary>The experiments whose results this figure reads.</summary>
+    /// <summary>True for tables (Markdown + LaTeX), false for figures (PNG + SVG).</summary>
+    bool IsTable => false;
+
+    /// <summary>The experiments whose results this reads.</summary>
     IReadOnlyList<IExperiment> Needs { get; }
 
     /// <summary>Caption for report.md, stating the profile's subsets and schedules.</summary>
@@ -18,4 +21,7 @@ public interface IFigure
 
     /// <summary>Renders from stored results; returns the files written.</summary>
     IReadOnlyList<string> Render(ResultStore store, ReproduceContext context);
+
+    /// <summary>LaTeX macros (name without backslash, value) for every number this reports.</summary>
+    IReadOnlyList<(string Name, string Value)> Macros(ResultStore store, ReproduceContext context) => [];
 }

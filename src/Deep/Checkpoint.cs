@@ -32,15 +32,19 @@ public static class Checkpoint
 
     public static void Save(string path, TrainerState state, nn.Module model, SgdMomentum optimizer)
     {
-        using var modelBytes = new MemoryStream();
-        model.save(modelBytes);
+        byte[] modelBytes;
+        using (var memory = new MemoryStream())
+        {
+            model.save(memory);
+            modelBytes = memory.ToArray(); // save() closes the stream; ToArray still works then.
+        }
         AtomicFile.Write(path, stream =>
         {
             using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
             writer.Write(Magic);
             writer.Write(Json.Serialize(state, indented: false));
-            writer.Write(modelBytes.Length);
-            writer.Write(modelBytes.GetBuffer(), 0, (int)modelBytes.Length);
+            writer.Write((long)modelBytes.Length);
+            writer.Write(modelBytes);
             writer.Write(optimizer.Buffers.Count);
             foreach (var buffer in optimizer.Buffers)
             {

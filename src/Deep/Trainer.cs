@@ -62,7 +62,10 @@ public static class Trainer
             }
         }
 
-        var evaluateEvery = config.EvaluateEvery ?? Math.Max(1, (data.TrainCount + config.BatchSize - 1) / config.BatchSize);
+        // Evaluations (a forward pass over the training and test sets) cost about as much as 2 epochs of
+        // steps on a small subset: by default evaluate at the first epoch boundary at least 20 steps on.
+        var epochSteps = Math.Max(1, (data.TrainCount + config.BatchSize - 1) / config.BatchSize);
+        var evaluateEvery = config.EvaluateEvery ?? epochSteps * (int)Math.Ceiling(20.0 / epochSteps);
         var watch = new Stopwatch();
         var epochsThisRun = 0;
         var fitted = state.StepsToFit is not null && config.StopWhenFitted;

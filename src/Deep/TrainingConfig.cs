@@ -24,7 +24,7 @@ namespace Rethink.Deep;
 /// <param name="Augment">Random 28×28 crops of the 32×32 CIFAR-10 images (test: centre crop).</param>
 /// <param name="StopWhenFitted">Stop once training accuracy reaches <paramref name="OverfitThreshold"/>.</param>
 /// <param name="OverfitThreshold">Training accuracy that counts as "fitted" (time to overfit).</param>
-/// <param name="EvaluateEvery">Steps between evaluations (null: one pass over the training subset, at least 1).</param>
+/// <param name="EvaluateEvery">Steps between evaluations (null: whole epochs, at least 20 steps).</param>
 /// <param name="Device">cpu or cuda.</param>
 public sealed record TrainingConfig(
     string Model,

@@ -1,0 +1,64 @@
+using Rethink.Core;
+using Rethink.Data;
+using Rethink.Kernels;
+
+namespace Rethink.Plots.Experiments;
+
+/// <summary>A set of kernel fits behind a figure or table, each cached on its own by config hash.</summary>
+public sealed class KernelRunGroup(string id, string title, Func<ReproduceContext, IReadOnlyList<KernelFitConfig>> configure) : IExperiment
+{
+    public const string RunId = "kernel-fit";
+    public string Id => id;
+    public string Title => title;
+
+    public IReadOnlyList<KernelFitConfig> Configure(ReproduceContext context) =>
+        configure(context).Select(c => c with { Device = context.Device }).ToList();
+
+    public string? Unavailable(ReproduceContext context)
+    {
+        foreach (var dataset in Configure(context).Select(c => c.Dataset).Distinct())
+            if (KnownDataset.Find(dataset) is { } known && DataLocator.Find(known, context.DataDirectory) is null)
+                return $"{known.DisplayName} not found: pass --data DIR or set RETHINK_DATA to a folder with {known.DirectoryName}/, or download it with `rethink data info --dataset {known.Name}`.";
+        foreach (var features in Configure(context).Select(c => c.Features).OfType<string>().Distinct())
+            if (!KernelFitRunner.FeaturePipelines.ContainsKey(features))
+                return $"feature pipeline '{features}' is not in this build.";
+        return null;
+    }
+
+    /// <summary>n³/3 flops at about 30 GFLOP/s (FP64, 2 cores) plus the Gram and prediction products.</summary>
+    public TimeSpan Estimate(ReproduceContext context) => TimeSpan.FromSeconds(Configure(context).Sum(c =>
+    {
+        double n = c.Train ?? (c.Dataset == "cifar10" ? 50_000 : 60_000);
+        double d = c.Dataset == "cifar10" ? 3072 : 784;
+        var flops = n * n * n / 3 + n * n * d + 2 * n * (c.Test ?? 10_000) * d;
+        return flops / (c.Precision == Precision.Fp32 ? 60e9 : 30e9) + 2;
+    }));
+
+    public IReadOnlyList<string> ResultFiles(ResultStore store, ReproduceContext context) =>
+        Configure(context).Select(c => store.PathFor(RunId, Json.Hash(c))).ToList();
+
+    public bool IsCached(ResultStore store, ReproduceContext context) =>
+        Configure(context).All(c => store.Exists(RunId, Json.Hash(c)));
+
+    public void Run(ResultStore store, ReproduceContext context, IProgress<double> progress, CancellationToken cancel)
+    {
+        var configs = Configure(context);
+        var options = new DataOptions(context.DataDirectory, AllowDownload: true);
+        for (var i = 0; i < configs.Count; i++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            if (store.Exists(RunId, Json.Hash(configs[i]))) continue;
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var index = i;
+            var (result, model) = KernelFitRunner.Run(configs[i], options,
+                new Cli.SynchronousProgressAdapter<KernelProgress>(p => progress.Report((index + 0.5) / configs.Count)), cancel);
+            model.Dispose();
+            store.Save(RunId, configs[i], result, watch.Elapsed.TotalSeconds);
+            progress.Report((i + 1.0) / configs.Count);
+        }
+    }
+
+    public IReadOnlyList<KernelFitResult> Load(ResultStore store, ReproduceContext context) =>
+        Configure(context).Select(c => store.TryLoad<KernelFitConfig, KernelFitResult>(RunId, c)?.Result
+            ?? throw new InvalidOperationException($"No result for {id}: {c.Dataset} n={c.Train}.")).ToList();
+}

@@ -1,0 +1,101 @@
+using Rethink.Deep;
+using Rethink.Plots.Experiments;
+
+namespace Rethink.Plots.Figures;
+
+/// <summary>The corruption sweep's runs grouped by model and sorted by p.</summary>
+public static class CorruptionSweep
+{
+    public static double Level(TrainingConfig c) => Rethink.Data.Randomization.Parse(c.Randomization).LabelProbability;
+
+    public static IEnumerable<IGrouping<string, TrainingResult>> ByModel(IEnumerable<TrainingResult> results) =>
+        results.OrderBy(r => Level(r.Config)).GroupBy(r => r.Config.Model);
+
+    public static string Caption(DeepRunGroup runs, ReproduceContext context, string what)
+    {
+        var c = runs.Configure(context);
+        var sizes = string.Join(", ", c.GroupBy(x => x.Model).Select(g => $"{g.Key} {(g.First().Train is { } n ? $"{n:N0}" : "50,000")} images / {g.First().MaxSteps:N0} steps max"));
+        return $"{what} against the probability p of replacing a CIFAR-10 training label by a uniform random class (the paper's rule: about 0.9p of the labels change). " +
+               $"Runs: {sizes}; profile {context.Profile.ToString().ToLowerInvariant()}.";
+    }
+}
+
+/// <summary>Figure 1b: steps to fit the training set, relative to true labels, against label corruption.</summary>
+public sealed class Fig1bFigure(DeepRunGroup sweep) : IFigure
+{
+    public string Id => "fig1b";
+    public string Title => "Figure 1b: convergence slowdown under label corruption";
+    public IReadOnlyList<IExperiment> Needs => [sweep];
+
+    public string Caption(ReproduceContext context) => CorruptionSweep.Caption(sweep, context,
+        "Time to overfit (first evaluation with 100% training accuracy) relative to the same model on true labels,") +
+        " A run that did not fit within its step budget is drawn at the budget with an open marker.";
+
+    public IReadOnlyList<string> Render(ResultStore store, ReproduceContext context)
+    {
+        var plot = FigureStyle.NewPlot("Time to overfit", "label corruption p", "steps to fit / steps on true labels");
+        var index = 0;
+        foreach (var model in CorruptionSweep.ByModel(sweep.Load(store, context)))
+        {
+            var runs = model.ToList();
+            var baseline = runs.First().StepsToFit ?? runs.First().Final!.Step;
+            var x = runs.Select(r => CorruptionSweep.Level(r.Config)).ToArray();
+            var y = runs.Select(r => (double)(r.StepsToFit ?? r.Final!.Step) / baseline).ToArray();
+            var line = plot.Add.Scatter(x, y);
+            FigureStyle.Apply(line, index);
+            line.LegendText = model.Key;
+            var unfitted = runs.Where(r => r.StepsToFit is null).ToList();
+            if (unfitted.Count > 0)
+            {
+                var open = plot.Add.ScatterPoints(unfitted.Select(r => CorruptionSweep.Level(r.Config)).ToArray(), unfitted.Select(r => (double)r.Final!.Step / baseline).ToArray());
+                FigureStyle.Apply(open, index, lines: false);
+                open.MarkerShape = ScottPlot.MarkerShape.OpenCircle;
+                open.MarkerSize = 10;
+            }
+            index++;
+        }
+        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
+        return FigureFile.Save(plot, context.FiguresDirectory, Id);
+    }
+
+    public IReadOnlyList<(string Name, string Value)> Macros(ResultStore store, ReproduceContext context) =>
+        CorruptionSweep.ByModel(sweep.Load(store, context)).Select(g =>
+        {
+            var runs = g.ToList();
+            var factor = runs.Last().StepsToFit is { } s && runs.First().StepsToFit is { } t ? $"{(double)s / t:F1}" : "n/a";
+            return (Tables.Macros.Name("RandomLabelSlowdown", g.Key), factor);
+        }).ToList();
+}
+
+/// <summary>Figure 1c: test error against label corruption.</summary>
+public sealed class Fig1cFigure(DeepRunGroup sweep) : IFigure
+{
+    public string Id => "fig1c";
+    public string Title => "Figure 1c: test error under label corruption";
+    public IReadOnlyList<IExperiment> Needs => [sweep];
+
+    public string Caption(ReproduceContext context) => CorruptionSweep.Caption(sweep, context,
+        "Test error at the end of training (once the training set is fitted),") + " The dotted line is chance (90%).";
+
+    public IReadOnlyList<string> Render(ResultStore store, ReproduceContext context)
+    {
+        var plot = FigureStyle.NewPlot("Test error", "label corruption p", "test error (%)");
+        var index = 0;
+        foreach (var model in CorruptionSweep.ByModel(sweep.Load(store, context)))
+        {
+            var runs = model.ToList();
+            var line = plot.Add.Scatter(runs.Select(r => CorruptionSweep.Level(r.Config)).ToArray(), runs.Select(r => 100 * (1 - r.Final!.TestAccuracy)).ToArray());
+            FigureStyle.Apply(line, index++);
+            line.LegendText = model.Key;
+        }
+        var chance = plot.Add.HorizontalLine(90, 1, FigureStyle.SeriesColor(5), ScottPlot.LinePattern.Dotted);
+        chance.LegendText = "chance";
+        plot.Axes.SetLimitsY(0, 100);
+        plot.ShowLegend(ScottPlot.Alignment.LowerRight);
+        return FigureFile.Save(plot, context.FiguresDirectory, Id);
+    }
+
+    public IReadOnlyList<(string Name, string Value)> Macros(ResultStore store, ReproduceContext context) =>
+        CorruptionSweep.ByModel(sweep.Load(store, context)).SelectMany(g => g.Select(r =>
+            (Tables.Macros.Name($"TestErrorCorrupted{(int)Math.Round(100 * CorruptionSweep.Level(r.Config))}", g.Key), $"{100 * (1 - r.Final!.TestAccuracy):F1}\\%"))).ToList();
+}
