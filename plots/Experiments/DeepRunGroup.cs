@@ -27,16 +27,25 @@ public sealed class DeepRunGroup(string id, string title, Func<ReproduceContext,
         return null;
     }
 
+    /// <summary>
+    /// Runs that stop when fitted take about 25 epochs (random labels a third more), bounded by the
+    /// step budget; evaluations add about half again.
+    /// </summary>
     public TimeSpan Estimate(ReproduceContext context) =>
-        TimeSpan.FromSeconds(Configure(context).Sum(c => c.MaxSteps * SecondsPerStep(c.Model) * (c.Device == "cuda" ? 0.05 : 1) * (c.Randomization == "true-labels" ? 0.5 : 0.8)));
+        TimeSpan.FromSeconds(Configure(context).Sum(c =>
+        {
+            var epochSteps = Math.Ceiling((c.Train ?? 50_000) / (double)c.BatchSize);
+            var steps = c.StopWhenFitted ? Math.Min(c.MaxSteps, 25 * epochSteps * (c.Randomization == "true-labels" ? 1 : 1.3)) : c.MaxSteps;
+            return 1.5 * steps * SecondsPerStep(c.Model) * (c.Device == "cuda" ? 0.05 : 1);
+        }));
 
     /// <summary>Measured on a 2-core CPU at batch 128.</summary>
     private static double SecondsPerStep(string model) => model switch
     {
         ModelKind.Mlp1x512 => 0.008,
         ModelKind.Mlp3x512 => 0.015,
-        ModelKind.AlexNet => 0.45,
-        _ => 2.0,
+        ModelKind.AlexNet => 0.22,
+        _ => 1.0,
     };
 
     public IReadOnlyList<string> ResultFiles(ResultStore store, ReproduceContext context) =>

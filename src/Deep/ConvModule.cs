@@ -13,6 +13,14 @@ public sealed class ConvModule : nn.Module<Tensor, Tensor>
     {
         conv = nn.Conv2d(inChannels, outChannels, kernel, stride: stride, padding: kernel / 2, bias: true);
         norm = batchNorm ? nn.BatchNorm2d(outChannels, affine: false) : null;
+        // He initialization (variance 2/fan-in) keeps activations from vanishing through the ~20 conv
+        // layers: with PyTorch's default (variance 1/(3·fan-in)) the network without BatchNorm starts
+        // dead, its loss stuck at ln 10.
+        using (no_grad())
+        {
+            nn.init.kaiming_normal_(conv.weight, 0, nn.init.FanInOut.FanIn, nn.init.NonlinearityType.ReLU);
+            nn.init.zeros_(conv.bias!);
+        }
         RegisterComponents();
     }
 
