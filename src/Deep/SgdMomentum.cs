@@ -32,14 +32,23 @@ public sealed class SgdMomentum : IDisposable
     public void Step(double learningRate)
     {
         using var _ = no_grad();
+        // Scalars are created and disposed explicitly: an implicit double → Scalar conversion leaves a
+        // native object that the GC may finalize while the call that uses it is still running
+        // (seen here as a rare "toFloat: Expected false to be true" deep in a long run).
+        using var momentum = _momentum.ToScalar();
+        using var decay = _weightDecay.ToScalar();
+        using var step = (-learningRate).ToScalar();
         for (var i = 0; i < _parameters.Count; i++)
         {
             var p = _parameters[i];
             if (p.grad is not { } grad) continue;
-            using var g = _weightDecay != 0 ? grad.add(p, alpha: _weightDecay) : grad.alias();
-            Buffers[i].mul_(_momentum).add_(g);
-            p.add_(Buffers[i], alpha: -learningRate);
+            using var g = _weightDecay != 0 ? grad.add(p, decay) : grad.alias();
+            Buffers[i].mul_(momentum).add_(g);
+            p.add_(Buffers[i], step);
         }
+        GC.KeepAlive(momentum);
+        GC.KeepAlive(decay);
+        GC.KeepAlive(step);
     }
 
     public void Dispose()
