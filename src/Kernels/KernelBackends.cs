@@ -3,15 +3,22 @@ using Rethink.Kernels.Native;
 namespace Rethink.Kernels;
 
 /// <summary>
-/// Chooses a backend: <c>--device cpu|cuda|auto</c>, and for the CPU the native LAPACK backend unless
-/// it cannot load or <c>RETHINK_BACKEND=managed</c> asks for the managed one. Other devices register
-/// a factory (the CUDA backend lives in its own assembly).
+/// Chooses a backend: <c>--device cpu|cuda|auto</c> (auto: CUDA when a GPU and its libraries load,
+/// else the CPU, with a one-line warning), and for the CPU the native LAPACK backend unless it cannot
+/// load or <c>RETHINK_BACKEND=managed</c> asks for the managed one.
 /// </summary>
 public static class KernelBackends
 {
     public const string EnvironmentVariable = "RETHINK_BACKEND";
 
-    private static readonly Dictionary<string, Func<IKernelBackend>> Devices = new(StringComparer.OrdinalIgnoreCase);
+    private static readonly Lazy<Cuda.CudaKernelBackend> CudaBackend = new(Cuda.CudaKernelBackend.Create);
+
+    private static readonly Dictionary<string, Func<IKernelBackend>> Devices = new(StringComparer.OrdinalIgnoreCase)
+    {
+        // One CUDA backend per process: its ILGPU context, cuBLAS and cuSOLVER handles are reused.
+        ["cuda"] = () => CudaBackend.Value,
+    };
+
 
     /// <summary>Registers a non-CPU device (e.g. "cuda").</summary>
     public static void Register(string device, Func<IKernelBackend> factory)
@@ -37,7 +44,7 @@ public static class KernelBackends
                 if (factory is not null)
                 {
                     try { return factory(); }
-                    catch (Exception e) when (e is DllNotFoundException or InvalidOperationException or NotSupportedException)
+                    catch (Exception e) when (e is DllNotFoundException or InvalidOperationException or NotSupportedException or TypeInitializationException or Rethink.Kernels.Cuda.CudaException)
                     {
                         var cpu = Cpu(out var cpuWarning);
                         warning = $"--device auto: no usable GPU ({e.Message}); computing on the CPU." + (cpuWarning is null ? "" : " " + cpuWarning);

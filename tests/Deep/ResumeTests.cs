@@ -31,7 +31,7 @@ public class ResumeTests
     public void Killed_and_resumed_run_ends_with_the_same_metrics_and_weights()
     {
         var config = new TrainingConfig(ModelKind.Mlp1x512, "synthetic", Randomization: "corrupted-0.5", Seed: 3,
-            MaxSteps: 40, BatchSize: 32, Dropout: 0.2, DecayEvery: 5, StopWhenFitted: false);
+            MaxSteps: 40, BatchSize: 32, Dropout: 0.2, DecayEvery: 5, StopWhenFitted: false, EvaluateEvery: 8);
         var dataset = Synthetic(256, 64);
         var root = Directory.CreateTempSubdirectory("rethink-resume").FullName;
         try
