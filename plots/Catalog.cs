@@ -88,7 +88,18 @@ public sealed class Catalog
             Test: quick ? 2000 : null, Precision: quick ? Precision.Fp64 : Precision.Fp32);
         yield return cifar;
         yield return cifar with { Ridge = 1e-3 };
+        // Features (see README "Features"): Gabor/Morlet wavelets for MNIST, random convolutional features for CIFAR-10;
+        // gamma = m / median squared distance of the features, m chosen on held-out training data.
+        yield return mnist with { Features = "gabor", BandwidthRule = BandwidthRule.Median, Bandwidth = GaborMultiplier };
+        var randomConv = cifar with { Features = "random-conv", FeatureOptions = quick ? "filters=256" : "filters=2048", Bandwidth = RandomConvMultiplier };
+        yield return randomConv;
+        yield return randomConv with { Ridge = RandomConvRidge };
     }
+
+    /// <summary>Bandwidth multipliers and ridge chosen on held-out training data (`rethink kernels select-bandwidth`).</summary>
+    public const double GaborMultiplier = 1.0;
+    public const double RandomConvMultiplier = 1.0;
+    public const double RandomConvRidge = 1e-1;
 
     public IReadOnlyList<IExperiment> Experiments { get; }
     public IReadOnlyList<IFigure> Figures { get; }

@@ -8,6 +8,7 @@ public static class RethinkApp
 {
     public static RootCommand Build()
     {
+        Rethink.Features.FeaturePipelines.Register();
         var root = new RootCommand(
             "Rethink: reproduce and check \"Understanding deep learning requires rethinking generalization\" (Zhang et al., ICLR 2017).");
         root.Subcommands.Add(ReproduceCommand.Create());

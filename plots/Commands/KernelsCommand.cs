@@ -38,14 +38,15 @@ public static class KernelsCommand
             .AcceptOnlyFromAmong("auto", "cholesky", "eigen");
         var labels = new Option<string>("--labels") { Description = "true-labels, random-labels, corrupted-P, shuffled-pixels, random-pixels, gaussian.", DefaultValueFactory = _ => "true-labels" };
         var seed = new Option<int>("--seed") { Description = "Master seed (subsets, bandwidth sample, randomization).", DefaultValueFactory = _ => 0 };
-        var features = new Option<string?>("--features") { Description = "Feature pipeline before the kernel (gabor, random-conv when available)." };
+        var features = new Option<string?>("--features") { Description = "Feature pipeline before the kernel: gabor (Morlet wavelets, modulus, pooling) or random-conv (random convolutional network)." };
+        var featureOptions = new Option<string?>("--feature-options") { Description = "Feature parameters, key=value,...: gabor scales, orientations, sigma0, pool; random-conv filters, patch, threshold, grid, gaussian=1." };
         var degree = new Option<int>("--degree") { Description = "Polynomial degree.", DefaultValueFactory = _ => 2 };
         var data = new Option<string?>("--data") { Description = "Data root searched first." };
         var output = new Option<string>("--out") { Description = "Directory for the result JSON (and alpha with --save-alpha).", DefaultValueFactory = _ => "results/kernels" };
         var saveAlpha = new Option<bool>("--save-alpha") { Description = "Also write alpha (n x classes, float64 .npy, Fortran order)." };
         var command = new Command("fit", "Fit the minimum-norm kernel interpolant of a dataset and report test error, residual, backward error, RKHS norm and timings.")
         {
-            dataset, kernel, gamma, rule, multiplier, train, test, subset, precision, device, ridge, method, labels, seed, features, degree, data, output, saveAlpha,
+            dataset, kernel, gamma, rule, multiplier, train, test, subset, precision, device, ridge, method, labels, seed, features, featureOptions, degree, data, output, saveAlpha,
         };
         command.SetAction(parse =>
         {
@@ -61,7 +62,7 @@ public static class KernelsCommand
                 parse.GetValue(precision) == "fp32" ? Precision.Fp32 : Precision.Fp64,
                 parse.GetValue(ridge), parse.GetValue(device)!,
                 Enum.Parse<SolveMethod>(parse.GetValue(method)!, ignoreCase: true),
-                parse.GetValue(labels)!, parse.GetValue(seed), parse.GetValue(features), parse.GetValue(degree));
+                parse.GetValue(labels)!, parse.GetValue(seed), parse.GetValue(features), parse.GetValue(degree), parse.GetValue(featureOptions));
             config.Validate();
             var dataOptions = new DataOptions(parse.GetValue(data), Progress: ConsoleDownloadProgress.Instance);
             var (result, model) = PhaseProgress.Run(p => KernelFitRunner.Run(config, dataOptions, p));
@@ -94,16 +95,20 @@ public static class KernelsCommand
         var precision = new Option<string>("--precision") { Description = "fp64 or fp32.", DefaultValueFactory = _ => "fp32" }.AcceptOnlyFromAmong("fp64", "fp32");
         var seed = new Option<int>("--seed") { Description = "Seed of the split and the bandwidth sample.", DefaultValueFactory = _ => 0 };
         var data = new Option<string?>("--data") { Description = "Data root searched first." };
+        var selectFeatures = new Option<string?>("--features") { Description = "Feature pipeline (gabor, random-conv) applied before the kernel." };
+        var selectOptions = new Option<string?>("--feature-options") { Description = "Feature parameters, key=value,..." };
+        var selectRidge = new Option<double>("--ridge") { Description = "Ridge lambda used by every candidate (0: exact interpolation).", DefaultValueFactory = _ => 0 };
         var command = new Command("select-bandwidth", "Choose the Gaussian bandwidth multiplier on held-out training data (never the test set).")
         {
-            dataset, rule, multipliers, fit, heldOut, precision, seed, data,
+            dataset, rule, multipliers, fit, heldOut, precision, seed, data, selectFeatures, selectOptions, selectRidge,
         };
         command.SetAction(parse =>
         {
             var candidates = ReportText.ParseList(parse.GetValue(multipliers)!, "--multipliers");
             var (best, all) = BandwidthSelection.Select(parse.GetValue(dataset)!, new DataOptions(parse.GetValue(data)),
                 Enum.Parse<BandwidthRule>(parse.GetValue(rule)!, ignoreCase: true), candidates, parse.GetValue(fit), parse.GetValue(heldOut),
-                parse.GetValue(precision) == "fp64" ? Precision.Fp64 : Precision.Fp32, seed: parse.GetValue(seed));
+                parse.GetValue(precision) == "fp64" ? Precision.Fp64 : Precision.Fp32, seed: parse.GetValue(seed),
+                features: parse.GetValue(selectFeatures), featureOptions: parse.GetValue(selectOptions), ridge: parse.GetValue(selectRidge));
             Console.WriteLine($"{parse.GetValue(dataset)}: fit {parse.GetValue(fit):N0}, held out {parse.GetValue(heldOut):N0} (training split only), rule {parse.GetValue(rule)}");
             Console.WriteLine($"  {"m",8} {"gamma",12} {"held-out error",15} {"RKHS norm",10} {"time",8}");
             foreach (var c in all)

@@ -51,9 +51,12 @@ public static class ReproduceCommand
     private static int Execute(ReproduceContext context, IReadOnlyCollection<string>? only, bool compute, CancellationToken cancel)
     {
         var catalog = new Catalog();
-        var figures = catalog.Select(only);
+        var selected = catalog.Select(only);
         var store = new ResultStore(context.DataResultsDirectory);
-        var needed = figures.SelectMany(f => f.Needs).Distinct().ToList();
+        var needed = selected.SelectMany(f => f.Needs).Distinct().ToList();
+        // --only limits what is computed; everything with results is rendered, so that report.md and
+        // macros.tex stay complete.
+        var figures = catalog.Figures.Where(f => selected.Contains(f) || f.Needs.All(e => e.IsCached(store, context))).ToList();
         var status = new Dictionary<IExperiment, (string State, double Seconds)>();
 
         var toRun = new List<IExperiment>();
@@ -94,7 +97,7 @@ public static class ReproduceCommand
         }
         if (rendered.Count > 0)
         {
-            Manifest.Save(needed, store, context);
+            Manifest.Save(figures.SelectMany(f => f.Needs).Distinct(), store, context);
             var macroPath = Path.Combine(context.OutputDirectory, "macros.tex");
             AtomicFile.WriteAllText(macroPath, Macros.Render(macros, $"Rethink {context.Profile.ToString().ToLowerInvariant()} profile, {DateTimeOffset.UtcNow:yyyy-MM-dd}"));
             var report = ReportWriter.Save(context, rendered, skipped);

@@ -62,28 +62,28 @@ public static class FigureStyle
 
     public static Color SeriesColor(int index) => Colors[index % Colors.Length];
 
-    /// <summary>Shows the left axis on a log scale; the plotted values must already be log10 (see <see cref="LogTicks"/>).</summary>
-    public static void LogY(Plot plot) => plot.Axes.Left.TickGenerator = LogTicks(plot, vertical: true);
+    /// <summary>Shows the left axis on a log scale; <paramref name="log10Values"/> are the plotted (log10) values.</summary>
+    public static void LogY(Plot plot, IEnumerable<double> log10Values) => plot.Axes.Left.TickGenerator = LogTicks(log10Values);
 
-    /// <summary>Shows the bottom axis on a log scale; the plotted values must already be log10.</summary>
-    public static void LogX(Plot plot) => plot.Axes.Bottom.TickGenerator = LogTicks(plot, vertical: false);
+    /// <summary>Shows the bottom axis on a log scale; <paramref name="log10Values"/> are the plotted (log10) values.</summary>
+    public static void LogX(Plot plot, IEnumerable<double> log10Values) => plot.Axes.Bottom.TickGenerator = LogTicks(log10Values);
 
     /// <summary>
     /// Ticks for log10-transformed data: labelled at 1, 2 and 5 × 10^k when the data span less than
     /// three decades, at powers of ten otherwise, with minor ticks at the other integers × 10^k.
     /// </summary>
-    public static ScottPlot.ITickGenerator LogTicks(Plot plot, bool vertical)
+    public static ScottPlot.ITickGenerator LogTicks(IEnumerable<double> log10Values)
     {
-        var limits = plot.Axes.GetDataLimits();
-        var (lo, hi) = vertical ? (limits.Bottom, limits.Top) : (limits.Left, limits.Right);
-        if (!double.IsFinite(lo) || !double.IsFinite(hi)) return new ScottPlot.TickGenerators.NumericAutomatic();
+        var finite = log10Values.Where(double.IsFinite).ToList();
+        if (finite.Count == 0) return new ScottPlot.TickGenerators.NumericAutomatic();
+        var (lo, hi) = (finite.Min(), finite.Max());
         var ticks = new ScottPlot.TickGenerators.NumericManual();
         var fine = hi - lo < 3;
         for (var decade = (int)Math.Floor(lo) - 1; decade <= (int)Math.Ceiling(hi) + 1; decade++)
             for (var m = 1; m <= 9; m++)
             {
                 var position = decade + Math.Log10(m);
-                if (position < lo - 0.3 || position > hi + 0.3) continue;
+                if (position < lo - 0.5 || position > hi + 0.5) continue;
                 if (m == 1 || fine && (m == 2 || m == 5)) ticks.AddMajor(position, Label(m * Math.Pow(10, decade)));
                 else ticks.AddMinor(position);
             }

@@ -39,9 +39,10 @@ public sealed class KernelNormFigure(KernelRunGroup runs) : IFigure
             FigureStyle.Apply(b, i);
             b.LegendText = label;
         }
-        FigureStyle.LogX(norm);
-        FigureStyle.LogY(norm);
-        FigureStyle.LogX(error);
+        var logN = results.Select(r => Math.Log10(r.TrainPoints)).ToList();
+        FigureStyle.LogX(norm, logN);
+        FigureStyle.LogY(norm, results.Select(r => Math.Log10(r.Solve.RkhsNorm)));
+        FigureStyle.LogX(error, logN);
         error.Axes.SetLimitsY(0, 100);
         norm.ShowLegend(ScottPlot.Alignment.UpperLeft);
         error.ShowLegend(ScottPlot.Alignment.UpperRight);

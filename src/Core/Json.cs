@@ -40,9 +40,12 @@ public static class Json
     }
 
     /// <summary>A short stable hash of a value's compact JSON: the cache key of an experiment config.</summary>
+    /// <remarks>Null properties are left out, so adding an optional (null by default) field to a config record keeps the hashes — and caches — of existing configs.</remarks>
     public static string Hash<T>(T value)
     {
-        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(Serialize(value, indented: false)));
+        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(value, HashOptions)));
         return Convert.ToHexStringLower(bytes)[..12];
     }
+
+    private static readonly JsonSerializerOptions HashOptions = new(Compact) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 }

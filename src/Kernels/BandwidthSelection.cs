@@ -16,14 +16,22 @@ public static class BandwidthSelection
 {
     public static (BandwidthCandidate Best, IReadOnlyList<BandwidthCandidate> All) Select(
         string dataset, DataOptions data, BandwidthRule rule, IReadOnlyList<double> multipliers, int fit, int heldOut,
-        Precision precision, string device = "cpu", int seed = 0, IProgress<KernelProgress>? progress = null)
+        Precision precision, string device = "cpu", int seed = 0, IProgress<KernelProgress>? progress = null,
+        string? features = null, string? featureOptions = null, double ridge = 0)
     {
         if (rule == BandwidthRule.Given) throw new ArgumentException("Selection needs a data rule (median or variance).", nameof(rule));
         if (multipliers.Count == 0) throw new ArgumentException("Give at least one multiplier.", nameof(multipliers));
         var loaded = DatasetLoader.Load(dataset, data);
         var prepared = DataPipeline.Prepare(loaded, new PipelineConfig(PipelineConfig.Scaled, Randomization.None,
             new Subset(fit + heldOut, SubsetKind.Stratified, seed), new Subset(0, SubsetKind.First)));
-        var all = FeatureMatrix.From(prepared.Train);
+        FeatureMatrix all;
+        if (features is null) all = FeatureMatrix.From(prepared.Train);
+        else
+        {
+            if (!KernelFitRunner.FeaturePipelines.TryGetValue(features, out var pipeline))
+                throw new ArgumentException($"--features {features}: unknown feature pipeline.");
+            all = pipeline(prepared, new KernelFitConfig(dataset, Seed: seed, Features: features, FeatureOptions: featureOptions), progress).Train;
+        }
         var order = Enumerable.Range(0, all.Rows).ToArray();
         SeedMixer.Random(seed, 0x4E1D).Shuffle(order);
         var fitRows = order[..fit];
@@ -39,7 +47,7 @@ public static class BandwidthSelection
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var gamma = m / scale.Scale;
-            using var model = backend.Fit(x, y, prepared.Classes, new GaussianKernel(gamma), new SolveOptions(precision), progress);
+            using var model = backend.Fit(x, y, prepared.Classes, new GaussianKernel(gamma), new SolveOptions(precision, ridge), progress);
             var (error, _) = KernelFitRunner.Evaluate(model.Predict(xh, progress), yh, prepared.Classes);
             results.Add(new BandwidthCandidate(m, gamma, error, model.Report.RkhsNorm, watch.Elapsed.TotalSeconds));
         }

@@ -21,6 +21,7 @@ namespace Rethink.Kernels;
 /// <param name="Seed">Master seed (subsets, bandwidth sample, randomization).</param>
 /// <param name="Features">Feature pipeline applied before the kernel (null: raw pixels ÷ 255).</param>
 /// <param name="Degree">Polynomial degree.</param>
+/// <param name="FeatureOptions">Parameters of the feature pipeline, "key=value,…" (e.g. "filters=2048").</param>
 public sealed record KernelFitConfig(
     string Dataset,
     string Kernel = "gaussian",
@@ -36,7 +37,8 @@ public sealed record KernelFitConfig(
     string Randomization = "true-labels",
     int Seed = 0,
     string? Features = null,
-    int Degree = 2)
+    int Degree = 2,
+    string? FeatureOptions = null)
 {
     public static readonly IReadOnlyList<string> KernelNames = ["gaussian", "laplacian", "polynomial", "linear", "arc-cosine"];
 

@@ -1,0 +1,90 @@
+namespace Rethink.Features;
+
+/// <summary>
+/// A bank of Morlet wavelets (zero-mean Gabor filters), the standard choice of scattering transforms
+/// (Bruna and Mallat 2013): at scale j and orientation θ_l = lπ/L,
+/// ψ(u) = exp(−|u|²/(2σ_j²)) · (exp(i ξ_j ⟨u, e_θ⟩) − β), σ_j = σ₀·2ʲ, ξ_j = 3π/(4·2ʲ), with β making
+/// ψ's integral zero. The paper does not publish its transform; this is the one used here, and
+/// <see cref="GaborConfig"/> records every choice.
+/// </summary>
+public sealed class GaborFilterBank
+{
+    public GaborFilterBank(GaborConfig config)
+    {
+        config.Validate();
+        Config = config;
+        var sigmaMax = config.Sigma0 * Math.Pow(2, config.Scales - 1);
+        Size = Math.Min(2 * (int)Math.Ceiling(3 * sigmaMax) + 1, config.MaxSize);
+        var half = Size / 2;
+        Real = new double[config.Scales * config.Orientations][];
+        Imaginary = new double[config.Scales * config.Orientations][];
+        for (var j = 0; j < config.Scales; j++)
+            for (var l = 0; l < config.Orientations; l++)
+            {
+                var sigma = config.Sigma0 * Math.Pow(2, j);
+                var xi = Frequency(j);
+                var theta = Math.PI * l / config.Orientations;
+                var (c, s) = (Math.Cos(theta), Math.Sin(theta));
+                var re = new double[Size * Size];
+                var im = new double[Size * Size];
+                var envelope = new double[Size * Size];
+                double sumEnvelope = 0, sumRe = 0, sumIm = 0;
+                for (var y = -half; y <= half; y++)
+                    for (var x = -half; x <= half; x++)
+                    {
+                        var k = (y + half) * Size + x + half;
+                        var g = Math.Exp(-(x * x + y * y) / (2 * sigma * sigma));
+                        var phase = xi * (x * c + y * s);
+                        envelope[k] = g;
+                        re[k] = g * Math.Cos(phase);
+                        im[k] = g * Math.Sin(phase);
+                        sumEnvelope += g;
+                        sumRe += re[k];
+                        sumIm += im[k];
+                    }
+                // Morlet correction: subtract β·envelope so that both parts integrate to 0, then normalize to unit L1 norm of the envelope.
+                for (var k = 0; k < re.Length; k++)
+                {
+                    re[k] = (re[k] - sumRe / sumEnvelope * envelope[k]) / sumEnvelope;
+                    im[k] = (im[k] - sumIm / sumEnvelope * envelope[k]) / sumEnvelope;
+                }
+                Real[j * config.Orientations + l] = re;
+                Imaginary[j * config.Orientations + l] = im;
+            }
+    }
+
+    public GaborConfig Config { get; }
+
+    /// <summary>Filter side (odd): 2⌈3σ_max⌉ + 1, at most <see cref="GaborConfig.MaxSize"/>.</summary>
+    public int Size { get; }
+
+    /// <summary>Real parts, one Size×Size row-major filter per (scale j, orientation l) at index j·L + l.</summary>
+    public double[][] Real { get; }
+
+    public double[][] Imaginary { get; }
+
+    public int Count => Real.Length;
+
+    /// <summary>ξ_j = 3π / (4·2ʲ): the centre frequency (radians per pixel) of scale j.</summary>
+    public double Frequency(int scale) => 3 * Math.PI / (4 * Math.Pow(2, scale));
+
+    /// <summary>Orientation θ_l = lπ/L of filter index l.</summary>
+    public double Orientation(int orientation) => Math.PI * orientation / Config.Orientations;
+}
+
+/// <summary>
+/// The Gabor (Morlet) transform's choices: J scales from σ₀, L orientations, modulus, and average
+/// pooling over Pool×Pool blocks (the order-0 term is the image itself, average-pooled the same way).
+/// </summary>
+public sealed record GaborConfig(int Scales = 3, int Orientations = 8, double Sigma0 = 0.8, int Pool = 4, int MaxSize = 21)
+{
+    public void Validate()
+    {
+        if (Scales < 1 || Orientations < 1) throw new ArgumentOutOfRangeException(nameof(Scales), "Gabor features need at least one scale and one orientation.");
+        if (!(Sigma0 > 0)) throw new ArgumentOutOfRangeException(nameof(Sigma0), Sigma0, "sigma0 must be positive.");
+        if (Pool < 1) throw new ArgumentOutOfRangeException(nameof(Pool), Pool, "The pooling block must be at least 1.");
+        if (MaxSize < 3 || MaxSize % 2 == 0) throw new ArgumentOutOfRangeException(nameof(MaxSize), MaxSize, "The largest filter side must be odd and at least 3.");
+    }
+
+    public string Describe() => $"Morlet/Gabor J={Scales} L={Orientations} sigma0={Sigma0} modulus, {Pool}x{Pool} average pooling";
+}
