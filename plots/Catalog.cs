@@ -97,7 +97,7 @@ public sealed class Catalog
     }
 
     /// <summary>Bandwidth multipliers and ridge chosen on held-out training data (`rethink kernels select-bandwidth`).</summary>
-    public const double GaborMultiplier = 1.0;
+    public const double GaborMultiplier = 2.0;
     public const double RandomConvMultiplier = 1.0;
     public const double RandomConvRidge = 1e-1;
 

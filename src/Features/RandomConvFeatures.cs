@@ -29,7 +29,12 @@ public sealed class RandomConvFeatures
     public RandomConvConfig Config => _config;
     public int Dimension => _config.Filters * _config.Grid * _config.Grid;
 
-    /// <summary>Draws the filters (whitened training patches or Gaussian), deterministic in the seed.</summary>
+    /// <summary>
+    /// Draws the filters, deterministic in the seed. Patches: random patches of the per-image whitened
+    /// training images, ZCA-whitened (the patch covariance, from 20,000 random patches, regularized
+    /// by 0.1) and normalized to unit norm; the ZCA map is folded into the convolution (w·Zp = (Zw)·p,
+    /// Z symmetric), so images are convolved directly. Gaussian: unit-norm Gaussian filters.
+    /// </summary>
     public static RandomConvFeatures Create(RandomConvConfig config, ImageTensor training)
     {
         config.Validate();
@@ -40,6 +45,7 @@ public sealed class RandomConvFeatures
         var filters = new float[config.Filters * size];
         var random = SeedMixer.Random(config.Seed, 0xF117E45);
         var whitened = new float[training.Dimension];
+        var zca = config.Source == FilterSource.Patches ? Zca(training, p, SeedMixer.Random(config.Seed, 0x2CA)) : null;
         for (var f = 0; f < config.Filters; f++)
         {
             var filter = filters.AsSpan(f * size, size);
@@ -63,6 +69,7 @@ public sealed class RandomConvFeatures
                 foreach (var v in filter) mean += v;
                 mean /= size;
                 for (var k = 0; k < size; k++) filter[k] -= mean;
+                Multiply(zca!, filter);
             }
             var norm = 0.0;
             foreach (var v in filter) norm += v * v;
@@ -73,8 +80,55 @@ public sealed class RandomConvFeatures
                 continue;
             }
             for (var k = 0; k < size; k++) filter[k] = (float)(filter[k] / norm);
+            if (zca is not null) Multiply(zca, filter);
         }
         return new RandomConvFeatures(config, filters, c);
+    }
+
+    /// <summary>The ZCA whitening matrix Z = V (Λ + 0.1 I)^(-1/2) Vᵀ of mean-centred patches, row-major.</summary>
+    private static double[] Zca(ImageTensor training, int p, Random random)
+    {
+        var c = training.Channels;
+        var size = c * p * p;
+        const int samples = 20_000;
+        var data = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(samples, size);
+        var image = new float[training.Dimension];
+        for (var s = 0; s < samples; s++)
+        {
+            training.Image(random.Next(training.Count)).CopyTo(image);
+            Whiten(image);
+            var top = random.Next(training.Height - p + 1);
+            var left = random.Next(training.Width - p + 1);
+            double mean = 0;
+            for (var ch = 0; ch < c; ch++)
+                for (var r = 0; r < p; r++)
+                    for (var col = 0; col < p; col++)
+                    {
+                        var v = image[ch * training.Height * training.Width + (top + r) * training.Width + left + col];
+                        data[s, (ch * p + r) * p + col] = v;
+                        mean += v;
+                    }
+            mean /= size;
+            for (var k = 0; k < size; k++) data[s, k] -= mean;
+        }
+        var covariance = data.TransposeThisAndMultiply(data) / samples;
+        var evd = covariance.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric);
+        var v2 = evd.EigenVectors;
+        var scale = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DiagonalOfDiagonalVector(evd.EigenValues.Map(l => 1 / Math.Sqrt(Math.Max(l.Real, 0) + 0.1)));
+        return (v2 * scale * v2.Transpose()).ToRowMajorArray();
+    }
+
+    /// <summary>filter ← Z·filter.</summary>
+    private static void Multiply(double[] z, Span<float> filter)
+    {
+        var n = filter.Length;
+        var copy = filter.ToArray();
+        for (var i = 0; i < n; i++)
+        {
+            double s = 0;
+            for (var k = 0; k < n; k++) s += z[i * n + k] * copy[k];
+            filter[i] = (float)s;
+        }
     }
 
     /// <summary>Raw (unstandardized) features of every image, computed in batches.</summary>
