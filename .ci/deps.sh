@@ -8,7 +8,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 sudo_=""; [ "$(id -u)" -eq 0 ] || sudo_="sudo"
 
-want=(libopenblas0-pthread liblapack3 libblas3 libgomp1 binutils)
+want=(libopenblas0-pthread liblapack3 libblas3 libgomp1 binutils fonts-dejavu-core)
 for extra in "$@"; do
   case "$extra" in
     bench)   want+=(python3-numpy python3-scipy python3-sklearn python3-torch) ;;

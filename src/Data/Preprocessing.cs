@@ -26,20 +26,18 @@ public static class Preprocessing
     }
 
     /// <summary>In place: xᵢ ← (xᵢ − mean) / max(std, 1/√N) per image, N = values per image.</summary>
-    public static void WhitenPerImage(ImageTensor images)
+    public static void WhitenPerImage(ImageTensor images) =>
+        Parallel.For(0, images.Count, i => Whiten(images.Image(i)));
+
+    /// <summary>In place, one image: x ← (x − mean) / max(std, 1/√N), N = x.Length (the paper's per-image whitening).</summary>
+    public static void Whiten(Span<float> x)
     {
-        var n = images.Dimension;
-        var floor = 1.0 / Math.Sqrt(n);
-        Parallel.For(0, images.Count, i =>
-        {
-            var x = images.Image(i);
-            double sum = 0, sumSq = 0;
-            foreach (var v in x) { sum += v; sumSq += (double)v * v; }
-            var mean = sum / n;
-            var variance = Math.Max(sumSq / n - mean * mean, 0);
-            var scale = 1.0 / Math.Max(Math.Sqrt(variance), floor);
-            for (var k = 0; k < n; k++) x[k] = (float)((x[k] - mean) * scale);
-        });
+        double sum = 0, sumSq = 0;
+        foreach (var v in x) { sum += v; sumSq += (double)v * v; }
+        var mean = sum / x.Length;
+        var variance = Math.Max(sumSq / x.Length - mean * mean, 0);
+        var scale = 1.0 / Math.Max(Math.Sqrt(variance), 1.0 / Math.Sqrt(x.Length));
+        for (var k = 0; k < x.Length; k++) x[k] = (float)((x[k] - mean) * scale);
     }
 
     /// <summary>Per-channel mean and standard deviation over all images and pixels.</summary>

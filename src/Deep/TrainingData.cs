@@ -72,7 +72,7 @@ public sealed class TrainingData
             else
             {
                 Crop(_train.Image(indices[k]), _train.Height, _train.Width, random.Next(_train.Height - Side + 1), random.Next(_train.Width - Side + 1), target);
-                Whiten(target);
+                Preprocessing.Whiten(target);
             }
             labels[k] = Prepared.TrainLabels[indices[k]];
         }
@@ -96,7 +96,7 @@ public sealed class TrainingData
                 // Training accuracy with augmentation is measured on centre crops.
                 var offset = (_train.Height - Side) / 2;
                 Crop(_train.Image(start + k), _train.Height, _train.Width, offset, offset, target);
-                Whiten(target);
+                Preprocessing.Whiten(target);
             }
             labels[k] = labelSource[start + k];
         }
@@ -110,14 +110,6 @@ public sealed class TrainingData
                 image.Slice(c * height * width + (top + r) * width + left, Side).CopyTo(target.Slice(c * Side * Side + r * Side, Side));
     }
 
-    private static void Whiten(Span<float> x)
-    {
-        double sum = 0, sumSq = 0;
-        foreach (var v in x) { sum += v; sumSq += (double)v * v; }
-        var mean = sum / x.Length;
-        var scale = 1.0 / Math.Max(Math.Sqrt(Math.Max(sumSq / x.Length - mean * mean, 0)), 1.0 / Math.Sqrt(x.Length));
-        for (var k = 0; k < x.Length; k++) x[k] = (float)((x[k] - mean) * scale);
-    }
 
     private static ImageTensor Whitened(ImageTensor images)
     {

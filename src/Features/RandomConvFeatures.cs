@@ -58,7 +58,7 @@ public sealed class RandomConvFeatures
             {
                 var image = random.Next(training.Count);
                 training.Image(image).CopyTo(whitened);
-                Whiten(whitened);
+                Preprocessing.Whiten(whitened);
                 var top = random.Next(training.Height - p + 1);
                 var left = random.Next(training.Width - p + 1);
                 for (var ch = 0; ch < c; ch++)
@@ -96,7 +96,7 @@ public sealed class RandomConvFeatures
         for (var s = 0; s < samples; s++)
         {
             training.Image(random.Next(training.Count)).CopyTo(image);
-            Whiten(image);
+            Preprocessing.Whiten(image);
             var top = random.Next(training.Height - p + 1);
             var left = random.Next(training.Width - p + 1);
             double mean = 0;
@@ -149,7 +149,7 @@ public sealed class RandomConvFeatures
             using var scope = NewDisposeScope();
             var count = Math.Min(batch, images.Count - start);
             images.Data.AsSpan(start * images.Dimension, count * images.Dimension).CopyTo(buffer);
-            for (var i = 0; i < count; i++) Whiten(buffer.AsSpan(i * images.Dimension, images.Dimension));
+            for (var i = 0; i < count; i++) Preprocessing.Whiten(buffer.AsSpan(i * images.Dimension, images.Dimension));
             var x = tensor(buffer.AsSpan(0, count * images.Dimension).ToArray(), [count, _channels, h, w]).to(device);
             var z = nn.functional.relu(nn.functional.conv2d(x, weight) - _config.Threshold);
             // Average over a grid×grid partition of the oh×ow output (the last cell takes the remainder).
@@ -192,12 +192,4 @@ public sealed class RandomConvFeatures
         return (new FeatureMatrix(a, train.Count, d), new FeatureMatrix(b, test.Count, d));
     }
 
-    private static void Whiten(Span<float> x)
-    {
-        double sum = 0, sumSq = 0;
-        foreach (var v in x) { sum += v; sumSq += (double)v * v; }
-        var mean = sum / x.Length;
-        var scale = 1.0 / Math.Max(Math.Sqrt(Math.Max(sumSq / x.Length - mean * mean, 0)), 1.0 / Math.Sqrt(x.Length));
-        for (var k = 0; k < x.Length; k++) x[k] = (float)((x[k] - mean) * scale);
-    }
 }

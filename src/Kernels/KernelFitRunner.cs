@@ -27,7 +27,7 @@ public static class KernelFitRunner
             config.Train is { } tr && tr < dataset.Train.Count ? new Subset(tr, config.Subset, config.Seed) : null,
             config.Test is { } te && te < dataset.Test.Count ? new Subset(te, config.Subset, config.Seed) : null);
         var prepared = DataPipeline.Prepare(dataset, pipeline);
-        timings["data"] = Lap(watch);
+        timings["data"] = watch.Lap();
 
         FeatureMatrix train, test;
         string? featureDescription = null;
@@ -36,7 +36,7 @@ public static class KernelFitRunner
             if (!FeaturePipelines.TryGetValue(name, out var features))
                 throw new ArgumentException($"--features {name}: unknown feature pipeline; available: {string.Join(", ", FeaturePipelines.Keys.DefaultIfEmpty("none"))}.");
             (train, test, featureDescription) = features(prepared, config, progress);
-            timings["features"] = Lap(watch);
+            timings["features"] = watch.Lap();
         }
         else
         {
@@ -45,16 +45,16 @@ public static class KernelFitRunner
         }
 
         var (kernel, bandwidth) = CreateKernel(config, train);
-        timings["bandwidth"] = Lap(watch);
+        timings["bandwidth"] = watch.Lap();
         var targets = OneHot(prepared.TrainLabels, prepared.Classes);
         var backend = KernelBackends.Create(config.Device, out var warning);
         var options = new SolveOptions(config.Precision, config.Ridge, Method: config.Method);
         var model = backend.Fit(train, targets, prepared.Classes, kernel, options, progress, cancel);
-        timings["fit"] = Lap(watch);
+        timings["fit"] = watch.Lap();
         try
         {
             var scores = model.Predict(test, progress, cancel);
-            timings["predict"] = Lap(watch);
+            timings["predict"] = watch.Lap();
             var (error, perClass) = Evaluate(scores, prepared.TestLabels, prepared.Classes);
             var result = new KernelFitResult(config, kernel.Describe(), bandwidth, prepared.Steps, featureDescription, train.Rows, test.Rows,
                 prepared.Classes, prepared.Randomization.RealizedCorruption, model.Report, error, perClass, warning, MachineInfo.Current, timings);
@@ -114,10 +114,4 @@ public static class KernelFitRunner
         return (m == 0 ? double.NaN : (double)errors / m, wrong.Select((w, c) => total[c] == 0 ? double.NaN : (double)w / total[c]).ToArray());
     }
 
-    private static double Lap(Stopwatch watch)
-    {
-        var s = watch.Elapsed.TotalSeconds;
-        watch.Restart();
-        return s;
-    }
 }

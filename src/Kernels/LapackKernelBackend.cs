@@ -1,3 +1,4 @@
+using Rethink.Core;
 using System.Diagnostics;
 using Rethink.Kernels.Native;
 
@@ -78,11 +79,11 @@ internal sealed unsafe class LapackKernelModel<T> : IKernelModel where T : unman
         try
         {
             for (long i = 0; i < (long)n * c; i++) y.Pointer[i] = TiledGram.From<T>(targets[i]);
-            timings["prepare"] = Lap(watch);
+            timings["prepare"] = watch.Lap();
 
             var frobenius = TiledGram.BuildSymmetric(x.Pointer, n, d, norms, kernel, options.Ridge, k.Pointer, options.TileColumns, progress, cancel);
             for (var i = 0; i < n; i++) diagonal[i] = k.Pointer[(long)i * n + i];
-            timings["gram"] = Lap(watch);
+            timings["gram"] = watch.Lap();
 
             string method;
             string? note = null;
@@ -94,13 +95,13 @@ internal sealed unsafe class LapackKernelModel<T> : IKernelModel where T : unman
             {
                 progress?.Report(new KernelProgress("potrf", 0));
                 var info = NativeLinearAlgebra.Potrf(n, k.Pointer, n);
-                timings["potrf"] = Lap(watch);
+                timings["potrf"] = watch.Lap();
                 var pivotProblem = info == 0 ? SmallPivot(k.Pointer, n) : null;
                 if (info == 0 && pivotProblem is null)
                 {
                     Buffer.MemoryCopy(y.Pointer, b.Pointer, (long)n * c * Size, (long)n * c * Size);
                     NativeLinearAlgebra.Potrs(n, c, k.Pointer, n, b.Pointer, n);
-                    timings["potrs"] = Lap(watch);
+                    timings["potrs"] = watch.Lap();
                     // potrf('L') leaves the strict upper triangle alone: restore the diagonal and K is whole again there.
                     for (var i = 0; i < n; i++) k.Pointer[(long)i * n + i] = diagonal[i];
                     method = "cholesky";
@@ -116,14 +117,14 @@ internal sealed unsafe class LapackKernelModel<T> : IKernelModel where T : unman
                         : $"{pivotProblem}: minimum-norm solution from the eigendecomposition.";
                     useEigen = true;
                     TiledGram.BuildSymmetric(x.Pointer, n, d, norms, kernel, options.Ridge, k.Pointer, options.TileColumns, progress, cancel);
-                    timings["gram-rebuild"] = Lap(watch);
+                    timings["gram-rebuild"] = watch.Lap();
                 }
             }
             if (useEigen)
             {
                 (rank, cutoff) = EigenSolve(k, y, b, n, c, options, timings, watch, progress);
                 TiledGram.BuildSymmetric(x.Pointer, n, d, norms, kernel, options.Ridge, k.Pointer, options.TileColumns, progress, cancel);
-                timings["gram-rebuild"] = timings.GetValueOrDefault("gram-rebuild") + Lap(watch);
+                timings["gram-rebuild"] = timings.GetValueOrDefault("gram-rebuild") + watch.Lap();
                 method = "eigen";
             }
             else
@@ -138,7 +139,7 @@ internal sealed unsafe class LapackKernelModel<T> : IKernelModel where T : unman
             var alpha = new double[(long)n * c];
             for (long i = 0; i < alpha.LongLength; i++) alpha[i] = TiledGram.ToDouble(b.Pointer[i]);
             var metrics = SolveMetrics.Compute(alpha, i => TiledGram.ToDouble(ka.Pointer[i]), targets, n, options.Ridge, frobenius, Epsilon);
-            timings["residual"] = Lap(watch);
+            timings["residual"] = watch.Lap();
 
             var report = new SolveReport(backend.Name, backend.Library, PrecisionName, method, n, c, options.Ridge,
                 metrics.RelativeResidual, metrics.BackwardErrorRatio, metrics.RkhsNorm, rank, cutoff, frobenius, metrics.AlphaNorm, timings, note);
@@ -189,7 +190,7 @@ internal sealed unsafe class LapackKernelModel<T> : IKernelModel where T : unman
             var info = NativeLinearAlgebra.Syevd(n, k.Pointer, n, pw);
             if (info > 0) throw new ArithmeticException($"The symmetric eigensolver did not converge ({info} off-diagonal elements); the kernel matrix may contain NaN.");
         }
-        timings["syevd"] = Lap(watch);
+        timings["syevd"] = watch.Lap();
         var lambda = w.Select(TiledGram.ToDouble).ToArray();
         var max = lambda.Max(Math.Abs);
         var relative = options.RankTolerance ?? n * Epsilon;
@@ -206,7 +207,7 @@ internal sealed unsafe class LapackKernelModel<T> : IKernelModel where T : unman
             for (var j = 0; j < c; j++) t.Pointer[(long)j * n + i] = TiledGram.From<T>(TiledGram.ToDouble(t.Pointer[(long)j * n + i]) * scale);
         }
         NativeLinearAlgebra.Gemm('N', 'N', n, c, n, TiledGram.One<T>(), k.Pointer, n, t.Pointer, n, TiledGram.Zero<T>(), alpha.Pointer, n);
-        timings["eigen-solve"] = Lap(watch);
+        timings["eigen-solve"] = watch.Lap();
         return (rank, cutoff);
     }
 
@@ -243,12 +244,6 @@ internal sealed unsafe class LapackKernelModel<T> : IKernelModel where T : unman
 
     private static double Epsilon => typeof(T) == typeof(double) ? Math.Pow(2, -52) : Math.Pow(2, -23);
 
-    private static double Lap(Stopwatch watch)
-    {
-        var s = watch.Elapsed.TotalSeconds;
-        watch.Restart();
-        return s;
-    }
 
     private static NativeBuffer<T> Copy(FeatureMatrix features)
     {

@@ -1,3 +1,4 @@
+using Rethink.Core;
 using System.Diagnostics;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -27,7 +28,7 @@ public sealed class ManagedKernelBackend : IKernelBackend
         var kernelMatrix = BuildGram(kernel, x, x);
         if (options.Ridge != 0) for (var i = 0; i < n; i++) kernelMatrix[i, i] += options.Ridge;
         var frobenius = kernelMatrix.FrobeniusNorm();
-        timings["gram"] = Lap(watch);
+        timings["gram"] = watch.Lap();
         progress?.Report(new KernelProgress("gram", 1));
 
         var y = Matrix<double>.Build.Dense(n, columns, targets);
@@ -47,7 +48,7 @@ public sealed class ManagedKernelBackend : IKernelBackend
                 if (minPivot < 16 * Epsilon * maxPivot) throw new ArgumentException("a Cholesky pivot is at rounding level: K is singular to double precision");
                 alpha = cholesky.Solve(y);
                 method = "cholesky";
-                timings["cholesky"] = Lap(watch);
+                timings["cholesky"] = watch.Lap();
             }
             catch (ArgumentException e) when (options.Method == SolveMethod.Auto)
             {
@@ -71,13 +72,13 @@ public sealed class ManagedKernelBackend : IKernelBackend
             rank = lambda.Count(l => l > cutoff);
             var v = evd.EigenVectors;
             alpha = v * Matrix<double>.Build.DiagonalOfDiagonalVector(inverse) * (v.TransposeThisAndMultiply(y));
-            timings["eigen"] = Lap(watch);
+            timings["eigen"] = watch.Lap();
         }
         var ka = kernelMatrix * alpha;
         var alphaArray = alpha.ToColumnMajorArray();
         var kaArray = ka.ToColumnMajorArray();
         var metrics = SolveMetrics.Compute(alphaArray, i => kaArray[i], targets, n, options.Ridge, frobenius, Epsilon);
-        timings["residual"] = Lap(watch);
+        timings["residual"] = watch.Lap();
         var report = new SolveReport(Name, Library, "fp64", method, n, columns, options.Ridge, metrics.RelativeResidual,
             metrics.BackwardErrorRatio, metrics.RkhsNorm, rank, cutoff, frobenius, metrics.AlphaNorm, timings,
             options.Precision == Precision.Fp32 ? (note is null ? "" : note + " ") + "The managed backend computes in fp64." : note);
@@ -99,12 +100,6 @@ public sealed class ManagedKernelBackend : IKernelBackend
 
     private const double Epsilon = 2.220446049250313e-16;
 
-    private static double Lap(Stopwatch watch)
-    {
-        var s = watch.Elapsed.TotalSeconds;
-        watch.Restart();
-        return s;
-    }
 
     private sealed class ManagedKernelModel(FeatureMatrix train, Kernel kernel, Matrix<double> alpha, double[] alphaArray, SolveReport report) : IKernelModel
     {

@@ -1,3 +1,4 @@
+using Rethink.Core;
 using System.Diagnostics;
 using ILGPU;
 using ILGPU.Runtime;
@@ -151,7 +152,7 @@ internal sealed unsafe class CudaKernelModel<T> : IKernelModel where T : unmanag
         Parallel.For(0, n, i => { for (var j = 0; j < d; j++) xHost[(long)i * d + j] = TiledGram.From<T>(features.Values[(long)i * d + j]); });
         var normsHost = features.SquaredNorms().Select(TiledGram.From<T>).ToArray();
         var yHost = targets.Select(TiledGram.From<T>).ToArray();
-        timings["prepare"] = Lap(watch);
+        timings["prepare"] = watch.Lap();
 
         var x = accelerator.Allocate1D(xHost);
         var norms = accelerator.Allocate1D(normsHost);
@@ -162,12 +163,12 @@ internal sealed unsafe class CudaKernelModel<T> : IKernelModel where T : unmanag
         {
             using var k = accelerator.Allocate1D<T>((long)n * n);
             backend.Synchronize();
-            timings["upload"] = Lap(watch);
+            timings["upload"] = watch.Lap();
 
             BuildGram(backend, x, norms, k, n, d, kernel, options.Ridge);
             backend.Kernels.Diagonal(k.View, diagonal.View, n, restore: false);
             backend.Synchronize();
-            timings["gram"] = Lap(watch);
+            timings["gram"] = watch.Lap();
             progress?.Report(new KernelProgress("gram", 1));
 
             string method;
@@ -179,13 +180,13 @@ internal sealed unsafe class CudaKernelModel<T> : IKernelModel where T : unmanag
             {
                 progress?.Report(new KernelProgress("potrf", 0));
                 var info = Potrf(backend, k, n);
-                timings["potrf"] = Lap(watch);
+                timings["potrf"] = watch.Lap();
                 var pivot = info == 0 ? SmallPivot(backend, k, diagonal, n) : null;
                 if (info == 0 && pivot is null)
                 {
                     CopyDevice(y, b);
                     Potrs(backend, k, b, n, c);
-                    timings["potrs"] = Lap(watch);
+                    timings["potrs"] = watch.Lap();
                     backend.Kernels.Diagonal(k.View, diagonal.View, n, restore: true);
                     method = "cholesky";
                 }
@@ -202,7 +203,7 @@ internal sealed unsafe class CudaKernelModel<T> : IKernelModel where T : unmanag
             if (useEigen)
             {
                 (rank, cutoff) = EigenSolve(backend, k, y, b, n, c, options);
-                timings["syevd"] = Lap(watch);
+                timings["syevd"] = watch.Lap();
                 BuildGram(backend, x, norms, k, n, d, kernel, options.Ridge);
                 method = "eigen";
             }
@@ -218,7 +219,7 @@ internal sealed unsafe class CudaKernelModel<T> : IKernelModel where T : unmanag
             var kaHost = ka.GetAsArray1D();
             var frobenius = FrobeniusNorm(backend, k, n);
             var metrics = SolveMetrics.Compute(alphaHost, i => TiledGram.ToDouble(kaHost[i]), targets, n, options.Ridge, frobenius, Epsilon);
-            timings["residual"] = Lap(watch);
+            timings["residual"] = watch.Lap();
             var report = new SolveReport(backend.Name, $"{backend.Library} on {backend.Device}", Double ? "fp64" : "fp32", method, n, c, options.Ridge,
                 metrics.RelativeResidual, metrics.BackwardErrorRatio, metrics.RkhsNorm, rank, cutoff, frobenius, metrics.AlphaNorm, timings, note);
             return new CudaKernelModel<T>(backend, x, norms, b, n, d, c, kernel, alphaHost, report);
@@ -423,10 +424,4 @@ internal sealed unsafe class CudaKernelModel<T> : IKernelModel where T : unmanag
         _alpha.Dispose();
     }
 
-    private static double Lap(Stopwatch watch)
-    {
-        var s = watch.Elapsed.TotalSeconds;
-        watch.Restart();
-        return s;
-    }
 }

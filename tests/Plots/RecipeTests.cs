@@ -1,0 +1,121 @@
+using Rethink.Core;
+using Rethink.Deep;
+using Rethink.Kernels;
+using Rethink.Plots;
+using Rethink.Plots.Experiments;
+using Rethink.Plots.Figures;
+using Rethink.Plots.Tables;
+using Xunit;
+
+namespace Rethink.Plots.Tests;
+
+/// <summary>
+/// Every figure and table recipe renders from result files: the theory experiments are computed
+/// (they take milliseconds), the deep and kernel results are synthesized with the configs the
+/// catalog asks for, so no training or solve runs here.
+/// </summary>
+public sealed class RecipeTests : IDisposable
+{
+    private readonly string _out = Directory.CreateTempSubdirectory("rethink-recipes").FullName;
+
+    public void Dispose() => Directory.Delete(_out, recursive: true);
+
+    private static TrainingResult FakeTraining(TrainingConfig c, int seed)
+    {
+        var random = new Random(seed);
+        var level = Rethink.Data.Randomization.Parse(c.Randomization).LabelProbability;
+        var steps = (long)(300 * (1 + level) + random.Next(50));
+        var records = Enumerable.Range(1, 10).Select(k => new TrainingRecord(k * steps / 10, k, 0.01, 2.3 / k, Math.Min(1, k / 9.0), 0.4 * (1 - level) + 0.1, 0.45 * (1 - level) + 0.1, k)).ToList();
+        var losses = Enumerable.Range(1, (int)steps).Select(s => new StepLoss(s, 2.3 * Math.Exp(-s / 100.0) + 0.05 * random.NextDouble(), 0.5)).ToList();
+        return new TrainingResult(c, ModelKind.PaperParameterCounts[c.Model], c.Train ?? 50_000, c.Test ?? 10_000, ["scale-0-1"], 0.9 * level, records, losses, steps, steps / 10.0, "cpu", 0);
+    }
+
+    private static KernelFitResult FakeKernel(KernelFitConfig c) =>
+        new(c, "gaussian(gamma=0.02)", Bandwidth.Given(0.02), ["scale-0-1"], c.Features, c.Train ?? 60_000, c.Test ?? 10_000, 10, 0,
+            new SolveReport("lapack", "libopenblas", "fp64", "cholesky", c.Train ?? 60_000, 10, c.Ridge, 1e-14, 1.0, 40 + (c.Train ?? 60_000) / 100.0 * (c.Randomization == "true-labels" ? 1 : 3),
+                null, null, 100, 50, new Dictionary<string, double> { ["gram"] = 1 }, null),
+            c.Randomization == "true-labels" ? 0.03 : 0.9, Enumerable.Repeat(0.03, 10).ToArray(), null, MachineInfo.Current, new Dictionary<string, double>());
+
+    [Fact]
+    public void Every_recipe_renders_its_files_and_the_report()
+    {
+        var context = new ReproduceContext(RunProfile.Quick, "cpu", null, _out);
+        var catalog = new Catalog();
+        var store = new ResultStore(context.DataResultsDirectory);
+        var seed = 0;
+        foreach (var experiment in catalog.Experiments)
+        {
+            switch (experiment)
+            {
+                case DeepRunGroup deep:
+                    foreach (var c in deep.Configure(context)) store.Save(DeepRunGroup.RunId, c, FakeTraining(c, seed++), 1);
+                    break;
+                case KernelRunGroup kernel:
+                    foreach (var c in kernel.Configure(context)) store.Save(KernelRunGroup.RunId, c, FakeKernel(c), 1);
+                    break;
+                default:
+                    experiment.Run(store, context, new Progress<double>(), default);
+                    break;
+            }
+            Assert.True(experiment.IsCached(store, context), experiment.Id);
+        }
+        var macros = new List<(string, string)>();
+        foreach (var figure in catalog.Figures)
+        {
+            var files = figure.Render(store, context);
+            Assert.NotEmpty(files);
+            foreach (var file in files)
+            {
+                Assert.True(new FileInfo(file).Length > 500, $"{file} is nearly empty");
+                if (file.EndsWith(".png")) Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(file)[..4]);
+                if (file.EndsWith(".svg")) Assert.Contains("<svg", File.ReadAllText(file));
+                if (file.EndsWith(".tex")) Assert.Contains("\\toprule", File.ReadAllText(file));
+            }
+            macros.AddRange(figure.Macros(store, context));
+        }
+        var tex = Macros.Render(macros, "test");
+        Assert.Contains("\\newcommand{\\MnistRawTestError}", tex);
+        Assert.Contains("\\newcommand{\\TableOneTestAccAlexnetCropWd}", tex);
+        Assert.DoesNotMatch(@"\\newcommand\{\\[A-Za-z]*[^A-Za-z}]", tex);
+        Manifest.Save(catalog.Experiments, store, context);
+        var report = ReportWriter.Save(context, catalog.Figures.Select(f => (f, (IReadOnlyList<string>)Directory.GetFiles(context.FiguresDirectory, f.Id + "*").Concat(Directory.GetFiles(context.TablesDirectory, f.Id + "*")).ToList())).ToList(), []);
+        Assert.Contains("![", File.ReadAllText(report));
+    }
+
+    [Fact]
+    public void Macro_names_are_letters_only_with_numbers_spelled_out()
+    {
+        Assert.Equal("TestErrorCorruptedFortyMlpOneXFiveHundredTwelve", Macros.Name("TestErrorCorrupted40", "mlp1x512"));
+        Assert.Equal("CifarTenRawNorm", Macros.Name("cifar10-raw", "Norm"));
+        Assert.Equal("SixtyThousand", Macros.Number(60_000));
+        Assert.Throws<InvalidOperationException>(() => Macros.Render([("A", "1"), ("A", "2")], "dup"));
+    }
+
+    [Fact]
+    public void Latex_escaping_covers_the_table_text()
+    {
+        Assert.Equal("95\\% $\\pm$ 1, $\\lambda$ = 0.1, $\\Delta$, $\\ell$2, a\\_b", TableFile.Escape("95% ± 1, λ = 0.1, Δ, ℓ2, a_b"));
+        Assert.Throws<ArgumentException>(() => TableFile.Escape("ü"));
+    }
+
+    [Fact]
+    public void Bad_command_lines_are_one_line_and_exit_code_2()
+    {
+        var error = Console.Error;
+        using var captured = new StringWriter();
+        Console.SetError(captured);
+        try
+        {
+            Assert.Equal(2, Rethink.Plots.Cli.RethinkApp.Run(["theory", "lemma1", "--x", "1,2", "--b", "3,0"]));
+            Assert.Equal(2, Rethink.Plots.Cli.RethinkApp.Run(["reproduce", "--only", "fig9"]));
+        }
+        finally
+        {
+            Console.SetError(error);
+        }
+        var lines = captured.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Contains("index 0", lines[0]);
+        Assert.Contains("--only", lines[1]);
+    }
+}
