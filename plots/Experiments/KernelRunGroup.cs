@@ -16,6 +16,14 @@ public sealed class KernelRunGroup(string id, string title, Func<ReproduceContex
 
     public string? Unavailable(ReproduceContext context)
     {
+        if (context.Device == "cuda")
+        {
+            try { KernelBackends.Create("cuda", out _); }
+            catch (Exception e) when (e is DllNotFoundException or InvalidOperationException or NotSupportedException or TypeInitializationException)
+            {
+                return $"--device cuda: {e.Message}";
+            }
+        }
         foreach (var dataset in Configure(context).Select(c => c.Dataset).Distinct())
             if (KnownDataset.Find(dataset) is { } known && DataLocator.Find(known, context.DataDirectory) is null)
                 return $"{known.DisplayName} not found: pass --data DIR or set RETHINK_DATA to a folder with {known.DirectoryName}/, or download it with `rethink data info --dataset {known.Name}`.";
