@@ -23,9 +23,7 @@ public sealed class DeepRunGroup(string id, string title, Func<ReproduceContext,
         if (TorchRuntime.Unavailable is { } reason) return reason;
         if (context.Device == "cuda" && !TorchSharp.torch.cuda.is_available())
             return "--device cuda: TorchSharp sees no CUDA device (this build bundles the CPU libtorch); use --device auto or cpu.";
-        foreach (var dataset in Configure(context).Select(c => c.Dataset).Distinct())
-            if (KnownDataset.Find(dataset) is { } known && DataLocator.Find(known, context.DataDirectory) is null)
-                return $"{known.DisplayName} not found: pass --data DIR or set RETHINK_DATA to a folder with {known.DirectoryName}/, or download it with `rethink data info --dataset {known.Name}`.";
+        if (DatasetAvailability.Missing(Configure(context).Select(c => c.Dataset), context.DataDirectory) is { } missing) return missing;
         return null;
     }
 

@@ -24,9 +24,7 @@ public sealed class KernelRunGroup(string id, string title, Func<ReproduceContex
                 return $"--device cuda: {e.Message}";
             }
         }
-        foreach (var dataset in Configure(context).Select(c => c.Dataset).Distinct())
-            if (KnownDataset.Find(dataset) is { } known && DataLocator.Find(known, context.DataDirectory) is null)
-                return $"{known.DisplayName} not found: pass --data DIR or set RETHINK_DATA to a folder with {known.DirectoryName}/, or download it with `rethink data info --dataset {known.Name}`.";
+        if (DatasetAvailability.Missing(Configure(context).Select(c => c.Dataset), context.DataDirectory) is { } missing) return missing;
         foreach (var features in Configure(context).Select(c => c.Features).OfType<string>().Distinct())
             if (!KernelFitRunner.FeaturePipelines.ContainsKey(features))
                 return $"feature pipeline '{features}' is not in this build.";

@@ -54,7 +54,7 @@ public sealed class Fig1bFigure(DeepRunGroup sweep) : IFigure
             }
             index++;
         }
-        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
+        FigureStyle.PlaceLegend(plot, ScottPlot.Alignment.UpperLeft);
         return FigureFile.Save(plot, context.FiguresDirectory, Id);
     }
 
@@ -91,7 +91,7 @@ public sealed class Fig1cFigure(DeepRunGroup sweep) : IFigure
         var chance = plot.Add.HorizontalLine(90, 1, FigureStyle.SeriesColor(5), ScottPlot.LinePattern.Dotted);
         chance.LegendText = "chance";
         plot.Axes.SetLimitsY(0, 100);
-        plot.ShowLegend(ScottPlot.Alignment.LowerRight);
+        FigureStyle.PlaceLegend(plot, ScottPlot.Alignment.LowerRight);
         return FigureFile.Save(plot, context.FiguresDirectory, Id);
     }
 

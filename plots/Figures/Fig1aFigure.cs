@@ -33,7 +33,7 @@ public sealed class Fig1aFigure(DeepRunGroup runs) : IFigure
             line.LegendText = Randomization.Parse(results[i].Config.Randomization).Name.Replace('-', ' ');
         }
         plot.Axes.SetLimitsY(0, results.Max(r => r.Losses.Max(l => l.Loss)) * 1.05);
-        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
+        FigureStyle.PlaceLegend(plot, ScottPlot.Alignment.UpperRight);
         return FigureFile.Save(plot, context.FiguresDirectory, Id);
     }
 

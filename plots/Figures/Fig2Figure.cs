@@ -36,7 +36,7 @@ public sealed class Fig2Figure(DeepRunGroup runs) : IFigure
             var at = records.MaxBy(r => r.TestAccuracy)!;
             plot.Add.Marker(at.Step / 1000.0, 100 * at.TestAccuracy, ScottPlot.MarkerShape.FilledDiamond, 9, FigureStyle.SeriesColor(i));
         }
-        plot.ShowLegend(ScottPlot.Alignment.LowerRight);
+        FigureStyle.PlaceLegend(plot, ScottPlot.Alignment.LowerRight);
         return FigureFile.Save(plot, context.FiguresDirectory, Id);
     }
 }

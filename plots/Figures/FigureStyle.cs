@@ -60,13 +60,89 @@ public static class FigureStyle
         scatter.MarkerSize = markers ? 5 : 0;
     }
 
+    /// <summary>
+    /// Shows the legend in a corner (or edge middle) of the data area that the plotted data cross least (lines are
+    /// sampled between their points), so no series hides behind it, <paramref name="preferred"/> first;
+    /// below the axes when every corner is crossed.
+    /// Call after every series and axis limit is set.
+    /// </summary>
+    public static void PlaceLegend(Plot plot, Alignment preferred, FigureWidth width = FigureWidth.OneColumn)
+    {
+        var (w, h) = Size(width);
+        plot.GetImage(w, h); // lays the plot out, so the limits below are the drawn ones
+        var limits = plot.Axes.GetLimits();
+        var points = DrawnPoints(plot, limits).ToList();
+        var items = plot.GetPlottables().Sum(p => p.LegendItems.Count(i => !string.IsNullOrEmpty(i.LabelText)));
+        var boxWidth = 0.5;
+        var boxHeight = Math.Min(0.8, 0.06 + 0.085 * items);
+        Alignment[] corners = [preferred, Alignment.UpperRight, Alignment.UpperLeft, Alignment.LowerRight, Alignment.LowerLeft,
+            Alignment.MiddleRight, Alignment.MiddleLeft, Alignment.UpperCenter, Alignment.LowerCenter];
+        var free = corners.Where(corner => !points.Any(p => InCorner(corner, (p.X - limits.Left) / limits.HorizontalSpan,
+            (p.Y - limits.Bottom) / limits.VerticalSpan, boxWidth, boxHeight))).ToList();
+        if (free.Count > 0) plot.ShowLegend(free[0]);
+        else plot.ShowLegend(Edge.Bottom); // every corner is crossed: below the axes, outside the data
+    }
+
+    private static bool InCorner(Alignment corner, double x, double y, double width, double height) => corner switch
+    {
+        Alignment.UpperRight => x >= 1 - width && y >= 1 - height,
+        Alignment.UpperLeft => x <= width && y >= 1 - height,
+        Alignment.LowerRight => x >= 1 - width && y <= height,
+        Alignment.LowerLeft => x <= width && y <= height,
+        Alignment.MiddleRight => x >= 1 - width && Math.Abs(y - 0.5) <= height / 2,
+        Alignment.MiddleLeft => x <= width && Math.Abs(y - 0.5) <= height / 2,
+        Alignment.UpperCenter => Math.Abs(x - 0.5) <= width / 2 && y >= 1 - height,
+        Alignment.LowerCenter => Math.Abs(x - 0.5) <= width / 2 && y <= height,
+        _ => false,
+    };
+
+    private static IEnumerable<Coordinates> DrawnPoints(Plot plot, AxisLimits limits)
+    {
+        foreach (var plottable in plot.GetPlottables())
+            switch (plottable)
+            {
+                case ScottPlot.Plottables.Scatter scatter:
+                    var data = scatter.Data.GetScatterPoints();
+                    for (var i = 0; i < data.Count; i++)
+                    {
+                        yield return data[i];
+                        if (i + 1 < data.Count && scatter.LineWidth > 0)
+                            for (var t = 1; t < 20; t++)
+                                yield return new Coordinates(data[i].X + (data[i + 1].X - data[i].X) * t / 20.0, data[i].Y + (data[i + 1].Y - data[i].Y) * t / 20.0);
+                    }
+                    break;
+                case ScottPlot.Plottables.HorizontalLine line:
+                    for (var t = 0; t <= 40; t++) yield return new Coordinates(limits.Left + limits.HorizontalSpan * t / 40.0, line.Y);
+                    break;
+                case ScottPlot.Plottables.Marker marker:
+                    yield return marker.Location;
+                    break;
+            }
+    }
+
     public static Color SeriesColor(int index) => Colors[index % Colors.Length];
 
     /// <summary>Shows the left axis on a log scale; <paramref name="log10Values"/> are the plotted (log10) values.</summary>
     public static void LogY(Plot plot, IEnumerable<double> log10Values) => plot.Axes.Left.TickGenerator = LogTicks(log10Values);
 
-    /// <summary>Shows the bottom axis on a log scale; <paramref name="log10Values"/> are the plotted (log10) values.</summary>
-    public static void LogX(Plot plot, IEnumerable<double> log10Values) => plot.Axes.Bottom.TickGenerator = LogTicks(log10Values);
+    /// <summary>
+    /// Shows the bottom axis on a log scale; <paramref name="log10Values"/> are the plotted (log10) values.
+    /// A handful of distinct x values (the sizes of an experiment) are labelled themselves.
+    /// </summary>
+    public static void LogX(Plot plot, IEnumerable<double> log10Values)
+    {
+        var distinct = log10Values.Where(double.IsFinite).Distinct().Order().ToList();
+        if (distinct.Count is 0 or > 8)
+        {
+            plot.Axes.Bottom.TickGenerator = LogTicks(distinct);
+            return;
+        }
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        foreach (var v in distinct) ticks.AddMajor(v, Label(Math.Round(Math.Pow(10, v), 6)));
+        foreach (var tick in LogTicks(distinct) is ScottPlot.TickGenerators.NumericManual all ? all.Ticks : [])
+            if (distinct.All(v => Math.Abs(v - tick.Position) > 1e-9)) ticks.AddMinor(tick.Position);
+        plot.Axes.Bottom.TickGenerator = ticks;
+    }
 
     /// <summary>
     /// Ticks for log10-transformed data: labelled at 1, 2 and 5 × 10^k when the data span less than

@@ -44,8 +44,8 @@ public sealed class KernelNormFigure(KernelRunGroup runs) : IFigure
         FigureStyle.LogY(norm, results.Select(r => Math.Log10(r.Solve.RkhsNorm)));
         FigureStyle.LogX(error, logN);
         error.Axes.SetLimitsY(0, 100);
-        norm.ShowLegend(ScottPlot.Alignment.UpperLeft);
-        error.ShowLegend(ScottPlot.Alignment.UpperRight);
+        FigureStyle.PlaceLegend(norm, ScottPlot.Alignment.UpperLeft);
+        FigureStyle.PlaceLegend(error, ScottPlot.Alignment.UpperRight);
         return [.. FigureFile.Save(norm, context.FiguresDirectory, "kernel-norm"), .. FigureFile.Save(error, context.FiguresDirectory, "kernel-error")];
     }
 

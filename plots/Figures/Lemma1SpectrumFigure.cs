@@ -33,7 +33,7 @@ public sealed class Lemma1SpectrumFigure(Lemma1SpectrumExperiment experiment) : 
         var line = plot.Add.HorizontalLine(Math.Log10(floor), 1, FigureStyle.SeriesColor(5), ScottPlot.LinePattern.Dotted);
         line.LegendText = "SVD resolution n*eps*sigma_max";
         FigureStyle.LogY(plot, r.Eigenvalues.Concat(r.SingularValues).Append(floor).Select(Math.Log10));
-        plot.ShowLegend(ScottPlot.Alignment.LowerLeft);
+        FigureStyle.PlaceLegend(plot, ScottPlot.Alignment.LowerLeft);
         return FigureFile.Save(plot, context.FiguresDirectory, Id);
     }
 }

@@ -37,9 +37,9 @@ public sealed class Theorem1FitFigure(Theorem1FitExperiment experiment) : IFigur
         ticks.MarkerShape = ScottPlot.MarkerShape.VerticalBar;
         ticks.MarkerSize = 8;
         ticks.LegendText = "thresholds b_j / a";
-        plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
         // Head room for the legend above the data.
         plot.Axes.SetLimitsY(bottom - 0.05 * (high - low), high + 0.75 * (high - low));
+        FigureStyle.PlaceLegend(plot, ScottPlot.Alignment.UpperLeft);
         return FigureFile.Save(plot, context.FiguresDirectory, Id);
     }
 }
