@@ -44,7 +44,7 @@ public static class Manifest
     private static string Describe(JsonElement config)
     {
         string? Get(string name) => config.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v.ToString() : null;
-        var parts = new[] { Get("model"), Get("dataset"), Get("kernel"), Get("randomization"), Get("train") is { } n ? $"n={n}" : null, Get("ridge") is { } r && r != "0" ? $"ridge={r}" : null,
+        var parts = new[] { Get("model"), Get("dataset"), Get("features") is { } features ? $"{features} features" : null, Get("kernel"), Get("randomization"), Get("train") is { } n ? $"n={n}" : null, Get("ridge") is { } r && r != "0" ? $"ridge={r}" : null,
             Get("augment") == "True" || Get("augment") == "true" ? "crop" : null, Get("weightDecay") is { } w && w != "0" ? "wd" : null, Get("n") is { } nn ? $"n={nn}" : null };
         return string.Join(" ", parts.Where(p => p is not null));
     }
