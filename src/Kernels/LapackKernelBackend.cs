@@ -182,7 +182,8 @@ internal sealed unsafe class LapackKernelModel<T> : IKernelModel where T : unman
     {
         MemoryBudget.Require(3L * n * n * Size, n, options.Precision,
             "K is not numerically positive definite, and the minimum-norm eigendecomposition (K, eigenvectors and workspace)",
-            "a small --ridge (e.g. 1e-6), ");
+            // FP32 rounding perturbs K by about sqrt(n)·6e-8·‖K‖, so a ridge that restores definiteness is larger there.
+            $"a small --ridge (e.g. {(Size == sizeof(float) ? "1e-3" : "1e-8")}), ");
         progress?.Report(new KernelProgress("syevd", 0));
         var w = new T[n];
         fixed (T* pw = w)
