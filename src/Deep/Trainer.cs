@@ -112,7 +112,8 @@ public static class Trainer
         TrainingConfig config, ReadOnlySpan<int> batch, long step, Device device)
     {
         using var scope = NewDisposeScope();
-        // Dropout draws depend only on (seed, step): a resumed run draws the same masks.
+        // Dropout draws depend only on (seed, step): a resumed run draws the same masks. libtorch's
+        // generator is process-wide, so runs are reproducible one training at a time per process.
         manual_seed(SeedMixer.Mix(config.Seed, 0x5D0000L + step));
         model.train();
         var (x, y) = data.TrainBatch(batch, step, device);
