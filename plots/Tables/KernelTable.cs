@@ -25,7 +25,8 @@ public sealed class KernelTable(KernelRunGroup runs) : IFigure
     private static (double? Error, double? Norm) Paper(KernelFitResult r) => (r.Config.Dataset, r.Config.Features, r.Config.Ridge > 0) switch
     {
         ("mnist", null, false) => (PaperNumbers.MnistRawTestError, PaperNumbers.MnistRawNorm),
-        ("mnist", "gabor", false) => (PaperNumbers.MnistGaborTestError, PaperNumbers.MnistGaborNorm),
+        // The paper's Gabor run is exact; the FP32 run at 60,000 needs a tiny ridge (see Catalog) and is compared with it.
+        ("mnist", "gabor", _) => (PaperNumbers.MnistGaborTestError, PaperNumbers.MnistGaborNorm),
         ("cifar10", null, false) => (PaperNumbers.Cifar10RawTestError, null),
         ("cifar10", "random-conv", false) => (PaperNumbers.Cifar10RandomFeaturesTestError, null),
         ("cifar10", "random-conv", true) => (PaperNumbers.Cifar10RandomFeaturesL2TestError, null),
