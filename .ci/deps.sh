@@ -20,7 +20,7 @@ done
 
 missing=()
 for p in "${want[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)" = "install ok installed" ] || missing+=("$p")
 done
 updated=0
 if [ ${#missing[@]} -gt 0 ]; then
@@ -31,8 +31,9 @@ fi
 
 # TorchSharp's libLibTorchSharp.so needs GLIBCXX_3.4.32 (GCC 14's libstdc++). Debian 12 ships an
 # older one; take libstdc++6 from Debian 13 (trixie), built from this machine's own apt source.
-libstdcxx=$(ldconfig -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')
-if [ -z "$libstdcxx" ] || ! strings "$libstdcxx" | grep -q 'GLIBCXX_3\.4\.32'; then
+# (No early-exiting reader in these pipes: under pipefail a writer killed by SIGPIPE fails the step.)
+libstdcxx=$(ldconfig -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ && !found {print $NF; found = 1}')
+if [ -z "$libstdcxx" ] || ! strings "$libstdcxx" | grep 'GLIBCXX_3\.4\.32' >/dev/null; then
   src=/etc/apt/sources.list.d/debian.sources
   uris=""
   if [ -f "$src" ]; then
