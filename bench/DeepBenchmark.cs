@@ -1,3 +1,4 @@
+using Rethink.Torch;
 using System.Diagnostics;
 using Rethink.Core;
 using Rethink.Deep;

@@ -1,6 +1,7 @@
 using Rethink.Core;
 using Rethink.Data;
 using Rethink.Kernels;
+using Rethink.Kernels.Devices;
 
 namespace Rethink.Bench;
 
@@ -80,12 +81,13 @@ if full:
         var root = args.Where((a, i) => !a.StartsWith("--") && (i == 0 || args[i - 1] != "--fp64")).FirstOrDefault() ?? Environment.GetEnvironmentVariable(DataLocator.EnvironmentVariable)
             ?? throw new ArgumentException("Give the data root (holding mnist/) as the argument or in RETHINK_DATA.");
         int[] sizes = [2000, 5000, 10000];
-        var backend = LapackKernelBackend.Create();
+        using var device = LapackDevice.Open(Precision.Fp64);
+        var solver = new MinimumNormSolver(device);
         Console.WriteLine($"Kernel solves, MNIST / 255, Gaussian gamma = 0.02, d = 784, 10 right-hand sides; {MachineInfo.Current}");
-        Console.WriteLine($"BLAS/LAPACK: {backend.Library}");
+        Console.WriteLine($"BLAS/LAPACK: {device.Library}");
         var mnist = DatasetLoader.Load("mnist", new DataOptions(root, AllowDownload: false));
         var prepared = DataPipeline.Prepare(mnist, new PipelineConfig(PipelineConfig.Scaled, Randomization.None));
-        var x = FeatureMatrix.From(prepared.Train);
+        var x = prepared.Train.ToFeatureMatrix();
         var ours = new Dictionary<int, (double Gram, double Solve)>();
         foreach (var n in sizes)
         {
@@ -94,7 +96,7 @@ if full:
             double bestGram = double.MaxValue, bestSolve = double.MaxValue;
             for (var r = 0; r < (n > 5000 ? 2 : 3); r++)
             {
-                using var model = backend.Fit(sub, y, 10, new GaussianKernel(0.02), new SolveOptions(Precision.Fp64));
+                using var model = solver.Fit(sub, y, 10, new GaussianKernel(0.02), new SolveOptions(Precision.Fp64));
                 var t = model.Report.Timings;
                 bestGram = Math.Min(bestGram, t["gram"]);
                 bestSolve = Math.Min(bestSolve, t["potrf"] + t["potrs"]);
@@ -107,14 +109,14 @@ if full:
         KernelFitResult? compare = null;
         if (compareN > 0)
         {
-            var (result, model) = KernelFitRunner.Run(new KernelFitConfig("mnist", Train: compareN, Precision: Precision.Fp64), data);
+            var (result, model) = KernelFitRunner.Run(new KernelFitConfig("mnist", new GaussianSpec(BandwidthRule.Given, 0.02), Train: compareN, Precision: Precision.Fp64), data);
             using (model) NpyFile.WriteColumnMajor(alphaPath, model.Alpha, result.TrainPoints, result.Classes);
             compare = result;
         }
         KernelFitResult? ourFull = null;
         if (full)
         {
-            var (result, model) = KernelFitRunner.Run(new KernelFitConfig("mnist", Precision: Precision.Fp32), data);
+            var (result, model) = KernelFitRunner.Run(new KernelFitConfig("mnist", new GaussianSpec(BandwidthRule.Given, 0.02), Precision: Precision.Fp32), data);
             model.Dispose();
             ourFull = result;
             Console.WriteLine($"full MNIST fp32 (rethink): test error {100 * result.TestError:F2}%, relative residual {result.Solve.RelativeResidual:G3}, " +

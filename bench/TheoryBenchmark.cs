@@ -22,7 +22,7 @@ public static class TheoryBenchmark
             var points = SyntheticPoints.Gaussian(n, d, seed: 1);
             var y = SyntheticPoints.Labels(points, LabelFunction.Random, seed: 1);
             // Warm-up on a small slice so JIT time is not charged to the first size.
-            ReluInterpolation.Fit(new PointSet(points.Values[..(d * 100)], 100, d), y.AsSpan(0, 100));
+            ReluInterpolation.Fit(new FeatureMatrix(points.Values[..(d * 100)], 100, d), y.AsSpan(0, 100));
 
             var best = double.PositiveInfinity;
             double fitSeconds = 0, evalSeconds = 0;

@@ -1,5 +1,7 @@
 using Rethink.Deep;
+using Rethink.Data;
 using Rethink.Kernels;
+using Rethink.Kernels.FeatureMaps;
 using Rethink.Plots.Experiments;
 using Rethink.Plots.Figures;
 using Rethink.Plots.Tables;
@@ -48,7 +50,7 @@ public sealed class Catalog
         var kernelNorms = new KernelRunGroup("kernel-norms", "Kernel norms vs n, true and random labels (MNIST)", c =>
             (Quick(c) ? new[] { 500, 1000, 2000, 4000 } : [1000, 2000, 5000, 10000, 20000])
                 .SelectMany(n => new[] { "true-labels", "random-labels" }.Select(l =>
-                    new KernelFitConfig("mnist", Train: n, Test: Quick(c) ? 2000 : 10_000, Randomization: l, Seed: 1))).ToList());
+                    new KernelFitConfig("mnist", MnistGaussian, Train: n, Test: Quick(c) ? 2000 : 10_000, Randomization: Randomization.Parse(l, seed: 1), Seed: 1))).ToList());
         var kernelTable = new KernelRunGroup("kernel-table", "Section 5: minimum-norm kernel interpolation on MNIST and CIFAR-10", c => KernelTableConfigs(c).ToList());
 
         Experiments = [lemma1, theorem1, fig1a, sweep, batchNorm, table1, kernelNorms, kernelTable];
@@ -79,22 +81,25 @@ public sealed class Catalog
     {
         var quick = Quick(c);
         // MNIST raw pixels, Gaussian gamma = 0.02 (the reference code's), exact interpolation and a small ridge.
-        var mnist = new KernelFitConfig("mnist", Train: quick ? 10_000 : null, Precision: quick ? Precision.Fp64 : Precision.Fp32);
+        var mnist = new KernelFitConfig("mnist", MnistGaussian, Train: quick ? 10_000 : null, Precision: quick ? Precision.Fp64 : Precision.Fp32);
         yield return mnist;
         yield return mnist with { Ridge = 1e-3 };
         // CIFAR-10 raw pixels: gamma = m / median squared distance; m = 4 won on held-out training data
         // (`rethink kernels select-bandwidth --dataset cifar10 --fit 10000 --held-out 5000`, see README).
-        var cifar = new KernelFitConfig("cifar10", BandwidthRule: BandwidthRule.Median, Bandwidth: 4.0, Train: quick ? 5000 : null,
+        var cifar = new KernelFitConfig("cifar10", new GaussianSpec(BandwidthRule.Median, 4.0), Train: quick ? 5000 : null,
             Test: quick ? 2000 : null, Precision: quick ? Precision.Fp64 : Precision.Fp32);
         yield return cifar;
         yield return cifar with { Ridge = 1e-3 };
         // Features (see README "Features"): Gabor/Morlet wavelets for MNIST, random convolutional features for CIFAR-10;
         // gamma = m / median squared distance of the features, m chosen on held-out training data.
-        yield return mnist with { Features = "gabor", BandwidthRule = BandwidthRule.Median, Bandwidth = GaborMultiplier, Ridge = quick ? 0 : GaborFp32Ridge };
-        var randomConv = cifar with { Features = "random-conv", FeatureOptions = quick ? "filters=256" : "filters=2048", Bandwidth = RandomConvMultiplier };
+        yield return mnist with { Features = new GaborConfig(), Kernel = new GaussianSpec(BandwidthRule.Median, GaborMultiplier), Ridge = quick ? 0 : GaborFp32Ridge };
+        var randomConv = cifar with { Features = new RandomConvConfig(Filters: quick ? 256 : 2048), Kernel = new GaussianSpec(BandwidthRule.Median, RandomConvMultiplier) };
         yield return randomConv;
         yield return randomConv with { Ridge = RandomConvRidge };
     }
+
+    /// <summary>MNIST pixels / 255, Gaussian gamma = 0.02 (the reference code's).</summary>
+    public static readonly GaussianSpec MnistGaussian = new(BandwidthRule.Given, 0.02);
 
     /// <summary>Bandwidth multipliers and ridge chosen on held-out training data (`rethink kernels select-bandwidth`).</summary>
     public const double GaborMultiplier = 2.0;

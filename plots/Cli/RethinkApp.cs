@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Rethink.Kernels.Scalapack;
 using Rethink.Plots.Commands;
 
 namespace Rethink.Plots.Cli;
@@ -8,7 +9,6 @@ public static class RethinkApp
 {
     public static RootCommand Build()
     {
-        Rethink.Features.FeaturePipelines.Register();
         var root = new RootCommand(
             "Rethink: reproduce and check \"Understanding deep learning requires rethinking generalization\" (Zhang et al., ICLR 2017).");
         root.Subcommands.Add(ReproduceCommand.Create());
@@ -25,12 +25,37 @@ public static class RethinkApp
         var parse = Build().Parse(args);
         try
         {
-            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            var code = parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            BlacsGrid.Shutdown();
+            return code;
         }
         catch (Exception e) when (UserError.IsUserError(e))
         {
-            Console.Error.WriteLine($"rethink: {UserError.Describe(e)}");
-            return 2;
+            return Fail(e, 2, UserError.Describe(e));
         }
+        catch (Exception e) when (BlacsGrid.Active)
+        {
+            // A bug while other MPI processes wait in a collective: show it, then end the whole job.
+            return Fail(e, 1, e.ToString());
+        }
+    }
+
+    /// <summary>
+    /// Reports a failure in one line (rank 0 for failures every process meets alike, each process its
+    /// own otherwise) and, under MPI, ends the job: cleanly when every process failed the same way,
+    /// through MPI_Abort when the others cannot know.
+    /// </summary>
+    private static int Fail(Exception e, int code, string message)
+    {
+        var rank = BlacsGrid.Active ? BlacsGrid.Rank : BlacsGrid.LauncherRank() ?? 0;
+        var collective = !BlacsGrid.Active || e.Data["collective"] is true || BlacsGrid.Processes == 1;
+        if (rank == 0) Console.Error.WriteLine($"rethink: {message}");
+        else if (!collective) Console.Error.WriteLine($"rethink (process {rank}): {message}");
+        if (BlacsGrid.Active)
+        {
+            if (collective) BlacsGrid.Shutdown();
+            else BlacsGrid.Abort(code);
+        }
+        return code;
     }
 }

@@ -8,7 +8,7 @@ public static class UserError
 {
     public static bool IsUserError(Exception e) => e is ArgumentException or FormatException or IOException
         or InvalidDataException or UnauthorizedAccessException or InsufficientMemoryException or NotSupportedException
-        or OperationCanceledException || e is CommandLineException;
+        or OperationCanceledException or ArithmeticException || e is CommandLineException or Kernels.Cuda.CudaException;
 
     public static string Describe(Exception e) => e switch
     {

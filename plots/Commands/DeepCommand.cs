@@ -1,3 +1,4 @@
+using Rethink.Torch;
 using System.CommandLine;
 using System.Globalization;
 using Rethink.Core;

@@ -1,7 +1,10 @@
 using System.CommandLine;
-using Rethink.Core;
 using Rethink.Data;
+using Rethink.Features;
 using Rethink.Kernels;
+using Rethink.Kernels.Devices;
+using Rethink.Kernels.FeatureMaps;
+using Rethink.Kernels.Scalapack;
 using Rethink.Plots.Cli;
 
 namespace Rethink.Plots.Commands;
@@ -17,12 +20,38 @@ public static class KernelsCommand
         return command;
     }
 
+    /// <summary>The device options shared by the kernel commands.</summary>
+    internal sealed record DeviceOptions(Option<string> Device, Option<string?> Grid, Option<int> Block)
+    {
+        public static DeviceOptions Create(string defaultDevice = "cpu") => new(
+            new Option<string>("--device") { Description = "cpu, cuda, auto (CUDA when usable, else the CPU), or scalapack (the MPI processes of `mpirun -np P rethink ...`).", DefaultValueFactory = _ => defaultDevice }
+                .AcceptOnlyFromAmong("cpu", "cuda", "auto", "scalapack"),
+            new Option<string?>("--grid") { Description = "ScaLAPACK process grid ROWSxCOLUMNS, e.g. 2x2 (default: as square as the process count allows)." },
+            new Option<int>("--block") { Description = "ScaLAPACK block size (square blocks of the block-cyclic layout).", DefaultValueFactory = _ => 64 });
+
+        public (ComputeDevice Device, DistributedLayout? Layout) Parse(ParseResult parse)
+        {
+            var device = Enum.Parse<ComputeDevice>(parse.GetValue(Device)!, ignoreCase: true);
+            var grid = parse.GetValue(Grid);
+            var block = parse.GetValue(Block);
+            if (device != ComputeDevice.Scalapack)
+            {
+                if (grid is not null) throw new CommandLineException("--grid applies to --device scalapack only.");
+                return (device, null);
+            }
+            var (rows, columns) = grid is null ? ((int?)null, (int?)null) : DistributedLayout.ParseGrid(grid);
+            var layout = new DistributedLayout(rows, columns, block);
+            layout.Validate();
+            return (device, layout);
+        }
+    }
+
     private static Command Fit()
     {
         var dataset = new Option<string>("--dataset") { Description = "mnist, fashion-mnist, cifar10, or a dataset path.", Required = true };
         var kernel = new Option<string>("--kernel") { Description = "gaussian exp(-gamma |x-x'|^2), laplacian exp(-|x-x'|/sigma), polynomial, linear, arc-cosine.", DefaultValueFactory = _ => "gaussian" }
-            .AcceptOnlyFromAmong([.. KernelFitConfig.KernelNames]);
-        var gamma = new Option<double?>("--gamma") { Description = "Gaussian gamma (or Laplacian sigma) given directly; 0.02 reproduces the paper's MNIST result with pixels / 255." };
+            .AcceptOnlyFromAmong([.. KernelSpec.Names]);
+        var gamma = new Option<double?>("--gamma") { Description = "Gaussian gamma (Laplacian sigma, polynomial gamma) given directly; 0.02 reproduces the paper's MNIST result with pixels / 255." };
         var rule = new Option<string>("--bandwidth-rule") { Description = "given (use --gamma), median (gamma = m / median squared distance), variance (gamma = m / (d Var X)).", DefaultValueFactory = _ => "given" }
             .AcceptOnlyFromAmong("given", "median", "variance");
         var multiplier = new Option<double>("--multiplier") { Description = "m for the median and variance rules.", DefaultValueFactory = _ => 1.0 };
@@ -32,13 +61,14 @@ public static class KernelsCommand
             .AcceptOnlyFromAmong("first", "stratified");
         var precision = new Option<string>("--precision") { Description = "fp64, or fp32 (half the memory: the only way to fit n = 60,000 in 24 GB).", DefaultValueFactory = _ => "fp64" }
             .AcceptOnlyFromAmong("fp64", "fp32");
-        var device = new Option<string>("--device") { Description = "cpu, cuda, or auto.", DefaultValueFactory = _ => "cpu" }.AcceptOnlyFromAmong("cpu", "cuda", "auto");
+        var devices = DeviceOptions.Create();
         var ridge = new Option<double>("--ridge") { Description = "Ridge lambda: solve (K + lambda I) alpha = Y (default 0: exact interpolation).", DefaultValueFactory = _ => 0 };
         var method = new Option<string>("--method") { Description = "auto (Cholesky, eigendecomposition when K is singular), cholesky, or eigen.", DefaultValueFactory = _ => "auto" }
             .AcceptOnlyFromAmong("auto", "cholesky", "eigen");
         var labels = new Option<string>("--labels") { Description = "true-labels, random-labels, corrupted-P, shuffled-pixels, random-pixels, gaussian.", DefaultValueFactory = _ => "true-labels" };
         var seed = new Option<int>("--seed") { Description = "Master seed (subsets, bandwidth sample, randomization).", DefaultValueFactory = _ => 0 };
-        var features = new Option<string?>("--features") { Description = "Feature pipeline before the kernel: gabor (Morlet wavelets, modulus, pooling) or random-conv (random convolutional network)." };
+        var features = new Option<string?>("--features") { Description = "Feature map before the kernel: gabor (Morlet wavelets, modulus, pooling) or random-conv (random convolutional network)." }
+            .AcceptOnlyFromAmong("gabor", "random-conv");
         var featureOptions = new Option<string?>("--feature-options") { Description = "Feature parameters, key=value,...: gabor scales, orientations, sigma0, pool; random-conv filters, patch, threshold, grid, gaussian=1." };
         var degree = new Option<int>("--degree") { Description = "Polynomial degree.", DefaultValueFactory = _ => 2 };
         var data = new Option<string?>("--data") { Description = "Data root searched first." };
@@ -46,32 +76,33 @@ public static class KernelsCommand
         var saveAlpha = new Option<bool>("--save-alpha") { Description = "Also write alpha (n x classes, float64 .npy, Fortran order)." };
         var command = new Command("fit", "Fit the minimum-norm kernel interpolant of a dataset and report test error, residual, backward error, RKHS norm and timings.")
         {
-            dataset, kernel, gamma, rule, multiplier, train, test, subset, precision, device, ridge, method, labels, seed, features, featureOptions, degree, data, output, saveAlpha,
+            dataset, kernel, gamma, rule, multiplier, train, test, subset, precision, devices.Device, devices.Grid, devices.Block, ridge, method, labels, seed, features, featureOptions, degree, data, output, saveAlpha,
         };
         command.SetAction(parse =>
         {
             var bandwidthRule = Enum.Parse<BandwidthRule>(parse.GetValue(rule)!, ignoreCase: true);
-            var given = parse.GetValue(gamma);
-            if (bandwidthRule == BandwidthRule.Given && given is null && parse.GetValue(kernel) is "gaussian" or "laplacian")
-                throw new CommandLineException("--gamma is required with --bandwidth-rule given (e.g. --gamma 0.02), or choose --bandwidth-rule median.");
+            var spec = ParseKernel(parse.GetValue(kernel)!, bandwidthRule, parse.GetValue(gamma), parse.GetValue(multiplier), parse.GetValue(degree));
+            var (device, layout) = devices.Parse(parse);
+            var featureName = parse.GetValue(features);
+            if (featureName is null && parse.GetValue(featureOptions) is not null) throw new CommandLineException("--feature-options needs --features gabor or random-conv.");
+            var featureMap = featureName is null ? null : FeatureMapConfig.Parse(featureName, parse.GetValue(featureOptions), parse.GetValue(seed));
             var config = new KernelFitConfig(
-                parse.GetValue(dataset)!, parse.GetValue(kernel)!, bandwidthRule,
-                bandwidthRule == BandwidthRule.Given ? given ?? 1.0 : parse.GetValue(multiplier),
-                parse.GetValue(train), parse.GetValue(test),
+                parse.GetValue(dataset)!, spec, parse.GetValue(train), parse.GetValue(test),
                 parse.GetValue(subset) == "stratified" ? SubsetKind.Stratified : SubsetKind.First,
                 parse.GetValue(precision) == "fp32" ? Precision.Fp32 : Precision.Fp64,
-                parse.GetValue(ridge), parse.GetValue(device)!,
-                Enum.Parse<SolveMethod>(parse.GetValue(method)!, ignoreCase: true),
-                parse.GetValue(labels)!, parse.GetValue(seed), parse.GetValue(features), parse.GetValue(degree), parse.GetValue(featureOptions));
+                parse.GetValue(ridge), device, Enum.Parse<SolveMethod>(parse.GetValue(method)!, ignoreCase: true),
+                Randomization.Parse(parse.GetValue(labels)!, seed: parse.GetValue(seed)), parse.GetValue(seed), featureMap, layout);
             config.Validate();
-            var dataOptions = new DataOptions(parse.GetValue(data), Progress: ConsoleDownloadProgress.Instance);
-            var (result, model) = PhaseProgress.Run(p => KernelFitRunner.Run(config, dataOptions, p));
+            var root = ProcessOutput.Begin(device);
+            var dataOptions = new DataOptions(parse.GetValue(data), Progress: root ? ConsoleDownloadProgress.Instance : null);
+            var (result, model) = PhaseProgress.Run(p => KernelFitRunner.Run(config, dataOptions, featureMap is null ? null : FeatureMaps.Create(featureMap), p));
             using (model)
             {
+                if (!root) return 0;
                 var dir = parse.GetValue(output)!;
-                var name = $"{Path.GetFileName(config.Dataset.TrimEnd('/'))}-{config.Kernel}-n{result.TrainPoints}-{result.Solve.Precision}-{Json.Hash(config)}";
+                var name = $"{Path.GetFileName(config.Dataset.TrimEnd('/'))}-{config.Kernel.Name}-n{result.TrainPoints}-{result.Solve.Precision.ToString().ToLowerInvariant()}-{result.Solve.Backend.ToString().ToLowerInvariant()}-{Core.Json.Hash(config)}";
                 var path = Path.Combine(dir, name + ".json");
-                AtomicFile.WriteAllText(path, Json.Serialize(result));
+                Core.AtomicFile.WriteAllText(path, Core.Json.Serialize(result));
                 Print(result, path);
                 if (parse.GetValue(saveAlpha))
                 {
@@ -85,6 +116,27 @@ public static class KernelsCommand
         return command;
     }
 
+    /// <summary>The kernel options as a typed <see cref="KernelSpec"/>.</summary>
+    internal static KernelSpec ParseKernel(string kernel, BandwidthRule rule, double? gamma, double multiplier, int degree)
+    {
+        if (rule == BandwidthRule.Given && gamma is null && kernel is "gaussian" or "laplacian")
+            throw new CommandLineException("--gamma is required with --bandwidth-rule given (e.g. --gamma 0.02), or choose --bandwidth-rule median.");
+        if (rule != BandwidthRule.Given && kernel is not ("gaussian" or "laplacian"))
+            throw new CommandLineException($"--bandwidth-rule {rule.ToString().ToLowerInvariant()} applies to the gaussian and laplacian kernels only.");
+        var value = rule == BandwidthRule.Given ? gamma ?? 0 : multiplier;
+        KernelSpec spec = kernel switch
+        {
+            "gaussian" => new GaussianSpec(rule, value),
+            "laplacian" => new LaplacianSpec(rule, value),
+            "polynomial" => new PolynomialSpec(degree, gamma),
+            "linear" => new LinearSpec(),
+            "arc-cosine" => new ArcCosineSpec(),
+            _ => throw new CommandLineException($"--kernel {kernel}: choose {string.Join(", ", KernelSpec.Names)}."),
+        };
+        spec.Validate();
+        return spec;
+    }
+
     private static Command SelectBandwidth()
     {
         var dataset = new Option<string>("--dataset") { Description = "mnist, fashion-mnist, cifar10, or a dataset path.", Required = true };
@@ -95,20 +147,25 @@ public static class KernelsCommand
         var precision = new Option<string>("--precision") { Description = "fp64 or fp32.", DefaultValueFactory = _ => "fp32" }.AcceptOnlyFromAmong("fp64", "fp32");
         var seed = new Option<int>("--seed") { Description = "Seed of the split and the bandwidth sample.", DefaultValueFactory = _ => 0 };
         var data = new Option<string?>("--data") { Description = "Data root searched first." };
-        var selectFeatures = new Option<string?>("--features") { Description = "Feature pipeline (gabor, random-conv) applied before the kernel." };
+        var selectFeatures = new Option<string?>("--features") { Description = "Feature map (gabor, random-conv) applied before the kernel." }.AcceptOnlyFromAmong("gabor", "random-conv");
         var selectOptions = new Option<string?>("--feature-options") { Description = "Feature parameters, key=value,..." };
         var selectRidge = new Option<double>("--ridge") { Description = "Ridge lambda used by every candidate (0: exact interpolation).", DefaultValueFactory = _ => 0 };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or auto.", DefaultValueFactory = _ => "cpu" }.AcceptOnlyFromAmong("cpu", "cuda", "auto");
         var command = new Command("select-bandwidth", "Choose the Gaussian bandwidth multiplier on held-out training data (never the test set).")
         {
-            dataset, rule, multipliers, fit, heldOut, precision, seed, data, selectFeatures, selectOptions, selectRidge,
+            dataset, rule, multipliers, fit, heldOut, precision, seed, data, selectFeatures, selectOptions, selectRidge, device,
         };
         command.SetAction(parse =>
         {
             var candidates = ReportText.ParseList(parse.GetValue(multipliers)!, "--multipliers");
+            if (candidates.Length == 0 || candidates.Any(m => !(m > 0))) throw new CommandLineException("--multipliers: give positive numbers, e.g. 0.5,1,2.");
+            var featureName = parse.GetValue(selectFeatures);
+            if (featureName is null && parse.GetValue(selectOptions) is not null) throw new CommandLineException("--feature-options needs --features gabor or random-conv.");
+            var featureMap = featureName is null ? null : FeatureMaps.Create(FeatureMapConfig.Parse(featureName, parse.GetValue(selectOptions), parse.GetValue(seed)));
             var (best, all) = BandwidthSelection.Select(parse.GetValue(dataset)!, new DataOptions(parse.GetValue(data)),
                 Enum.Parse<BandwidthRule>(parse.GetValue(rule)!, ignoreCase: true), candidates, parse.GetValue(fit), parse.GetValue(heldOut),
-                parse.GetValue(precision) == "fp64" ? Precision.Fp64 : Precision.Fp32, seed: parse.GetValue(seed),
-                features: parse.GetValue(selectFeatures), featureOptions: parse.GetValue(selectOptions), ridge: parse.GetValue(selectRidge));
+                parse.GetValue(precision) == "fp64" ? Precision.Fp64 : Precision.Fp32, Enum.Parse<ComputeDevice>(parse.GetValue(device)!, ignoreCase: true),
+                parse.GetValue(seed), features: featureMap, ridge: parse.GetValue(selectRidge));
             Console.WriteLine($"{parse.GetValue(dataset)}: fit {parse.GetValue(fit):N0}, held out {parse.GetValue(heldOut):N0} (training split only), rule {parse.GetValue(rule)}");
             Console.WriteLine($"  {"m",8} {"gamma",12} {"held-out error",15} {"RKHS norm",10} {"time",8}");
             foreach (var c in all)
@@ -122,15 +179,20 @@ public static class KernelsCommand
     {
         var s = r.Solve;
         if (r.BackendWarning is { } warning) Console.Error.WriteLine($"warning: {warning}");
-        Console.WriteLine($"{r.Config.Dataset}: {r.Kernel}, n = {ReportText.N0(r.TrainPoints)} train, {ReportText.N0(r.TestPoints)} test, {s.Precision}, {s.Backend} ({s.Library})");
+        Console.WriteLine($"{r.Config.Dataset}: {r.Kernel.Describe()}, n = {ReportText.N0(r.TrainPoints)} train, {ReportText.N0(r.TestPoints)} test, {s.Precision.ToString().ToLowerInvariant()}, {s.Backend.ToString().ToLowerInvariant()} ({s.Library})");
+        Console.WriteLine($"  hardware              {s.Hardware}");
         if (r.Bandwidth is { Rule: not BandwidthRule.Given } b)
             Console.WriteLine($"  bandwidth             {b.Rule.ToString().ToLowerInvariant()} rule: scale {ReportText.G(b.Scale)}, multiplier {ReportText.G(b.Multiplier)} -> gamma {ReportText.G(b.Gamma)}");
+        if (r.FeatureDescription is { } features) Console.WriteLine($"  features              {features}");
         Console.WriteLine($"  test error            {100 * r.TestError:F2}%   per class: {string.Join(' ', r.PerClassTestError.Select(e => $"{100 * e:F1}"))}");
-        Console.WriteLine($"  method                {s.Method}{(s.Rank is { } rank ? $", rank {rank} (cutoff {ReportText.G(s.RankTolerance ?? 0)})" : "")}{(s.Ridge > 0 ? $", ridge {ReportText.G(s.Ridge)}" : "")}");
+        Console.WriteLine($"  method                {s.Method.ToString().ToLowerInvariant()}{(s.Rank is { } rank ? $", rank {rank} (cutoff {ReportText.G(s.RankTolerance ?? 0)})" : "")}{(s.Ridge > 0 ? $", ridge {ReportText.G(s.Ridge)}" : "")}");
         Console.WriteLine($"  relative residual     {ReportText.G(s.RelativeResidual, 3)}   backward-error ratio {ReportText.G(s.BackwardErrorRatio, 3)}");
         Console.WriteLine($"  RKHS norm             {ReportText.G(s.RkhsNorm)}   |alpha|_F {ReportText.G(s.AlphaNorm)}   |K|_F {ReportText.G(s.KernelNorm)}");
         if (s.Note is { Length: > 0 } note) Console.WriteLine($"  note                  {note}");
         Console.WriteLine($"  time                  {string.Join(", ", s.Timings.Concat(r.Timings.Where(t => t.Key != "fit")).Select(t => $"{t.Key} {ReportText.Seconds(t.Value)}"))}");
+        if (s.ProcessTimings is { } perProcess)
+            for (var p = 0; p < perProcess.Count; p++)
+                Console.WriteLine($"  process {p,-13} {string.Join(", ", perProcess[p].Select(t => $"{t.Key} {ReportText.Seconds(t.Value)}"))}");
         Console.WriteLine($"  result                {path}");
     }
 }

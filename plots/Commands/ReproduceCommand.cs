@@ -39,7 +39,7 @@ public static class ReproduceCommand
         {
             var context = new ReproduceContext(
                 parse.GetValue(o.Profile) == "paper" ? RunProfile.Paper : RunProfile.Quick,
-                parse.GetValue(o.Device)!,
+                Enum.Parse<Kernels.Devices.ComputeDevice>(parse.GetValue(o.Device)!, ignoreCase: true),
                 parse.GetValue(o.Data),
                 Path.GetFullPath(parse.GetValue(o.Out)!));
             var only = parse.GetValue(o.Only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -1,3 +1,4 @@
+using Rethink.Torch;
 using System.CommandLine;
 using System.Diagnostics;
 using MathNet.Numerics.LinearAlgebra;

@@ -1,6 +1,7 @@
 using Rethink.Core;
 using Rethink.Data;
 using Rethink.Kernels;
+using Rethink.Kernels.Devices;
 
 namespace Rethink.Plots.Experiments;
 
@@ -16,18 +17,15 @@ public sealed class KernelRunGroup(string id, string title, Func<ReproduceContex
 
     public string? Unavailable(ReproduceContext context)
     {
-        if (context.Device == "cuda")
+        if (context.Device == ComputeDevice.Cuda)
         {
-            try { KernelBackends.Create("cuda", out _); }
-            catch (Exception e) when (e is DllNotFoundException or InvalidOperationException or NotSupportedException or TypeInitializationException)
+            try { Kernels.Cuda.CudaDevice.Open(Precision.Fp64).Dispose(); }
+            catch (DeviceUnavailableException e)
             {
-                return $"--device cuda: {e.Message}";
+                return e.Message;
             }
         }
         if (DatasetAvailability.Missing(Configure(context).Select(c => c.Dataset), context.DataDirectory) is { } missing) return missing;
-        foreach (var features in Configure(context).Select(c => c.Features).OfType<string>().Distinct())
-            if (!KernelFitRunner.FeaturePipelines.ContainsKey(features))
-                return $"feature pipeline '{features}' is not in this build.";
         return null;
     }
 
@@ -56,7 +54,8 @@ public sealed class KernelRunGroup(string id, string title, Func<ReproduceContex
             if (store.Exists(RunId, Json.Hash(configs[i]))) continue;
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var index = i;
-            var (result, model) = KernelFitRunner.Run(configs[i], options,
+            var features = configs[i].Features is { } f ? Features.FeatureMaps.Create(f) : null;
+            var (result, model) = KernelFitRunner.Run(configs[i], options, features,
                 new Cli.SynchronousProgressAdapter<KernelProgress>(p => progress.Report((index + 0.5) / configs.Count)), cancel);
             model.Dispose();
             store.Save(RunId, configs[i], result, watch.Elapsed.TotalSeconds);

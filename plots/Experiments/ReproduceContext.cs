@@ -1,7 +1,9 @@
+using Rethink.Kernels.Devices;
+
 namespace Rethink.Plots.Experiments;
 
 /// <summary>What `rethink reproduce` was asked for: profile, device, data and output locations.</summary>
-public sealed record ReproduceContext(RunProfile Profile, string Device, string? DataDirectory, string OutputDirectory)
+public sealed record ReproduceContext(RunProfile Profile, ComputeDevice Device, string? DataDirectory, string OutputDirectory)
 {
     public string FiguresDirectory => Path.Combine(OutputDirectory, "figures");
     public string TablesDirectory => Path.Combine(OutputDirectory, "tables");

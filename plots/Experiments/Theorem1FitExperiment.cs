@@ -1,3 +1,4 @@
+using Rethink.Core;
 using Rethink.Theory;
 
 namespace Rethink.Plots.Experiments;
@@ -27,7 +28,7 @@ public sealed class Theorem1FitExperiment : Experiment<Theorem1FitConfig, Theore
             x[i] = random.NextDouble();
             y[i] = 2 * random.NextDouble() - 1;
         }
-        var points = new PointSet(x, config.N, 1);
+        var points = new FeatureMatrix(x, config.N, 1);
         var fit = ReluInterpolation.Fit(points, y, new ReluFitOptions(Seed: config.Seed));
         var net = fit.Network;
         var check = InterpolationCheck.Run(net, points, y);

@@ -1,3 +1,4 @@
+using Rethink.Data;
 using Rethink.Kernels;
 using Rethink.Plots.Experiments;
 
@@ -24,7 +25,7 @@ public sealed class KernelNormFigure(KernelRunGroup runs) : IFigure
     public IReadOnlyList<string> Render(ResultStore store, ReproduceContext context)
     {
         var results = runs.Load(store, context);
-        var groups = results.GroupBy(r => r.Config.Randomization).ToList();
+        var groups = results.GroupBy(r => r.Config.Labels.Name).ToList();
         var norm = FigureStyle.NewPlot("RKHS norm of the interpolant", "training points n (log scale)", "norm (log scale)");
         var error = FigureStyle.NewPlot("Test error of the interpolant", "training points n (log scale)", "test error (%)");
         for (var i = 0; i < groups.Count; i++)
@@ -51,5 +52,5 @@ public sealed class KernelNormFigure(KernelRunGroup runs) : IFigure
 
     public IReadOnlyList<(string Name, string Value)> Macros(ResultStore store, ReproduceContext context) =>
         runs.Load(store, context).Where(r => r.TrainPoints == runs.Load(store, context).Max(x => x.TrainPoints)).Select(r =>
-            (Tables.Macros.Name($"MnistNorm{(r.Config.Randomization == "true-labels" ? "True" : "Random")}Labels"), $"{r.Solve.RkhsNorm:F0}")).ToList();
+            (Tables.Macros.Name($"MnistNorm{(r.Config.Labels.Kind == RandomizationKind.TrueLabels ? "True" : "Random")}Labels"), $"{r.Solve.RkhsNorm:F0}")).ToList();
 }

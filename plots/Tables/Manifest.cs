@@ -37,7 +37,7 @@ public static class Manifest
                 ]);
             }
         var caption = $"Run manifest: every result behind the figures and tables ({rows.Count} runs, {total / 60:F1} min of compute) on {string.Join("; ", machines)}; " +
-                      $"profile {context.Profile.ToString().ToLowerInvariant()}, device option {context.Device}.";
+                      $"profile {context.Profile.ToString().ToLowerInvariant()}, device option {context.Device.ToString().ToLowerInvariant()}.";
         return TableFile.Save(context.TablesDirectory, "manifest", caption, ["experiment", "run", "backend", "precision", "seed", "seconds"], rows, "llllrr");
     }
 

@@ -1,3 +1,5 @@
+using Rethink.Core;
+
 namespace Rethink.Data;
 
 /// <summary>
@@ -26,6 +28,28 @@ public sealed class ImageTensor
     public int Dimension => Channels * Height * Width;
 
     public Span<float> Image(int index) => Data.AsSpan(index * Dimension, Dimension);
+
+    /// <summary>
+    /// The images as points (one row per image) in double. A value that is a scaled pixel k·(1/255) in
+    /// float is taken as the exact double k/255 (what numpy's uint8 / 255 gives); any other value
+    /// (whitened, Gaussian, …) as is.
+    /// </summary>
+    public FeatureMatrix ToFeatureMatrix()
+    {
+        var source = Data;
+        var values = new double[source.LongLength];
+        var d = Dimension;
+        Parallel.For(0, Count, i =>
+        {
+            for (var k = (long)i * d; k < (long)(i + 1) * d; k++)
+            {
+                var v = source[k];
+                var pixel = MathF.Round(v * 255f);
+                values[k] = pixel is >= 0 and <= 255 && pixel * (1f / 255f) == v ? pixel / 255.0 : v;
+            }
+        });
+        return new FeatureMatrix(values, Count, d);
+    }
 
     public static ImageTensor FromBytes(ImageSet set, float scale = 1f / 255f)
     {

@@ -1,6 +1,8 @@
+using Rethink.Torch;
 using Rethink.Data;
-using Rethink.Deep;
+
 using Rethink.Kernels;
+using Rethink.Kernels.FeatureMaps;
 using TorchSharp;
 using static TorchSharp.torch;
 

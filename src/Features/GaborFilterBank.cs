@@ -1,3 +1,5 @@
+using Rethink.Kernels.FeatureMaps;
+
 namespace Rethink.Features;
 
 /// <summary>
@@ -72,19 +74,3 @@ public sealed class GaborFilterBank
     public double Orientation(int orientation) => Math.PI * orientation / Config.Orientations;
 }
 
-/// <summary>
-/// The Gabor (Morlet) transform's choices: J scales from σ₀, L orientations, modulus, and average
-/// pooling over Pool×Pool blocks (the order-0 term is the image itself, average-pooled the same way).
-/// </summary>
-public sealed record GaborConfig(int Scales = 3, int Orientations = 8, double Sigma0 = 0.8, int Pool = 4, int MaxSize = 21)
-{
-    public void Validate()
-    {
-        if (Scales < 1 || Orientations < 1) throw new ArgumentOutOfRangeException(nameof(Scales), "Gabor features need at least one scale and one orientation.");
-        if (!(Sigma0 > 0)) throw new ArgumentOutOfRangeException(nameof(Sigma0), Sigma0, "sigma0 must be positive.");
-        if (Pool < 1) throw new ArgumentOutOfRangeException(nameof(Pool), Pool, "The pooling block must be at least 1.");
-        if (MaxSize < 3 || MaxSize % 2 == 0) throw new ArgumentOutOfRangeException(nameof(MaxSize), MaxSize, "The largest filter side must be odd and at least 3.");
-    }
-
-    public string Describe() => $"Morlet/Gabor J={Scales} L={Orientations} sigma0={Sigma0} modulus, {Pool}x{Pool} average pooling";
-}

@@ -1,7 +1,9 @@
+using Rethink.Torch;
 using Rethink.Core;
 using Rethink.Data;
-using Rethink.Deep;
+
 using Rethink.Kernels;
+using Rethink.Kernels.FeatureMaps;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,5 +1,6 @@
-using Rethink.Core;
 using Rethink.Data;
+using Rethink.Kernels.Devices;
+using Rethink.Kernels.FeatureMaps;
 
 namespace Rethink.Kernels;
 
@@ -16,22 +17,16 @@ public static class BandwidthSelection
 {
     public static (BandwidthCandidate Best, IReadOnlyList<BandwidthCandidate> All) Select(
         string dataset, DataOptions data, BandwidthRule rule, IReadOnlyList<double> multipliers, int fit, int heldOut,
-        Precision precision, string device = "cpu", int seed = 0, IProgress<KernelProgress>? progress = null,
-        string? features = null, string? featureOptions = null, double ridge = 0)
+        Precision precision, ComputeDevice device = ComputeDevice.Cpu, int seed = 0, IProgress<KernelProgress>? progress = null,
+        IFeatureMap? features = null, double ridge = 0)
     {
         if (rule == BandwidthRule.Given) throw new ArgumentException("Selection needs a data rule (median or variance).", nameof(rule));
         if (multipliers.Count == 0) throw new ArgumentException("Give at least one multiplier.", nameof(multipliers));
+        if (fit < 1 || heldOut < 1) throw new ArgumentOutOfRangeException(nameof(fit), "--fit and --held-out must both be at least 1.");
         var loaded = DatasetLoader.Load(dataset, data);
         var prepared = DataPipeline.Prepare(loaded, new PipelineConfig(PipelineConfig.Scaled, Randomization.None,
             new Subset(fit + heldOut, SubsetKind.Stratified, seed), new Subset(0, SubsetKind.First)));
-        FeatureMatrix all;
-        if (features is null) all = FeatureMatrix.From(prepared.Train);
-        else
-        {
-            if (!KernelFitRunner.FeaturePipelines.TryGetValue(features, out var pipeline))
-                throw new ArgumentException($"--features {features}: unknown feature pipeline.");
-            all = pipeline(prepared, new KernelFitConfig(dataset, Seed: seed, Features: features, FeatureOptions: featureOptions), progress).Train;
-        }
+        var all = features is null ? prepared.Train.ToFeatureMatrix() : features.Transform(prepared, progress).Train;
         var order = Enumerable.Range(0, all.Rows).ToArray();
         SeedMixer.Random(seed, 0x4E1D).Shuffle(order);
         var fitRows = order[..fit];
@@ -41,16 +36,20 @@ public static class BandwidthSelection
         var y = KernelFitRunner.OneHot(fitRows.Select(i => prepared.TrainLabels[i]).ToArray(), prepared.Classes);
         var yh = heldRows.Select(i => prepared.TrainLabels[i]).ToArray();
         var scale = Bandwidth.Resolve(rule, 1.0, x, seed);
-        var backend = KernelBackends.Create(device, out _);
-        var results = new List<BandwidthCandidate>();
-        foreach (var m in multipliers)
+        var (computer, _) = ComputeDevices.Open(device, precision);
+        using (computer)
         {
-            var watch = System.Diagnostics.Stopwatch.StartNew();
-            var gamma = m / scale.Scale;
-            using var model = backend.Fit(x, y, prepared.Classes, new GaussianKernel(gamma), new SolveOptions(precision, ridge), progress);
-            var (error, _) = KernelFitRunner.Evaluate(model.Predict(xh, progress), yh, prepared.Classes);
-            results.Add(new BandwidthCandidate(m, gamma, error, model.Report.RkhsNorm, watch.Elapsed.TotalSeconds));
+            var solver = new MinimumNormSolver(computer);
+            var results = new List<BandwidthCandidate>();
+            foreach (var m in multipliers)
+            {
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                var gamma = m / scale.Scale;
+                using var model = solver.Fit(x, y, prepared.Classes, new GaussianKernel(gamma), new SolveOptions(precision, ridge), progress);
+                var (error, _) = KernelFitRunner.Evaluate(model.Predict(xh, progress), yh, prepared.Classes);
+                results.Add(new BandwidthCandidate(m, gamma, error, model.Report.RkhsNorm, watch.Elapsed.TotalSeconds));
+            }
+            return (results.MinBy(r => r.HeldOutError)!, results);
         }
-        return (results.MinBy(r => r.HeldOutError)!, results);
     }
 }

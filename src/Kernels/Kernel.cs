@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Text.Json.Serialization;
+using Rethink.Kernels.Formulas;
 
 namespace Rethink.Kernels;
 
@@ -9,9 +10,10 @@ namespace Rethink.Kernels;
 /// </summary>
 /// <remarks>
 /// <see cref="Gram(FeatureMatrix, FeatureMatrix?)"/> is the pure, direct definition: n₁×n₂ (row-major)
-/// for x1 (n₁×d) and x2 (n₂×d); a null x2 means the symmetric case K(x1, x1). Squared distances are
-/// clamped at 0 (rounding can make ‖x‖² + ‖x′‖² − 2⟨x,x′⟩ slightly negative). The tiled native
-/// builders apply the same <see cref="Transform(Span{double}, ReadOnlySpan{double}, double)"/>.
+/// for x1 (n₁×d) and x2 (n₂×d); a null x2 means the symmetric case K(x1, x1), whose diagonal is k at
+/// distance exactly 0 (<see cref="Diagonal(double)"/>). Squared distances are clamped at 0 (rounding can make
+/// ‖x‖² + ‖x′‖² − 2⟨x,x′⟩ slightly negative). Each kernel's formula is one struct
+/// (<see cref="IKernelFormula"/>) used by the CPU transforms and the ILGPU kernels alike.
 /// </remarks>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [JsonDerivedType(typeof(GaussianKernel), "gaussian")]
@@ -27,27 +29,33 @@ public abstract record Kernel
     /// <summary>k from the inner product and the two squared norms.</summary>
     public abstract double Evaluate(double dot, double squaredNormX, double squaredNormY);
 
+    /// <summary>k in float arithmetic.</summary>
+    public abstract float Evaluate(float dot, float squaredNormX, float squaredNormY);
+
+    /// <summary>k(x, x) from ‖x‖²: the formula at distance exactly 0 (the diagonal of every symmetric Gram matrix).</summary>
+    public double Diagonal(double squaredNorm) => Evaluate(squaredNorm, squaredNorm, squaredNorm);
+
+    /// <inheritdoc cref="Diagonal(double)"/>
+    public float Diagonal(float squaredNorm) => Evaluate(squaredNorm, squaredNorm, squaredNorm);
+
     /// <summary>
     /// Strictly positive definite on distinct points (Gaussian, Laplacian): the Gram matrix of distinct
     /// points is then SPD in exact arithmetic and Cholesky is expected to succeed.
     /// </summary>
+    [JsonIgnore]
     public virtual bool StrictlyPositiveDefinite => false;
 
     /// <summary>In place: values[i] ← k(values[i] = ⟨xᵢ, y⟩, squaredNorms[i], squaredNormY).</summary>
-    public virtual void Transform(Span<double> values, ReadOnlySpan<double> squaredNorms, double squaredNormY)
-    {
-        for (var i = 0; i < values.Length; i++) values[i] = Evaluate(values[i], squaredNorms[i], squaredNormY);
-    }
+    public abstract void Transform(Span<double> values, ReadOnlySpan<double> squaredNorms, double squaredNormY);
 
     /// <inheritdoc cref="Transform(Span{double}, ReadOnlySpan{double}, double)"/>
-    public virtual void Transform(Span<float> values, ReadOnlySpan<float> squaredNorms, float squaredNormY)
-    {
-        for (var i = 0; i < values.Length; i++) values[i] = (float)Evaluate(values[i], squaredNorms[i], squaredNormY);
-    }
+    public abstract void Transform(Span<float> values, ReadOnlySpan<float> squaredNorms, float squaredNormY);
+
+    /// <summary>Hands this kernel's formula, as its struct type, to <paramref name="consumer"/>.</summary>
+    public abstract TResult Apply<TResult>(IFormulaConsumer<TResult> consumer);
 
     /// <summary>Squared distance from the inner product and norms, clamped at 0.</summary>
-    public static double SquaredDistance(double dot, double squaredNormX, double squaredNormY) =>
-        Math.Max(squaredNormX + squaredNormY - 2 * dot, 0.0);
+    public static double SquaredDistance(double dot, double squaredNormX, double squaredNormY) => Distances.Squared(dot, squaredNormX, squaredNormY);
 
     /// <summary>The Gram matrix K[i, j] = k(x1ᵢ, x2ⱼ), row-major n₁×n₂, computed directly in double.</summary>
     public double[] Gram(FeatureMatrix x1, FeatureMatrix? x2 = null)
@@ -66,6 +74,11 @@ public abstract record Kernel
             var a = x1.Row(i);
             for (var j = 0; j < n2; j++)
             {
+                if (x2 is null && i == j)
+                {
+                    k[(long)i * n2 + j] = Diagonal(n1Norms[i]);
+                    continue;
+                }
                 var b = other.Row(j);
                 double dot = 0;
                 for (var t = 0; t < a.Length; t++) dot += a[t] * b[t];
@@ -76,16 +89,40 @@ public abstract record Kernel
     }
 }
 
-/// <summary>k(x, x′) = exp(−γ‖x − x′‖²).</summary>
-public sealed record GaussianKernel(double Gamma) : Kernel
+/// <summary>A kernel defined by one formula struct: evaluation, transforms and device code all use it.</summary>
+public abstract record Kernel<TFormula> : Kernel where TFormula : unmanaged, IKernelFormula
 {
+    /// <summary>The formula with this kernel's parameters.</summary>
+    [JsonIgnore]
+    public abstract TFormula Formula { get; }
+
+    public override double Evaluate(double dot, double squaredNormX, double squaredNormY) => Formula.Evaluate(dot, squaredNormX, squaredNormY);
+    public override float Evaluate(float dot, float squaredNormX, float squaredNormY) => Formula.Evaluate(dot, squaredNormX, squaredNormY);
+    public override TResult Apply<TResult>(IFormulaConsumer<TResult> consumer) => consumer.Use(Formula);
+
+    public override void Transform(Span<double> values, ReadOnlySpan<double> squaredNorms, double squaredNormY)
+    {
+        var f = Formula;
+        for (var i = 0; i < values.Length; i++) values[i] = f.Evaluate(values[i], squaredNorms[i], squaredNormY);
+    }
+
+    public override void Transform(Span<float> values, ReadOnlySpan<float> squaredNorms, float squaredNormY)
+    {
+        var f = Formula;
+        for (var i = 0; i < values.Length; i++) values[i] = f.Evaluate(values[i], squaredNorms[i], squaredNormY);
+    }
+}
+
+/// <summary>k(x, x′) = exp(−γ‖x − x′‖²).</summary>
+public sealed record GaussianKernel(double Gamma) : Kernel<GaussianFormula>
+{
+    public override GaussianFormula Formula => new(Gamma);
     public override string Describe() => $"gaussian(gamma={Gamma:G6})";
     public override bool StrictlyPositiveDefinite => true;
-    public override double Evaluate(double dot, double nx, double ny) => Math.Exp(-Gamma * SquaredDistance(dot, nx, ny));
 
+    // Vectorized on the CPU (the Gram matrix's dominant element-wise cost): v ← exp(γ·min(2·dot − ‖xᵢ‖² − ‖y‖², 0)).
     public override void Transform(Span<double> values, ReadOnlySpan<double> norms, double ny)
     {
-        // v ← min(2·dot − ‖xᵢ‖² − ‖y‖², 0)·γ, then exp: vectorized.
         TensorPrimitives.Multiply(values, 2.0, values);
         TensorPrimitives.Subtract(values, norms, values);
         TensorPrimitives.Subtract(values, ny, values);
@@ -106,25 +143,25 @@ public sealed record GaussianKernel(double Gamma) : Kernel
 }
 
 /// <summary>k(x, x′) = exp(−‖x − x′‖ / σ).</summary>
-public sealed record LaplacianKernel(double Sigma) : Kernel
+public sealed record LaplacianKernel(double Sigma) : Kernel<LaplacianFormula>
 {
+    public override LaplacianFormula Formula => new(Sigma);
     public override string Describe() => $"laplacian(sigma={Sigma:G6})";
     public override bool StrictlyPositiveDefinite => true;
-    public override double Evaluate(double dot, double nx, double ny) => Math.Exp(-Math.Sqrt(SquaredDistance(dot, nx, ny)) / Sigma);
 }
 
 /// <summary>k(x, x′) = (γ⟨x, x′⟩ + c₀)^degree.</summary>
-public sealed record PolynomialKernel(int Degree, double Gamma = 1.0, double Coef0 = 1.0) : Kernel
+public sealed record PolynomialKernel(int Degree, double Gamma = 1.0, double Coef0 = 1.0) : Kernel<PolynomialFormula>
 {
+    public override PolynomialFormula Formula => new(Degree, Gamma, Coef0);
     public override string Describe() => $"polynomial(degree={Degree}, gamma={Gamma:G6}, coef0={Coef0:G6})";
-    public override double Evaluate(double dot, double nx, double ny) => Math.Pow(Gamma * dot + Coef0, Degree);
 }
 
 /// <summary>k(x, x′) = ⟨x, x′⟩: rank at most d, so singular whenever d &lt; n.</summary>
-public sealed record LinearKernel : Kernel
+public sealed record LinearKernel : Kernel<LinearFormula>
 {
+    public override LinearFormula Formula => default;
     public override string Describe() => "linear";
-    public override double Evaluate(double dot, double nx, double ny) => dot;
     public override void Transform(Span<double> values, ReadOnlySpan<double> norms, double ny) { }
     public override void Transform(Span<float> values, ReadOnlySpan<float> norms, float ny) { }
 }
@@ -133,16 +170,8 @@ public sealed record LinearKernel : Kernel
 /// The arc-cosine kernel of degree 1 (Cho and Saul 2009), the kernel of an infinitely wide one-layer
 /// ReLU network: k(x, x′) = (1/π)‖x‖‖x′‖(sin θ + (π − θ) cos θ), θ = arccos(⟨x, x′⟩ / (‖x‖‖x′‖)).
 /// </summary>
-public sealed record ArcCosineKernel : Kernel
+public sealed record ArcCosineKernel : Kernel<ArcCosineFormula>
 {
+    public override ArcCosineFormula Formula => default;
     public override string Describe() => "arc-cosine(degree=1)";
-
-    public override double Evaluate(double dot, double nx, double ny)
-    {
-        var norms = Math.Sqrt(nx * ny);
-        if (norms == 0) return 0;
-        var cos = Math.Clamp(dot / norms, -1.0, 1.0);
-        var theta = Math.Acos(cos);
-        return norms / Math.PI * (Math.Sin(theta) + (Math.PI - theta) * cos);
-    }
 }

@@ -5,7 +5,7 @@ namespace Rethink.Kernels;
 /// <summary>The outcome of a <see cref="KernelFitConfig"/>: the solve, the test error, and how it was computed.</summary>
 public sealed record KernelFitResult(
     KernelFitConfig Config,
-    string Kernel,
+    Kernel Kernel,
     Bandwidth? Bandwidth,
     IReadOnlyList<string> Preprocessing,
     string? FeatureDescription,

@@ -1,29 +1,35 @@
 using System.Diagnostics;
-using Rethink.Core;
 using Rethink.Data;
+using Rethink.Kernels.Devices;
+using Rethink.Kernels.FeatureMaps;
 
 namespace Rethink.Kernels;
 
 /// <summary>
-/// Runs a <see cref="KernelFitConfig"/>: data → preprocessing (÷255, flatten) → optional features →
-/// bandwidth → one-hot targets → minimum-norm solve → tiled prediction → test error.
+/// Runs a <see cref="KernelFitConfig"/>: data → preprocessing (÷255, flatten) → optional feature map →
+/// bandwidth → one-hot targets → minimum-norm solve on the chosen device → tiled prediction → test error.
 /// </summary>
 public static class KernelFitRunner
 {
-    /// <summary>Feature pipelines by name (registered by the features issue: gabor, random-conv).</summary>
-    public static readonly Dictionary<string, Func<PreparedData, KernelFitConfig, IProgress<KernelProgress>?, (FeatureMatrix Train, FeatureMatrix Test, string Description)>> FeaturePipelines = new();
-
-    public static (KernelFitResult Result, IKernelModel Model) Run(KernelFitConfig config, DataOptions data,
+    /// <param name="config">The experiment.</param>
+    /// <param name="data">Where datasets are found.</param>
+    /// <param name="features">The implementation of <see cref="KernelFitConfig.Features"/> (required exactly when the config names one).</param>
+    /// <param name="progress">Phase progress.</param>
+    /// <param name="cancel">Cancellation.</param>
+    public static (KernelFitResult Result, KernelModel Model) Run(KernelFitConfig config, DataOptions data, IFeatureMap? features = null,
         IProgress<KernelProgress>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
+        if ((config.Features is null) != (features is null) || (features is not null && features.Config != config.Features))
+            throw new ArgumentException(config.Features is null
+                ? "A feature map was given but the config names none."
+                : $"The config asks for {config.Features.Describe()}; pass its IFeatureMap (got {features?.Config.Describe() ?? "none"}).", nameof(features));
         var timings = new Dictionary<string, double>();
         var watch = Stopwatch.StartNew();
 
         var dataset = DatasetLoader.Load(config.Dataset, data);
-        var randomization = Randomization.Parse(config.Randomization, seed: config.Seed);
-        var pipeline = new PipelineConfig(PipelineConfig.Scaled, randomization,
+        var pipeline = new PipelineConfig(PipelineConfig.Scaled, config.Labels,
             config.Train is { } tr && tr < dataset.Train.Count ? new Subset(tr, config.Subset, config.Seed) : null,
             config.Test is { } te && te < dataset.Test.Count ? new Subset(te, config.Subset, config.Seed) : null);
         var prepared = DataPipeline.Prepare(dataset, pipeline);
@@ -31,32 +37,39 @@ public static class KernelFitRunner
 
         FeatureMatrix train, test;
         string? featureDescription = null;
-        if (config.Features is { } name)
+        if (features is not null)
         {
-            if (!FeaturePipelines.TryGetValue(name, out var features))
-                throw new ArgumentException($"--features {name}: unknown feature pipeline; available: {string.Join(", ", FeaturePipelines.Keys.DefaultIfEmpty("none"))}.");
-            (train, test, featureDescription) = features(prepared, config, progress);
+            (train, test, featureDescription) = features.Transform(prepared, progress);
             timings["features"] = watch.Lap();
         }
         else
         {
-            train = FeatureMatrix.From(prepared.Train);
-            test = FeatureMatrix.From(prepared.Test);
+            train = prepared.Train.ToFeatureMatrix();
+            test = prepared.Test.ToFeatureMatrix();
         }
 
-        var (kernel, bandwidth) = CreateKernel(config, train);
+        var (kernel, bandwidth) = config.Kernel.Resolve(train, config.Seed);
         timings["bandwidth"] = watch.Lap();
         var targets = OneHot(prepared.TrainLabels, prepared.Classes);
-        var backend = KernelBackends.Create(config.Device, out var warning);
-        var options = new SolveOptions(config.Precision, config.Ridge, Method: config.Method);
-        var model = backend.Fit(train, targets, prepared.Classes, kernel, options, progress, cancel);
+        var (device, warning) = ComputeDevices.Open(config.Device, config.Precision, config.Layout);
+        KernelModel model;
+        try
+        {
+            var options = new SolveOptions(config.Precision, config.Ridge, Method: config.Method);
+            model = new MinimumNormSolver(device).Fit(train, targets, prepared.Classes, kernel, options, progress, cancel).Owning(device);
+        }
+        catch
+        {
+            device.Dispose();
+            throw;
+        }
         timings["fit"] = watch.Lap();
         try
         {
             var scores = model.Predict(test, progress, cancel);
             timings["predict"] = watch.Lap();
             var (error, perClass) = Evaluate(scores, prepared.TestLabels, prepared.Classes);
-            var result = new KernelFitResult(config, kernel.Describe(), bandwidth, prepared.Steps, featureDescription, train.Rows, test.Rows,
+            var result = new KernelFitResult(config, kernel, bandwidth, prepared.Steps, featureDescription, train.Rows, test.Rows,
                 prepared.Classes, prepared.Randomization.RealizedCorruption, model.Report, error, perClass, warning, MachineInfo.Current, timings);
             return (result, model);
         }
@@ -65,27 +78,6 @@ public static class KernelFitRunner
             model.Dispose();
             throw;
         }
-    }
-
-    public static (Kernel Kernel, Bandwidth? Bandwidth) CreateKernel(KernelFitConfig config, FeatureMatrix train)
-    {
-        Bandwidth? bandwidth = null;
-        if (config.Kernel is "gaussian" or "laplacian")
-        {
-            bandwidth = config.BandwidthRule == BandwidthRule.Given
-                ? (config.Kernel == "gaussian" ? Bandwidth.Given(config.Bandwidth) : new Bandwidth(BandwidthRule.Given, double.NaN, 1, 1 / (config.Bandwidth * config.Bandwidth), config.Bandwidth))
-                : Bandwidth.Resolve(config.BandwidthRule, config.Bandwidth, train, config.Seed);
-        }
-        Kernel kernel = config.Kernel switch
-        {
-            "gaussian" => new GaussianKernel(bandwidth!.Gamma),
-            "laplacian" => new LaplacianKernel(bandwidth!.Sigma),
-            "polynomial" => new PolynomialKernel(config.Degree, config.BandwidthRule == BandwidthRule.Given ? config.Bandwidth : 1.0 / train.Columns),
-            "linear" => new LinearKernel(),
-            "arc-cosine" => new ArcCosineKernel(),
-            _ => throw new ArgumentException($"Unknown kernel {config.Kernel}."),
-        };
-        return (kernel, bandwidth);
     }
 
     /// <summary>One-hot targets, n×classes column-major: Y[i, c] = 1 when label i is c, else 0.</summary>
@@ -113,5 +105,4 @@ public static class KernelFitRunner
         }
         return (m == 0 ? double.NaN : (double)errors / m, wrong.Select((w, c) => total[c] == 0 ? double.NaN : (double)w / total[c]).ToArray());
     }
-
 }

@@ -8,19 +8,22 @@ namespace Rethink.Kernels;
 /// tol·λ_max count as zero. Default n·ε.
 /// </param>
 /// <param name="Method">Cholesky with eigen fallback (auto), or one of them forced.</param>
-/// <param name="TileColumns">Columns per tile when building K in native memory.</param>
+/// <param name="TileColumns">Columns per block when a device builds K in tiles.</param>
+/// <param name="PredictionRows">Test points per prediction tile (null: as many as the device's tile memory allows).</param>
 public sealed record SolveOptions(
     Precision Precision = Precision.Fp64,
     double Ridge = 0,
     double? RankTolerance = null,
     SolveMethod Method = SolveMethod.Auto,
-    int TileColumns = 1024)
+    int TileColumns = 1024,
+    int? PredictionRows = null)
 {
     public void Validate()
     {
         if (!(Ridge >= 0) || double.IsInfinity(Ridge)) throw new ArgumentOutOfRangeException(nameof(Ridge), Ridge, "The ridge λ must be a finite number >= 0.");
         if (RankTolerance is { } t && !(t > 0 && t < 1)) throw new ArgumentOutOfRangeException(nameof(RankTolerance), t, "The rank tolerance is relative to the largest eigenvalue: choose it in (0, 1).");
-        ArgumentOutOfRangeException.ThrowIfLessThan(TileColumns, 16, nameof(TileColumns));
+        ArgumentOutOfRangeException.ThrowIfLessThan(TileColumns, 1, nameof(TileColumns));
+        if (PredictionRows is < 1) throw new ArgumentOutOfRangeException(nameof(PredictionRows), PredictionRows, "At least one test point per prediction tile.");
     }
 }
 

@@ -1,3 +1,4 @@
+using Rethink.Core;
 using System.Collections.Concurrent;
 using System.Globalization;
 
@@ -30,12 +31,12 @@ public sealed record InterpolationCheck(
     /// Evaluates <paramref name="network"/> on every point with the segment evaluator and on
     /// <paramref name="literalSample"/> seeded random points with the literal sum.
     /// </summary>
-    public static InterpolationCheck Run(ReluInterpolant network, PointSet points, ReadOnlySpan<double> labels, int literalSample = 1000, int seed = 0)
+    public static InterpolationCheck Run(ReluInterpolant network, FeatureMatrix points, ReadOnlySpan<double> labels, int literalSample = 1000, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(points);
-        if (labels.Length != points.Count)
-            throw new ArgumentException($"There are {points.Count} points but {labels.Length} labels.", nameof(labels));
+        if (labels.Length != points.Rows)
+            throw new ArgumentException($"There are {points.Rows} points but {labels.Length} labels.", nameof(labels));
         var y = labels.ToArray();
         var predicted = network.Evaluate(points);
         var maxError = 0.0;
@@ -46,7 +47,7 @@ public sealed record InterpolationCheck(
             maxAbs = Math.Max(maxAbs, Math.Abs(y[i]));
         }
 
-        var sample = SampleIndices(points.Count, literalSample, seed);
+        var sample = SampleIndices(points.Rows, literalSample, seed);
         var literalError = new double[sample.Length];
         var bound = new double[sample.Length];
         Parallel.ForEach(Partitioner.Create(0, sample.Length, 16), range =>
@@ -59,7 +60,7 @@ public sealed record InterpolationCheck(
                 bound[s] = network.LiteralErrorBound(z);
             }
         });
-        return new InterpolationCheck(points.Count, maxError, sample.Length,
+        return new InterpolationCheck(points.Rows, maxError, sample.Length,
             literalError.DefaultIfEmpty(0).Max(), bound.DefaultIfEmpty(0).Max(), maxAbs);
     }
 

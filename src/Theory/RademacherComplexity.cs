@@ -1,3 +1,4 @@
+using Rethink.Core;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Rethink.Theory;
@@ -83,12 +84,12 @@ public static class RademacherComplexity
     /// gives (1/n)Σσᵢ clip(c(xᵢ)) = 1, the largest value possible, so R̂ₙ = 1 on any sample of distinct
     /// points. Returns that value for one σ (by actually fitting and evaluating the network).
     /// </summary>
-    public static double ReluInterpolationSupremum(PointSet points, IReadOnlyList<double> sigma, int seed = 0)
+    public static double ReluInterpolationSupremum(FeatureMatrix points, IReadOnlyList<double> sigma, int seed = 0)
     {
         var fit = ReluInterpolation.Fit(points, sigma.ToArray(), new ReluFitOptions(Seed: seed));
         var values = fit.Network.Evaluate(points);
         double sum = 0;
         for (var i = 0; i < values.Length; i++) sum += sigma[i] * Math.Clamp(values[i], -1, 1);
-        return sum / points.Count;
+        return sum / points.Rows;
     }
 }

@@ -1,3 +1,4 @@
+using Rethink.Core;
 using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 
@@ -115,14 +116,14 @@ public sealed class ReluInterpolant
     }
 
     /// <summary>Evaluates every row of <paramref name="points"/> with the segment evaluator, in parallel.</summary>
-    public double[] Evaluate(PointSet points)
+    public double[] Evaluate(FeatureMatrix points)
     {
         ArgumentNullException.ThrowIfNull(points);
-        if (points.Dimension != InputDimension)
-            throw new ArgumentException($"Points have dimension {points.Dimension}; the network takes {InputDimension}.", nameof(points));
+        if (points.Columns != InputDimension)
+            throw new ArgumentException($"Points have dimension {points.Columns}; the network takes {InputDimension}.", nameof(points));
         var z = Projection.Project(points, _a);
-        var output = new double[points.Count];
-        Parallel.ForEach(Partitioner.Create(0, points.Count, 1 << 14), range =>
+        var output = new double[points.Rows];
+        Parallel.ForEach(Partitioner.Create(0, points.Rows, 1 << 14), range =>
         {
             for (var i = range.Item1; i < range.Item2; i++) output[i] = EvaluateProjection(z[i]);
         });

@@ -21,7 +21,7 @@ namespace Rethink.Theory;
 /// </remarks>
 public static class ReluInterpolation
 {
-    public static ReluFit Fit(PointSet points, ReadOnlySpan<double> labels, ReluFitOptions? options = null)
+    public static ReluFit Fit(FeatureMatrix points, ReadOnlySpan<double> labels, ReluFitOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(points);
         options ??= ReluFitOptions.Default;
@@ -36,7 +36,7 @@ public static class ReluInterpolation
         var sampler = new GaussianSampler(new Random(options.Seed));
         for (var attempt = 1; attempt <= options.MaxDirectionTries; attempt++)
         {
-            var a = new double[points.Dimension];
+            var a = new double[points.Columns];
             sampler.Fill(a);
             var norm = Math.Sqrt(a.Sum(v => v * v));
             for (var k = 0; k < a.Length; k++) a[k] /= norm;
@@ -57,23 +57,23 @@ public static class ReluInterpolation
             watch.Restart();
             var network = Solve(a, distinct.Z, distinct.Y, options.ThresholdOffset, out var lambdaMin, out var minGap);
             timings["solve"] = watch.Elapsed.TotalSeconds;
-            return new ReluFit(network, distinct.Z.Length, points.Count - distinct.Z.Length, attempt, lambdaMin, minGap, timings);
+            return new ReluFit(network, distinct.Z.Length, points.Rows - distinct.Z.Length, attempt, lambdaMin, minGap, timings);
         }
         throw new InterpolationException(InterpolationFailure.DegenerateProjection,
             $"Distinct points had equal (or adjacent-double) projections for all {options.MaxDirectionTries} random directions tried; " +
             "the points are too close for double precision along a random direction. Rescale or deduplicate the data, or raise MaxDirectionTries.");
     }
 
-    private static void Validate(PointSet points, ReadOnlySpan<double> labels)
+    private static void Validate(FeatureMatrix points, ReadOnlySpan<double> labels)
     {
-        if (points.Count == 0)
+        if (points.Rows == 0)
             throw new InterpolationException(InterpolationFailure.ShapeMismatch, "No points to fit: the point set is empty.");
-        if (labels.Length != points.Count)
+        if (labels.Length != points.Rows)
             throw new InterpolationException(InterpolationFailure.ShapeMismatch,
-                $"There are {points.Count} points but {labels.Length} labels; give one label per point.");
+                $"There are {points.Rows} points but {labels.Length} labels; give one label per point.");
         if (points.FirstNonFinite() is { } bad)
             throw new InterpolationException(InterpolationFailure.NonFiniteInput,
-                $"Point {bad.Row}, coordinate {bad.Column} is {points.Values[bad.Row * points.Dimension + bad.Column]}; every coordinate must be finite.");
+                $"Point {bad.Row}, coordinate {bad.Column} is {points.Values[bad.Row * points.Columns + bad.Column]}; every coordinate must be finite.");
         for (var i = 0; i < labels.Length; i++)
             if (!double.IsFinite(labels[i]))
                 throw new InterpolationException(InterpolationFailure.NonFiniteInput, $"Label {i} is {labels[i]}; every label must be finite.");
@@ -85,7 +85,7 @@ public static class ReluInterpolation
     /// Walks the sorted projections, merging identical points (equal labels required) and
     /// reporting whether all distinct points can be separated by a threshold.
     /// </summary>
-    private static DistinctProjections Distinct(PointSet points, double[] y, double[] sortedZ, int[] order, out bool separable)
+    private static DistinctProjections Distinct(FeatureMatrix points, double[] y, double[] sortedZ, int[] order, out bool separable)
     {
         var outZ = new List<double>(sortedZ.Length);
         var outY = new List<double>(sortedZ.Length);

@@ -13,7 +13,7 @@ public static class SyntheticPoints
     private const int BlockRows = 1024;
 
     /// <summary>n points with independent N(0, 1) coordinates.</summary>
-    public static PointSet Gaussian(int n, int d, int seed)
+    public static FeatureMatrix Gaussian(int n, int d, int seed)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         ArgumentOutOfRangeException.ThrowIfLessThan(d, 1);
@@ -31,15 +31,15 @@ public static class SyntheticPoints
                 sampler.Fill(values.AsSpan(first * d, rows * d));
             }
         });
-        return new PointSet(values, n, d);
+        return new FeatureMatrix(values, n, d);
     }
 
     /// <summary>Labels for a Theorem 1 experiment.</summary>
-    public static double[] Labels(PointSet points, LabelFunction kind, int seed)
+    public static double[] Labels(FeatureMatrix points, LabelFunction kind, int seed)
     {
         ArgumentNullException.ThrowIfNull(points);
         var random = SeedMixer.Random(seed, 0x68E31DA4);
-        var y = new double[points.Count];
+        var y = new double[points.Rows];
         switch (kind)
         {
             case LabelFunction.Random:
@@ -49,9 +49,9 @@ public static class SyntheticPoints
                 for (var i = 0; i < y.Length; i++) y[i] = random.Next(2) == 0 ? -1.0 : 1.0;
                 break;
             case LabelFunction.TrueFunction:
-                var u = new double[points.Dimension];
+                var u = new double[points.Columns];
                 new GaussianSampler(random).Fill(u);
-                var scale = 1.0 / Math.Sqrt(points.Dimension);
+                var scale = 1.0 / Math.Sqrt(points.Columns);
                 for (var k = 0; k < u.Length; k++) u[k] *= scale;
                 var z = Projection.Project(points, u);
                 for (var i = 0; i < y.Length; i++) y[i] = Math.Sin(z[i]);

@@ -1,5 +1,6 @@
 using Rethink.Data;
 using Rethink.Features;
+using Rethink.Kernels.FeatureMaps;
 using Xunit;
 
 namespace Rethink.Deep.Tests;
@@ -110,8 +111,8 @@ public class FeatureTests
     [Fact]
     public void Bad_feature_options_name_the_option()
     {
-        var e = Assert.Throws<ArgumentException>(() => FeaturePipelines.RandomConvOptions("filterz=3", 0));
+        var e = Assert.Throws<ArgumentException>(() => FeatureMapConfig.Parse("random-conv", "filterz=3", 0));
         Assert.Contains("--feature-options", e.Message);
-        Assert.Throws<ArgumentOutOfRangeException>(() => FeaturePipelines.RandomConvOptions("filters=40000", 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => FeatureMapConfig.Parse("random-conv", "filters=40000", 0));
     }
 }

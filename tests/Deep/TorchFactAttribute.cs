@@ -1,3 +1,4 @@
+using Rethink.Torch;
 using Rethink.Deep;
 using Xunit;
 

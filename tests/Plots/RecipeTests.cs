@@ -1,6 +1,7 @@
 using Rethink.Core;
 using Rethink.Deep;
 using Rethink.Kernels;
+using Rethink.Kernels.Devices;
 using Rethink.Plots;
 using Rethink.Plots.Experiments;
 using Rethink.Plots.Figures;
@@ -31,15 +32,16 @@ public sealed class RecipeTests : IDisposable
     }
 
     private static KernelFitResult FakeKernel(KernelFitConfig c) =>
-        new(c, "gaussian(gamma=0.02)", Bandwidth.Given(0.02), ["scale-0-1"], c.Features, c.Train ?? 60_000, c.Test ?? 10_000, 10, 0,
-            new SolveReport("lapack", "libopenblas", "fp64", "cholesky", c.Train ?? 60_000, 10, c.Ridge, 1e-14, 1.0, 40 + (c.Train ?? 60_000) / 100.0 * (c.Randomization == "true-labels" ? 1 : 3),
+        new(c, new GaussianKernel(0.02), Bandwidth.Given(0.02), ["scale-0-1"], c.Features?.Describe(), c.Train ?? 60_000, c.Test ?? 10_000, 10, 0,
+            new SolveReport(Backend.Lapack, "libopenblas", "CPU", c.Precision, SolveMethod.Cholesky, c.Train ?? 60_000, 10, c.Ridge, 1e-14, 1.0,
+                40 + (c.Train ?? 60_000) / 100.0 * (c.Labels.Kind == Rethink.Data.RandomizationKind.TrueLabels ? 1 : 3),
                 null, null, 100, 50, new Dictionary<string, double> { ["gram"] = 1 }, null),
-            c.Randomization == "true-labels" ? 0.03 : 0.9, Enumerable.Repeat(0.03, 10).ToArray(), null, MachineInfo.Current, new Dictionary<string, double>());
+            c.Labels.Kind == Rethink.Data.RandomizationKind.TrueLabels ? 0.03 : 0.9, Enumerable.Repeat(0.03, 10).ToArray(), null, MachineInfo.Current, new Dictionary<string, double>());
 
     [Fact]
     public void Every_recipe_renders_its_files_and_the_report()
     {
-        var context = new ReproduceContext(RunProfile.Quick, "cpu", null, _out);
+        var context = new ReproduceContext(RunProfile.Quick, ComputeDevice.Cpu, null, _out);
         var catalog = new Catalog();
         var store = new ResultStore(context.DataResultsDirectory);
         var seed = 0;

@@ -37,7 +37,8 @@ public class KernelRunnerTests
     [Fact]
     public void Too_little_memory_gives_one_line_with_the_options()
     {
-        var e = Assert.Throws<InsufficientMemoryException>(() => MemoryBudget.Require(long.MaxValue / 2, 3_000_000, Precision.Fp64, "The kernel matrix"));
+        using var device = Rethink.Kernels.Devices.LapackDevice.Open(Precision.Fp64);
+        var e = Assert.Throws<InsufficientMemoryException>(() => device.EnsureCapacity(new Rethink.Kernels.Devices.MemoryRequest("The kernel matrix", 3_000_000, [(3_000_000L, 3_000_000L)])));
         Assert.Contains("--precision fp32", e.Message);
         Assert.Contains("--train", e.Message);
         Assert.Contains("--device cuda", e.Message);
@@ -48,7 +49,7 @@ public class KernelRunnerTests
     public void Median_bandwidth_rule_uses_the_median_squared_distance()
     {
         // Points 0, 1, 3 on a line: squared distances 1, 4, 9; median 4.
-        var x = new FeatureMatrix([0.0, 1.0, 3.0], 3, 1);
+        var x = new Rethink.Core.FeatureMatrix([0.0, 1.0, 3.0], 3, 1);
         var b = Bandwidth.Resolve(BandwidthRule.Median, 2.0, x);
         Assert.Equal(4.0, b.Scale);
         Assert.Equal(0.5, b.Gamma);

@@ -6,13 +6,13 @@ namespace Rethink.Properties;
 /// <summary>Test data built deterministically from a case's seed.</summary>
 internal static class Samples
 {
-    public static (PointSet X, double[] Y) Draw(InterpolationCase c)
+    public static (FeatureMatrix X, double[] Y) Draw(InterpolationCase c)
     {
         var random = new Random(c.Seed);
         var gaussian = new GaussianSampler(random);
         var values = new double[c.N * c.D];
         gaussian.Fill(values);
-        var x = new PointSet(values, c.N, c.D);
+        var x = new FeatureMatrix(values, c.N, c.D);
         var y = new double[c.N];
         var u = new double[c.D];
         gaussian.Fill(u);

@@ -1,3 +1,4 @@
+using Rethink.Core;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
@@ -125,7 +126,7 @@ public class Theorem1Properties
     [Fact]
     public void Identical_points_with_equal_labels_are_merged()
     {
-        var x = PointSet.FromRows([[0.0, 1.0], [2.0, 3.0], [0.0, 1.0], [5.0, -1.0]]);
+        var x = FeatureMatrix.FromRows([[0.0, 1.0], [2.0, 3.0], [0.0, 1.0], [5.0, -1.0]]);
         var fit = ReluInterpolation.Fit(x, [1.0, 2.0, 1.0, 3.0]);
         Assert.Equal(3, fit.DistinctPoints);
         Assert.Equal(1, fit.MergedDuplicates);
@@ -136,7 +137,7 @@ public class Theorem1Properties
     [Fact]
     public void Identical_points_with_different_labels_are_an_error()
     {
-        var x = PointSet.FromRows([[0.0, 1.0], [2.0, 3.0], [0.0, 1.0]]);
+        var x = FeatureMatrix.FromRows([[0.0, 1.0], [2.0, 3.0], [0.0, 1.0]]);
         var e = Assert.Throws<InterpolationException>(() => ReluInterpolation.Fit(x, [1.0, 2.0, 7.0]));
         Assert.Equal(InterpolationFailure.ConflictingLabels, e.Reason);
         Assert.Contains("Points 0 and 2", e.Message);
@@ -145,12 +146,12 @@ public class Theorem1Properties
     [Fact]
     public void Non_finite_and_mismatched_inputs_are_errors()
     {
-        var x = PointSet.FromRows([[0.0, 1.0], [2.0, double.NaN]]);
+        var x = FeatureMatrix.FromRows([[0.0, 1.0], [2.0, double.NaN]]);
         var e = Assert.Throws<InterpolationException>(() => ReluInterpolation.Fit(x, [1.0, 2.0]));
         Assert.Equal(InterpolationFailure.NonFiniteInput, e.Reason);
         Assert.Contains("Point 1, coordinate 1", e.Message);
 
-        var ok = PointSet.FromRows([[0.0], [1.0]]);
+        var ok = FeatureMatrix.FromRows([[0.0], [1.0]]);
         Assert.Equal(InterpolationFailure.NonFiniteInput,
             Assert.Throws<InterpolationException>(() => ReluInterpolation.Fit(ok, [1.0, double.PositiveInfinity])).Reason);
         Assert.Equal(InterpolationFailure.ShapeMismatch,
@@ -160,7 +161,7 @@ public class Theorem1Properties
     [Fact]
     public void Malformed_json_names_the_field()
     {
-        var net = ReluInterpolation.Fit(PointSet.FromRows([[0.0], [1.0], [3.0]]), [1.0, -1.0, 2.0]).Network;
+        var net = ReluInterpolation.Fit(FeatureMatrix.FromRows([[0.0], [1.0], [3.0]]), [1.0, -1.0, 2.0]).Network;
         var json = ReluInterpolantJson.Serialize(net).Replace("\"parameterCount\":7", "\"parameterCount\":8");
         var e = Assert.Throws<ModelFormatException>(() => ReluInterpolantJson.Deserialize(json, "net.json"));
         Assert.Equal("parameterCount", e.Field);
@@ -172,7 +173,7 @@ public class Theorem1Properties
     public void One_dimensional_fit_is_the_linear_interpolant()
     {
         // With thresholds just above each point, c is (up to the offset) the broken line through the data.
-        var x = PointSet.FromRows([[0.0], [1.0], [2.0], [4.0]]);
+        var x = FeatureMatrix.FromRows([[0.0], [1.0], [2.0], [4.0]]);
         var net = ReluInterpolation.Fit(x, [0.0, 2.0, 1.0, 5.0]).Network;
         var sign = net.Direction[0];
         var mid = net.EvaluateProjection(sign * 3.0);

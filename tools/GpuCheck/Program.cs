@@ -1,76 +1,204 @@
 using System.Diagnostics;
 using System.Globalization;
-using Rethink.Core;
+using System.Text.Json.Nodes;
 using Rethink.Data;
 using Rethink.Kernels;
 using Rethink.Kernels.Cuda;
+using Rethink.Kernels.Devices;
 
-// The GPU verification of the kernel backend, as one program for a CUDA machine without .NET
-// (packed by ../shared/gpu/pack.sh): device and libraries, the backend checks on small problems,
-// GPU against the CPU FP64 results measured on the development machine, full MNIST end to end in
-// FP64 and FP32, and a potrf/potrs table with TFLOP/s. Prints "key value" lines for the PyTorch
-// comparison script (tools/gpu-check.sh) and a summary.
+// The GPU verification of the kernel solver, as one program for a CUDA machine without .NET (packed by
+// tools/gpu-pack.sh). Every step runs under its own time limit and its own try/catch, so one failure
+// or hang does not lose the others, and the summary (JSON) is rewritten after every step:
+//   device and libraries · small checks (residual, eigen fallback, predictions vs the definition) ·
+//   GPU α against the CPU's FP64 α at n = 20,000 (computed beforehand, packed as .npy) ·
+//   full MNIST end to end in FP64 and FP32 · a Cholesky table with the Gram's products and transform,
+//   potrf, potrs and prediction timed separately (each phase synchronized).
+// `--device cpu` runs the same program on the CPU device: a dry run of the script before a GPU is lent.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
-var sizes = args.Length > 0 ? args[0].Split(',').Select(int.Parse).ToArray() : [10_000, 20_000, 40_000, 60_000];
-var backend = (CudaKernelBackend)KernelBackends.Create("cuda", out _);
-Console.WriteLine($"device {backend.Device}");
-Console.WriteLine($"libraries {backend.Library}");
-var (free, total) = backend.MemoryInfo();
-Console.WriteLine($"memory {free / 1e9:F1} GB free of {total / 1e9:F1} GB");
+string Arg(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
+var device = Enum.Parse<ComputeDevice>(Arg("--device", "cuda"), ignoreCase: true);
+var sizes = Arg("--sizes", "10000,20000,40000,60000").Split(',').Select(int.Parse).ToArray();
+var fullN = int.Parse(Arg("--full-n", "60000"));
+var referenceN = int.Parse(Arg("--reference-n", "20000"));
+var referencePath = Arg("--reference", Path.Combine(Environment.GetEnvironmentVariable("RETHINK_DATA") ?? ".", $"alpha-cpu-fp64-n{referenceN}.npy"));
+var outDirectory = Arg("--out", Environment.GetEnvironmentVariable("OUT") ?? ".");
+var stepTimeout = TimeSpan.FromSeconds(double.Parse(Arg("--step-timeout", "240")));
+Directory.CreateDirectory(outDirectory);
+var summaryPath = Path.Combine(outDirectory, "gpu-check.json");
+var summary = new JsonObject
+{
+    ["packed"] = File.Exists(".device/PACKED") ? File.ReadAllText(".device/PACKED").Trim() : null,
+    ["device"] = device.ToString().ToLowerInvariant(),
+    ["steps"] = new JsonObject(),
+};
+var steps = (JsonObject)summary["steps"]!;
+
+void Save() => Rethink.Core.AtomicFile.WriteAllText(summaryPath, summary.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+
+// Runs one step with a time limit; its record (or its error) goes into the summary at once.
+void Step(string name, Func<JsonObject> body)
+{
+    var watch = Stopwatch.StartNew();
+    Console.WriteLine($"== {name}");
+    var task = Task.Run(body);
+    JsonObject record;
+    if (Task.WhenAny(task, Task.Delay(stepTimeout)).Result != task)
+    {
+        record = new JsonObject { ["error"] = $"timed out after {stepTimeout.TotalSeconds:F0} s" };
+        steps[name] = record;
+        Save();
+        Console.WriteLine($"   {name}: TIMED OUT after {stepTimeout.TotalSeconds:F0} s; the summary so far is in {summaryPath}");
+        Environment.Exit(124);
+    }
+    try
+    {
+        record = task.Result;
+    }
+    catch (AggregateException e)
+    {
+        var inner = e.InnerException ?? e;
+        record = new JsonObject { ["error"] = $"{inner.GetType().Name}: {inner.Message}" };
+        Console.WriteLine($"   {name}: FAILED {inner}");
+    }
+    record["seconds"] = Math.Round(watch.Elapsed.TotalSeconds, 3);
+    steps[name] = record;
+    Save();
+    Console.WriteLine($"   {record.ToJsonString()}");
+}
 
 var mnist = DatasetLoader.Load("mnist", new DataOptions(AllowDownload: false));
 var prepared = DataPipeline.Prepare(mnist, new PipelineConfig(PipelineConfig.Scaled, Randomization.None));
-var train = FeatureMatrix.From(prepared.Train);
-var test = FeatureMatrix.From(prepared.Test);
+var train = prepared.Train.ToFeatureMatrix();
+var test = prepared.Test.ToFeatureMatrix();
 var kernel = new GaussianKernel(0.02);
+IDenseDevice Open(Precision p) => ComputeDevices.Open(device, p).Device;
+FeatureMatrix First(int n) => n >= train.Rows ? train : train.Slice(0, n);
+double[] Targets(int n) => KernelFitRunner.OneHot(prepared.TrainLabels.Take(n).ToArray(), 10);
+static string Name(Precision p) => p.ToString().ToLowerInvariant();
 
-// Small problems: residual and backward error of both precisions.
-foreach (var precision in new[] { Precision.Fp64, Precision.Fp32 })
+JsonObject Timings(SolveReport r, double? predict = null)
 {
-    var sub = train.SelectRows(Enumerable.Range(0, 2000).ToArray());
-    using var model = backend.Fit(sub, KernelFitRunner.OneHot(prepared.TrainLabels[..2000], 10), 10, kernel, new SolveOptions(precision));
-    Console.WriteLine($"check_n2000_{precision.ToString().ToLowerInvariant()} residual {model.Report.RelativeResidual:E2} backward-error ratio {model.Report.BackwardErrorRatio:E2} method {model.Report.Method}");
+    var o = new JsonObject();
+    foreach (var (phase, seconds) in r.Timings) o[phase] = Math.Round(seconds, 4);
+    if (predict is { } p) o["predict"] = Math.Round(p, 4);
+    return o;
 }
 
-// GPU against the CPU (OpenBLAS FP64 on the development machine): same test error.
-var cpuReference = new Dictionary<int, double> { [10_000] = 0.0266, [20_000] = 0.0196 };
-foreach (var (n, expected) in cpuReference)
+Step("device", () =>
 {
-    var (result, model) = KernelFitRunner.Run(new KernelFitConfig("mnist", Train: n, Precision: Precision.Fp64, Device: "cuda"), new DataOptions(AllowDownload: false));
-    model.Dispose();
-    Console.WriteLine($"agree_n{n} gpu {100 * result.TestError:F2}% cpu {100 * expected:F2}% {(Math.Abs(result.TestError - expected) < 5e-5 ? "IDENTICAL" : "DIFFERENT")}");
-}
+    using var d = Open(Precision.Fp64);
+    var record = new JsonObject { ["backend"] = d.Backend.ToString(), ["library"] = d.Library, ["hardware"] = d.Hardware };
+    return record;
+});
 
-// Full MNIST end to end (host preparation, upload, Gram, potrf, potrs, predict), FP64 then FP32.
-foreach (var precision in new[] { Precision.Fp64, Precision.Fp32 })
+Step("checks", () =>
 {
-    var watch = Stopwatch.StartNew();
-    var y = KernelFitRunner.OneHot(prepared.TrainLabels, 10);
-    using var model = backend.Fit(train, y, 10, kernel, new SolveOptions(precision));
-    var scores = model.Predict(test);
-    var seconds = watch.Elapsed.TotalSeconds;
-    var (error, _) = KernelFitRunner.Evaluate(scores, prepared.TestLabels, 10);
-    var t = model.Report.Timings;
-    Console.WriteLine($"full_{precision.ToString().ToLowerInvariant()} end-to-end {seconds:F2} s, test error {100 * error:F2}%, residual {model.Report.RelativeResidual:E2}, " +
-                      string.Join(", ", t.Select(p => $"{p.Key} {p.Value:F2} s")) + $", predict {seconds - t.Values.Sum():F2} s");
-}
-
-// potrf/potrs table on the same MNIST Gaussian kernel matrices.
-Console.WriteLine($"{"n",7} {"precision",9} {"potrf s",9} {"TFLOP/s",8} {"potrs s",9}");
-foreach (var n in sizes)
+    var record = new JsonObject();
     foreach (var precision in new[] { Precision.Fp64, Precision.Fp32 })
     {
-        var sub = n == train.Rows ? train : train.SelectRows(Enumerable.Range(0, n).ToArray());
-        try
+        using var d = Open(precision);
+        using var model = new MinimumNormSolver(d).Fit(First(2000), Targets(2000), 10, kernel, new SolveOptions(precision, Method: SolveMethod.Cholesky));
+        record[$"n2000_{Name(precision)}"] = new JsonObject
         {
-            using var model = backend.Fit(sub, KernelFitRunner.OneHot(prepared.TrainLabels[..n], 10), 10, kernel, new SolveOptions(precision));
-            var potrf = model.Report.Timings["potrf"];
-            Console.WriteLine($"{n,7} {precision.ToString().ToLowerInvariant(),9} {potrf,9:F3} {(double)n * n * n / 3 / potrf / 1e12,8:F1} {model.Report.Timings["potrs"],9:F3}");
-            Console.WriteLine($"potrf_{precision.ToString().ToLowerInvariant()}_{n} {potrf:F4}");
-        }
-        catch (InsufficientMemoryException e)
-        {
-            Console.WriteLine($"{n,7} {precision.ToString().ToLowerInvariant(),9} skipped: {e.Message}");
-        }
+            ["residual"] = model.Report.RelativeResidual, ["backward_error_ratio"] = model.Report.BackwardErrorRatio, ["kernel_norm"] = model.Report.KernelNorm,
+            ["ok"] = model.Report.BackwardErrorRatio < 100,
+        };
     }
-backend.Dispose();
+    // A duplicated point: the eigendecomposition fallback, rank n − 1, and the copies share their weight.
+    using (var d = Open(Precision.Fp64))
+    {
+        var x = First(500).SelectRows([.. Enumerable.Range(0, 499), 0]);
+        var y = KernelFitRunner.OneHot([.. prepared.TrainLabels.Take(499), prepared.TrainLabels[0]], 10);
+        using var model = new MinimumNormSolver(d).Fit(x, y, 10, kernel, new SolveOptions(Precision.Fp64));
+        record["duplicate"] = new JsonObject
+        {
+            ["method"] = model.Report.Method.ToString(), ["rank"] = model.Report.Rank, ["residual"] = model.Report.RelativeResidual,
+            ["ok"] = model.Report.Method == SolveMethod.Eigen && model.Report.Rank == 499 && Math.Abs(model.Alpha[0] - model.Alpha[499]) < 1e-8,
+        };
+        // Predictions against the direct kernel expansion.
+        var points = test.Slice(0, 50);
+        var scores = model.Predict(points);
+        var cross = kernel.Gram(points, x);
+        double worst = 0;
+        for (var i = 0; i < 50; i++)
+            for (var c = 0; c < 10; c++)
+            {
+                double s = 0;
+                for (var j = 0; j < 500; j++) s += cross[(long)i * 500 + j] * model.Alpha[(long)c * 500 + j];
+                worst = Math.Max(worst, Math.Abs(s - scores[(long)c * 50 + i]));
+            }
+        record["predictions_max_difference"] = worst;
+        record["predictions_ok"] = worst < 1e-8;
+    }
+    return record;
+});
+
+Step("reference", () =>
+{
+    using var d = Open(Precision.Fp64);
+    using var model = new MinimumNormSolver(d).Fit(First(referenceN), Targets(referenceN), 10, kernel, new SolveOptions(Precision.Fp64, Method: SolveMethod.Cholesky));
+    var (error, _) = KernelFitRunner.Evaluate(model.Predict(test), prepared.TestLabels, 10);
+    var record = new JsonObject { ["n"] = referenceN, ["test_error_percent"] = Math.Round(100 * error, 4), ["timings"] = Timings(model.Report) };
+    if (File.Exists(referencePath))
+    {
+        var (cpu, rows, columns) = NpyFile.ReadColumnMajor(referencePath);
+        double diff = 0, norm = 0;
+        for (var i = 0; i < cpu.Length; i++) { diff += (model.Alpha[i] - cpu[i]) * (model.Alpha[i] - cpu[i]); norm += cpu[i] * cpu[i]; }
+        record["alpha_relative_difference"] = Math.Sqrt(diff / norm);
+        record["ok"] = rows == referenceN && columns == 10 && Math.Sqrt(diff / norm) <= 1e-8;
+    }
+    else
+    {
+        record["alpha_relative_difference"] = $"no CPU reference at {referencePath}";
+    }
+    return record;
+});
+
+foreach (var precision in new[] { Precision.Fp64, Precision.Fp32 })
+    Step($"full_{Name(precision)}", () =>
+    {
+        using var d = Open(precision);
+        var watch = Stopwatch.StartNew();
+        using var model = new MinimumNormSolver(d).Fit(First(fullN), Targets(fullN), 10, kernel, new SolveOptions(precision, Method: SolveMethod.Cholesky));
+        var fit = watch.Elapsed.TotalSeconds;
+        watch.Restart();
+        var scores = model.Predict(test);
+        var predict = watch.Elapsed.TotalSeconds;
+        var (error, _) = KernelFitRunner.Evaluate(scores, prepared.TestLabels, 10);
+        return new JsonObject
+        {
+            ["n"] = fullN, ["end_to_end_seconds"] = Math.Round(fit + predict, 3), ["fit_seconds"] = Math.Round(fit, 3), ["test_error_percent"] = Math.Round(100 * error, 4),
+            ["residual"] = model.Report.RelativeResidual, ["backward_error_ratio"] = model.Report.BackwardErrorRatio, ["timings"] = Timings(model.Report, predict),
+        };
+    });
+
+Step("cholesky_table", () =>
+{
+    var rows = new JsonArray();
+    foreach (var n in sizes)
+        foreach (var precision in new[] { Precision.Fp64, Precision.Fp32 })
+        {
+            var row = new JsonObject { ["n"] = n, ["precision"] = Name(precision) };
+            try
+            {
+                using var d = Open(precision);
+                using var model = new MinimumNormSolver(d).Fit(First(n), Targets(n), 10, kernel, new SolveOptions(precision, Method: SolveMethod.Cholesky));
+                var t = model.Report.Timings;
+                foreach (var phase in new[] { "gram-products", "gram-transform", "potrf", "potrs" })
+                    row[phase] = t.TryGetValue(phase, out var s) ? Math.Round(s, 4) : null;
+                if (t.TryGetValue("potrf", out var potrf)) row["potrf_tflops"] = Math.Round((double)n * n * n / 3 / potrf / 1e12, 2);
+                if (t.TryGetValue("gram-products", out var gemm)) row["gemm_tflops"] = Math.Round(2.0 * n * n * train.Columns / gemm / 1e12, 2);
+                var watch = Stopwatch.StartNew();
+                model.Predict(test);
+                row["predict"] = Math.Round(watch.Elapsed.TotalSeconds, 4);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                row["error"] = $"{e.GetType().Name}: {e.Message}";
+            }
+            rows.Add(row);
+            Console.WriteLine($"   {row.ToJsonString()}");
+        }
+    return new JsonObject { ["rows"] = rows };
+});
+Console.WriteLine($"summary: {summaryPath}");

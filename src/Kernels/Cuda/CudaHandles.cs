@@ -25,7 +25,12 @@ internal sealed unsafe class CusolverHandle : SafeHandle
         IntPtr h, p;
         CudaException.ThrowIfFailed("cusolver", "cusolverDnCreate", CudaNative.cusolverDnCreate(&h));
         SetHandle(h);
-        CudaException.ThrowIfFailed("cusolver", "cusolverDnCreateParams", CudaNative.cusolverDnCreateParams(&p));
+        var status = CudaNative.cusolverDnCreateParams(&p);
+        if (status != 0)
+        {
+            Dispose();
+            CudaException.ThrowIfFailed("cusolver", "cusolverDnCreateParams", status);
+        }
         Parameters = p;
     }
 

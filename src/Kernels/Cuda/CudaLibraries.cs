@@ -1,64 +1,97 @@
-using System.Reflection;
 using System.Runtime.InteropServices;
+using Rethink.Kernels.Devices;
 using Rethink.Kernels.Native;
 
 namespace Rethink.Kernels.Cuda;
 
 /// <summary>
-/// Resolves cudart, cuBLAS and cuSOLVER newest first (libcusolver.so.12/.11, libcublas.so.13/.12,
-/// libcudart.so.13/.12) through the normal search path, then <c>$CUDA_PATH</c> and <c>$CUDA_HOME</c>
-/// (lib64 and targets/x86_64-linux/lib), and says which files were loaded — or, in one line, what
-/// was tried.
+/// Finds the NVIDIA driver (<c>libcuda.so.1</c>), asks it which CUDA version it supports, and loads one
+/// consistent set of cudart, cuBLAS and cuSOLVER for that version — the newest toolkit major the driver
+/// can run (CUDA 13: cudart 13, cuBLAS 13, cuSOLVER 12; CUDA 12: cudart 12, cuBLAS 12, cuSOLVER 11) —
+/// searched on the normal library path, then under <c>$CUDA_PATH</c> and <c>$CUDA_HOME</c>. Reports the
+/// real paths of the files loaded. Failures are <see cref="DeviceUnavailableException"/>s: one line.
 /// </summary>
 public static class CudaLibraries
 {
-    private static readonly Dictionary<string, string[]> Names = new()
-    {
-        [CudaNative.Runtime] = ["libcudart.so.13", "libcudart.so.12"],
-        [CudaNative.Blas] = ["libcublas.so.13", "libcublas.so.12"],
-        [CudaNative.Solver] = ["libcusolver.so.12", "libcusolver.so.11"],
-    };
+    /// <summary>Toolkit sets, newest first: (CUDA major, cudart, cuBLAS, cuSOLVER file names).</summary>
+    public static readonly IReadOnlyList<(int Major, string Runtime, string Blas, string Solver)> Sets =
+    [
+        (13, "libcudart.so.13", "libcublas.so.13", "libcusolver.so.12"),
+        (12, "libcudart.so.12", "libcublas.so.12", "libcusolver.so.11"),
+    ];
 
-    /// <summary>Every file name tried for a logical library, in order.</summary>
-    public static IReadOnlyList<string> Candidates(string library)
+    private static readonly string[] DriverFiles = ["libcuda.so.1", "libcuda.so"];
+
+    /// <summary>The loaded driver and toolkit: versions and real file paths.</summary>
+    public sealed record Loaded(int DriverVersion, int ToolkitMajor, IReadOnlyDictionary<string, string> Files)
     {
-        var result = new List<string>(Names[library]);
+        public string Describe() => $"CUDA driver {DriverVersion / 1000}.{DriverVersion % 1000 / 10}; " + string.Join("; ", Files.Values);
+    }
+
+    /// <summary>Directories searched after the default library path.</summary>
+    public static IReadOnlyList<string> ExtraDirectories()
+    {
+        var result = new List<string>();
         foreach (var variable in new[] { "CUDA_PATH", "CUDA_HOME" })
         {
             var root = Environment.GetEnvironmentVariable(variable);
             if (string.IsNullOrEmpty(root)) continue;
-            foreach (var sub in new[] { "lib64", "targets/x86_64-linux/lib", "lib" })
-                foreach (var name in Names[library]) result.Add(Path.Combine(root, sub, name));
+            foreach (var sub in new[] { "lib64", "targets/x86_64-linux/lib", "lib" }) result.Add(Path.Combine(root, sub));
         }
         return result;
     }
 
-    internal static void Register()
+    /// <summary>Loads the driver and the newest consistent toolkit set it supports.</summary>
+    public static unsafe Loaded Load()
     {
-        foreach (var library in Names.Keys) NativeLibraries.AddCandidates(library, [.. Candidates(library)]);
+        var driver = TryLoad(DriverFiles, out var driverPath)
+            ?? throw new DeviceUnavailableException("cuda", "no NVIDIA driver here (libcuda.so.1 not found); use --device cpu.", kind: DeviceProblem.NoDriver);
+        NativeLibraries.AddCandidates(CudaNative.Driver, driver);
         NativeLibraries.Register(typeof(CudaLibraries).Assembly);
+        var status = CudaNative.cuInit(0);
+        if (status == 100) throw new DeviceUnavailableException("cuda", "the NVIDIA driver sees no GPU (check CUDA_VISIBLE_DEVICES); use --device cpu.", kind: DeviceProblem.NoDevice);
+        if (status != 0) throw new DeviceUnavailableException("cuda", $"cuInit failed with CUDA driver error {status}; check the driver installation, or use --device cpu.", kind: DeviceProblem.NoDriver);
+        int version, count;
+        CudaNative.cuDriverGetVersion(&version);
+        CudaNative.cuDeviceGetCount(&count);
+        if (count == 0) throw new DeviceUnavailableException("cuda", "the NVIDIA driver sees no GPU (check CUDA_VISIBLE_DEVICES); use --device cpu.", kind: DeviceProblem.NoDevice);
+        var major = version / 1000;
+        var tried = new List<string>();
+        foreach (var set in Sets.Where(s => s.Major <= major))
+        {
+            var runtime = TryLoad([set.Runtime], out var runtimePath);
+            var blas = TryLoad([set.Blas], out var blasPath);
+            var solver = TryLoad([set.Solver], out var solverPath);
+            if (runtime is not null && blas is not null && solver is not null)
+            {
+                NativeLibraries.AddCandidates(CudaNative.Runtime, runtime);
+                NativeLibraries.AddCandidates(CudaNative.Blas, blas);
+                NativeLibraries.AddCandidates(CudaNative.Solver, solver);
+                return new Loaded(version, set.Major, new Dictionary<string, string>
+                {
+                    ["driver"] = driverPath!, ["cudart"] = runtimePath!, ["cublas"] = blasPath!, ["cusolver"] = solverPath!,
+                });
+            }
+            tried.Add($"CUDA {set.Major}: {set.Runtime}{(runtime is null ? " (missing)" : "")}, {set.Blas}{(blas is null ? " (missing)" : "")}, {set.Solver}{(solver is null ? " (missing)" : "")}");
+        }
+        throw new DeviceUnavailableException("cuda",
+            $"the driver supports CUDA {major}.{version % 1000 / 10} but no matching cudart/cuBLAS/cuSOLVER set loads ({(tried.Count == 0 ? "no known set for this CUDA version" : string.Join("; ", tried))}); install the CUDA toolkit or set CUDA_PATH, or use --device cpu.",
+            kind: DeviceProblem.NoLibraries);
     }
 
-    /// <summary>Loads all three libraries or throws <see cref="DllNotFoundException"/> listing what was tried.</summary>
-    public static IReadOnlyDictionary<string, string> Load()
+    /// <summary>The first file that loads (by name on the default path, then in the CUDA directories), as an absolute path.</summary>
+    private static string? TryLoad(IEnumerable<string> names, out string? realPath)
     {
-        Register();
-        var loaded = new Dictionary<string, string>();
-        var failures = new List<string>();
-        foreach (var library in Names.Keys)
+        foreach (var name in names)
         {
-            string? found = null;
-            foreach (var candidate in Candidates(library))
-                if (NativeLibrary.TryLoad(candidate, typeof(CudaLibraries).Assembly, DllImportSearchPath.SafeDirectories | DllImportSearchPath.AssemblyDirectory, out _))
-                {
-                    found = candidate;
-                    break;
-                }
-            if (found is null) failures.Add($"{library}: {string.Join(", ", Candidates(library))}");
-            else loaded[library] = found;
+            foreach (var candidate in ExtraDirectories().Select(d => Path.Combine(d, name)).Prepend(name))
+            {
+                if (!NativeLibrary.TryLoad(candidate, out _)) continue;
+                realPath = NativeLibraries.MappedPath(name) ?? candidate;
+                return realPath;
+            }
         }
-        if (failures.Count > 0)
-            throw new DllNotFoundException($"CUDA libraries not found (tried {string.Join("; ", failures)}); install the CUDA toolkit or set CUDA_PATH, or use --device cpu.");
-        return loaded;
+        realPath = null;
+        return null;
     }
 }

@@ -3,12 +3,13 @@ using System.Runtime.InteropServices;
 namespace Rethink.Kernels.Cuda;
 
 /// <summary>
-/// The CUDA runtime, cuBLAS (64-bit integer API, <c>*_64</c>) and cuSOLVER's generic 64-bit dense API
-/// (<c>cusolverDnX*</c>). Library names are logical; <see cref="CudaLibraries"/> resolves them to
-/// versioned files. Column-major throughout.
+/// The CUDA driver and runtime, cuBLAS (64-bit integer API, <c>*_64</c>) and cuSOLVER's generic 64-bit
+/// dense API (<c>cusolverDnX*</c>). Library names are logical; <see cref="CudaLibraries"/> resolves them
+/// to one consistent set of versioned files. Column-major throughout.
 /// </summary>
 internal static unsafe partial class CudaNative
 {
+    public const string Driver = "cuda";
     public const string Runtime = "cudart";
     public const string Blas = "cublas";
     public const string Solver = "cusolver";
@@ -27,22 +28,19 @@ internal static unsafe partial class CudaNative
     // cusolverEigMode_t
     public const int EigenVectors = 1;
 
+    [LibraryImport(Driver)] public static partial int cuInit(uint flags);
+    [LibraryImport(Driver)] public static partial int cuDriverGetVersion(int* version);
+    [LibraryImport(Driver)] public static partial int cuDeviceGetCount(int* count);
+    [LibraryImport(Driver, EntryPoint = "cuCtxSetCurrent")] public static partial int cuCtxSetCurrent(IntPtr context);
+
     [LibraryImport(Runtime)] public static partial int cudaMemGetInfo(nuint* free, nuint* total);
     [LibraryImport(Runtime)] public static partial int cudaDeviceSynchronize();
-    [LibraryImport(Runtime)] public static partial int cudaDriverGetVersion(int* version);
     [LibraryImport(Runtime)] public static partial int cudaRuntimeGetVersion(int* version);
-    [LibraryImport(Runtime)] public static partial int cudaGetDeviceCount(int* count);
-    [LibraryImport(Runtime)] public static partial int cudaMalloc(void** pointer, nuint bytes);
-    [LibraryImport(Runtime)] public static partial int cudaFree(void* pointer);
-    [LibraryImport(Runtime)] public static partial int cudaMemcpy(void* dst, void* src, nuint bytes, int kind);
-    [LibraryImport(Runtime)] public static partial int cudaMemset(void* dst, int value, nuint bytes);
-
-    public const int HostToDevice = 1;
-    public const int DeviceToHost = 2;
-    public const int DeviceToDevice = 3;
 
     [LibraryImport(Blas, EntryPoint = "cublasCreate_v2")] public static partial int cublasCreate(IntPtr* handle);
     [LibraryImport(Blas, EntryPoint = "cublasDestroy_v2")] public static partial int cublasDestroy(IntPtr handle);
+    [LibraryImport(Blas, EntryPoint = "cublasGetVersion_v2")] public static partial int cublasGetVersion(IntPtr handle, int* version);
+    [LibraryImport(Blas, EntryPoint = "cublasSetStream_v2")] public static partial int cublasSetStream(IntPtr handle, IntPtr stream);
     [LibraryImport(Blas, EntryPoint = "cublasDgemm_v2_64")]
     public static partial int cublasDgemm(IntPtr handle, int transa, int transb, long m, long n, long k, double* alpha, double* a, long lda, double* b, long ldb, double* beta, double* c, long ldc);
     [LibraryImport(Blas, EntryPoint = "cublasSgemm_v2_64")]
@@ -51,9 +49,15 @@ internal static unsafe partial class CudaNative
     public static partial int cublasDsymm(IntPtr handle, int side, int uplo, long m, long n, double* alpha, double* a, long lda, double* b, long ldb, double* beta, double* c, long ldc);
     [LibraryImport(Blas, EntryPoint = "cublasSsymm_v2_64")]
     public static partial int cublasSsymm(IntPtr handle, int side, int uplo, long m, long n, float* alpha, float* a, long lda, float* b, long ldb, float* beta, float* c, long ldc);
+    [LibraryImport(Blas, EntryPoint = "cublasDnrm2_v2_64")]
+    public static partial int cublasDnrm2(IntPtr handle, long n, double* x, long incx, double* result);
+    [LibraryImport(Blas, EntryPoint = "cublasSnrm2_v2_64")]
+    public static partial int cublasSnrm2(IntPtr handle, long n, float* x, long incx, float* result);
 
+    [LibraryImport(Solver)] public static partial int cusolverGetVersion(int* version);
     [LibraryImport(Solver)] public static partial int cusolverDnCreate(IntPtr* handle);
     [LibraryImport(Solver)] public static partial int cusolverDnDestroy(IntPtr handle);
+    [LibraryImport(Solver)] public static partial int cusolverDnSetStream(IntPtr handle, IntPtr stream);
     [LibraryImport(Solver)] public static partial int cusolverDnCreateParams(IntPtr* parameters);
     [LibraryImport(Solver)] public static partial int cusolverDnDestroyParams(IntPtr parameters);
 

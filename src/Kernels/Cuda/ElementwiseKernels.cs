@@ -1,95 +1,76 @@
 using ILGPU;
 using ILGPU.Runtime;
+using Rethink.Kernels.Formulas;
 
 namespace Rethink.Kernels.Cuda;
 
-/// <summary>A kernel's parameters as a value ILGPU can pass to device code.</summary>
-public readonly record struct KernelParameters(int Kind, double Gamma, double Sigma, double Coef0, int Degree)
-{
-    public const int Gaussian = 0, Laplacian = 1, Linear = 2, Polynomial = 3, ArcCosine = 4;
-
-    public static KernelParameters From(Kernel kernel) => kernel switch
-    {
-        GaussianKernel g => new(Gaussian, g.Gamma, 0, 0, 0),
-        LaplacianKernel l => new(Laplacian, 0, l.Sigma, 0, 0),
-        LinearKernel => new(Linear, 0, 0, 0, 0),
-        PolynomialKernel p => new(Polynomial, p.Gamma, 0, p.Coef0, p.Degree),
-        ArcCosineKernel => new(ArcCosine, 0, 0, 0, 0),
-        _ => throw new NotSupportedException($"{kernel.Describe()} has no GPU transform."),
-    };
-
-    /// <summary>The same formulas as <see cref="Kernel.Evaluate"/>, in device code.</summary>
-    public double Evaluate(double dot, double nx, double ny)
-    {
-        var d2 = nx + ny - 2 * dot;
-        if (d2 < 0) d2 = 0;
-        switch (Kind)
-        {
-            case Gaussian: return Math.Exp(-Gamma * d2);
-            case Laplacian: return Math.Exp(-Math.Sqrt(d2) / Sigma);
-            case Linear: return dot;
-            case Polynomial:
-            {
-                var b = Gamma * dot + Coef0;
-                var r = 1.0;
-                for (var t = 0; t < Degree; t++) r *= b;
-                return r;
-            }
-            default:
-            {
-                var norms = Math.Sqrt(nx * ny);
-                if (norms == 0) return 0;
-                var c = dot / norms;
-                if (c > 1) c = 1;
-                if (c < -1) c = -1;
-                var theta = Math.Acos(c);
-                return norms / Math.PI * (Math.Sin(theta) + (Math.PI - theta) * c);
-            }
-        }
-    }
-}
-
 /// <summary>
-/// The element-wise work of the GPU backend as ILGPU kernels: the kernel transform of inner products
-/// (with the ridge on the diagonal), saving and restoring the diagonal, and the argmax of scores.
-/// They run on any ILGPU accelerator — CUDA in production, ILGPU's CPU accelerator in CI, where they
-/// are checked against <see cref="Kernel.Transform(Span{double}, ReadOnlySpan{double}, double)"/>.
+/// The element-wise work of the GPU device as ILGPU kernels: the kernel transform of inner products
+/// (one compiled kernel per kernel kind and precision, specialized to its <see cref="IKernelFormula"/>
+/// struct, in float arithmetic for FP32), the diagonal (read, write), row scaling and the argmax of
+/// scores. They run on any ILGPU accelerator — CUDA in production, ILGPU's CPU accelerator in CI, where
+/// they are checked against the CPU transforms.
 /// </summary>
-public sealed class ElementwiseKernels
+public sealed class ElementwiseKernels(Accelerator accelerator)
 {
-    private readonly Accelerator _accelerator;
-    private readonly Action<Index2D, ArrayView1D<double, Stride1D.Dense>, long, ArrayView1D<double, Stride1D.Dense>, ArrayView1D<double, Stride1D.Dense>, long, KernelParameters, double> _transformD;
-    private readonly Action<Index2D, ArrayView1D<float, Stride1D.Dense>, long, ArrayView1D<float, Stride1D.Dense>, ArrayView1D<float, Stride1D.Dense>, long, KernelParameters, double> _transformF;
-    private readonly Action<Index1D, ArrayView1D<double, Stride1D.Dense>, ArrayView1D<double, Stride1D.Dense>, long, int> _diagonalD;
-    private readonly Action<Index1D, ArrayView1D<float, Stride1D.Dense>, ArrayView1D<float, Stride1D.Dense>, long, int> _diagonalF;
-    private readonly Action<Index1D, ArrayView1D<double, Stride1D.Dense>, long, int, ArrayView1D<int, Stride1D.Dense>> _argmax;
+    private readonly Dictionary<(Type Formula, Type Element), Delegate> _transforms = new();
+    private readonly Action<Index1D, ArrayView1D<double, Stride1D.Dense>, ArrayView1D<double, Stride1D.Dense>, long, int> _diagonalD =
+        accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView1D<double, Stride1D.Dense>, ArrayView1D<double, Stride1D.Dense>, long, int>(DiagonalKernel);
+    private readonly Action<Index1D, ArrayView1D<float, Stride1D.Dense>, ArrayView1D<float, Stride1D.Dense>, long, int> _diagonalF =
+        accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView1D<float, Stride1D.Dense>, ArrayView1D<float, Stride1D.Dense>, long, int>(DiagonalKernel);
+    private readonly Action<Index2D, ArrayView1D<double, Stride1D.Dense>, long, ArrayView1D<double, Stride1D.Dense>> _scaleD =
+        accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView1D<double, Stride1D.Dense>, long, ArrayView1D<double, Stride1D.Dense>>(ScaleRowsKernel);
+    private readonly Action<Index2D, ArrayView1D<float, Stride1D.Dense>, long, ArrayView1D<float, Stride1D.Dense>> _scaleF =
+        accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView1D<float, Stride1D.Dense>, long, ArrayView1D<float, Stride1D.Dense>>(ScaleRowsKernel);
+    private readonly Action<Index1D, ArrayView1D<double, Stride1D.Dense>, long, int, ArrayView1D<int, Stride1D.Dense>> _argmax =
+        accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView1D<double, Stride1D.Dense>, long, int, ArrayView1D<int, Stride1D.Dense>>(ArgMaxKernel);
 
-    public ElementwiseKernels(Accelerator accelerator)
-    {
-        _accelerator = accelerator;
-        _transformD = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView1D<double, Stride1D.Dense>, long, ArrayView1D<double, Stride1D.Dense>, ArrayView1D<double, Stride1D.Dense>, long, KernelParameters, double>(TransformDouble);
-        _transformF = accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView1D<float, Stride1D.Dense>, long, ArrayView1D<float, Stride1D.Dense>, ArrayView1D<float, Stride1D.Dense>, long, KernelParameters, double>(TransformSingle);
-        _diagonalD = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView1D<double, Stride1D.Dense>, ArrayView1D<double, Stride1D.Dense>, long, int>(DiagonalDouble);
-        _diagonalF = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView1D<float, Stride1D.Dense>, ArrayView1D<float, Stride1D.Dense>, long, int>(DiagonalSingle);
-        _argmax = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView1D<double, Stride1D.Dense>, long, int, ArrayView1D<int, Stride1D.Dense>>(ArgMaxKernel);
-    }
+    public Accelerator Accelerator => accelerator;
 
     /// <summary>
     /// In place on the column-major block with leading dimension <paramref name="ld"/>: entry (i, j) of
     /// columns [<paramref name="firstColumn"/>, +columns) becomes k(dot, rowNorms[i], columnNorms[j]).
     /// With <paramref name="symmetricRidge"/> ≥ 0 the block is part of a symmetric K whose diagonal
-    /// (i = j) is evaluated at distance exactly 0 and gets the ridge added.
+    /// (i = j) is k at distance exactly 0, plus the ridge.
     /// </summary>
     public void Transform<T>(ArrayView1D<T, Stride1D.Dense> k, long ld, int rows, int columns, long firstColumn,
         ArrayView1D<T, Stride1D.Dense> rowNorms, ArrayView1D<T, Stride1D.Dense> columnNorms, Kernel kernel, double symmetricRidge = -1)
-        where T : unmanaged
+        where T : unmanaged =>
+        kernel.Apply(new TransformLauncher<T>(this, k, ld, rows, columns, firstColumn, rowNorms, columnNorms, symmetricRidge));
+
+    private readonly struct TransformLauncher<T>(ElementwiseKernels owner, ArrayView1D<T, Stride1D.Dense> k, long ld, int rows, int columns, long firstColumn,
+        ArrayView1D<T, Stride1D.Dense> rowNorms, ArrayView1D<T, Stride1D.Dense> columnNorms, double ridge) : IFormulaConsumer<bool> where T : unmanaged
     {
-        var p = KernelParameters.From(kernel);
-        var extent = new Index2D(rows, columns);
-        if (typeof(T) == typeof(double))
-            _transformD(extent, As<T, double>(k), ld, As<T, double>(rowNorms), As<T, double>(columnNorms), firstColumn, p, symmetricRidge);
-        else
-            _transformF(extent, As<T, float>(k), ld, As<T, float>(rowNorms), As<T, float>(columnNorms), firstColumn, p, symmetricRidge);
+        public bool Use<TFormula>(TFormula formula) where TFormula : unmanaged, IKernelFormula
+        {
+            var extent = new Index2D(rows, columns);
+            var accelerator = owner.Accelerator;
+            if (typeof(T) == typeof(double))
+            {
+                var launch = (Action<Index2D, ArrayView1D<double, Stride1D.Dense>, long, ArrayView1D<double, Stride1D.Dense>, ArrayView1D<double, Stride1D.Dense>, long, TFormula, double>)
+                    owner.Compiled<TFormula, double>(() => accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView1D<double, Stride1D.Dense>, long,
+                        ArrayView1D<double, Stride1D.Dense>, ArrayView1D<double, Stride1D.Dense>, long, TFormula, double>(TransformDouble));
+                launch(extent, As<T, double>(k), ld, As<T, double>(rowNorms), As<T, double>(columnNorms), firstColumn, formula, ridge);
+            }
+            else
+            {
+                var launch = (Action<Index2D, ArrayView1D<float, Stride1D.Dense>, long, ArrayView1D<float, Stride1D.Dense>, ArrayView1D<float, Stride1D.Dense>, long, TFormula, float>)
+                    owner.Compiled<TFormula, float>(() => accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView1D<float, Stride1D.Dense>, long,
+                        ArrayView1D<float, Stride1D.Dense>, ArrayView1D<float, Stride1D.Dense>, long, TFormula, float>(TransformSingle));
+                launch(extent, As<T, float>(k), ld, As<T, float>(rowNorms), As<T, float>(columnNorms), firstColumn, formula, (float)ridge);
+            }
+            return true;
+        }
+    }
+
+    private Delegate Compiled<TFormula, TElement>(Func<Delegate> load)
+    {
+        lock (_transforms)
+        {
+            if (!_transforms.TryGetValue((typeof(TFormula), typeof(TElement)), out var kernel))
+                _transforms[(typeof(TFormula), typeof(TElement))] = kernel = load();
+            return kernel;
+        }
     }
 
     /// <summary>Copies the diagonal of the n×n matrix into <paramref name="diagonal"/> (save) or back (restore).</summary>
@@ -99,11 +80,19 @@ public sealed class ElementwiseKernels
         else _diagonalF((int)n, As<T, float>(k), As<T, float>(diagonal), n, restore ? 1 : 0);
     }
 
+    /// <summary>Row i of the rows×columns column-major matrix ← factors[i]·row i.</summary>
+    public void ScaleRows<T>(ArrayView1D<T, Stride1D.Dense> a, int rows, int columns, ArrayView1D<T, Stride1D.Dense> factors) where T : unmanaged
+    {
+        var extent = new Index2D(rows, columns);
+        if (typeof(T) == typeof(double)) _scaleD(extent, As<T, double>(a), rows, As<T, double>(factors));
+        else _scaleF(extent, As<T, float>(a), rows, As<T, float>(factors));
+    }
+
     /// <summary>labels[i] = argmax_c scores[c·m + i] for the m×classes column-major scores.</summary>
     public void ArgMax(ArrayView1D<double, Stride1D.Dense> scores, long m, int classes, ArrayView1D<int, Stride1D.Dense> labels) =>
         _argmax((int)m, scores, m, classes, labels);
 
-    public void Synchronize() => _accelerator.Synchronize();
+    public void Synchronize() => accelerator.Synchronize();
 
     /// <summary>Reinterprets a view whose element type is known to be <typeparamref name="TTo"/> at run time.</summary>
     private static ArrayView1D<TTo, Stride1D.Dense> As<TFrom, TTo>(ArrayView1D<TFrom, Stride1D.Dense> view)
@@ -113,42 +102,45 @@ public sealed class ElementwiseKernels
         return System.Runtime.CompilerServices.Unsafe.As<ArrayView1D<TFrom, Stride1D.Dense>, ArrayView1D<TTo, Stride1D.Dense>>(ref view);
     }
 
-    private static void TransformDouble(Index2D index, ArrayView1D<double, Stride1D.Dense> k, long ld, ArrayView1D<double, Stride1D.Dense> rowNorms,
-        ArrayView1D<double, Stride1D.Dense> columnNorms, long firstColumn, KernelParameters p, double ridge)
+    internal static void TransformDouble<TFormula>(Index2D index, ArrayView1D<double, Stride1D.Dense> k, long ld, ArrayView1D<double, Stride1D.Dense> rowNorms,
+        ArrayView1D<double, Stride1D.Dense> columnNorms, long firstColumn, TFormula formula, double ridge) where TFormula : unmanaged, IKernelFormula
     {
         long i = index.X;
         var j = firstColumn + index.Y;
         var offset = j * ld + i;
-        var value = p.Evaluate(k[offset], rowNorms[i], columnNorms[j]);
-        if (ridge >= 0 && i == j)
-            value = p.Evaluate(rowNorms[i], rowNorms[i], rowNorms[i]) + ridge;
-        k[offset] = value;
+        k[offset] = ridge >= 0 && i == j
+            ? formula.Evaluate(rowNorms[i], rowNorms[i], rowNorms[i]) + ridge
+            : formula.Evaluate(k[offset], rowNorms[i], columnNorms[j]);
     }
 
-    private static void TransformSingle(Index2D index, ArrayView1D<float, Stride1D.Dense> k, long ld, ArrayView1D<float, Stride1D.Dense> rowNorms,
-        ArrayView1D<float, Stride1D.Dense> columnNorms, long firstColumn, KernelParameters p, double ridge)
+    internal static void TransformSingle<TFormula>(Index2D index, ArrayView1D<float, Stride1D.Dense> k, long ld, ArrayView1D<float, Stride1D.Dense> rowNorms,
+        ArrayView1D<float, Stride1D.Dense> columnNorms, long firstColumn, TFormula formula, float ridge) where TFormula : unmanaged, IKernelFormula
     {
         long i = index.X;
         var j = firstColumn + index.Y;
         var offset = j * ld + i;
-        var value = p.Evaluate(k[offset], rowNorms[i], columnNorms[j]);
-        if (ridge >= 0 && i == j)
-            value = p.Evaluate(rowNorms[i], rowNorms[i], rowNorms[i]) + ridge;
-        k[offset] = (float)value;
+        k[offset] = ridge >= 0 && i == j
+            ? formula.Evaluate(rowNorms[i], rowNorms[i], rowNorms[i]) + ridge
+            : formula.Evaluate(k[offset], rowNorms[i], columnNorms[j]);
     }
 
-    private static void DiagonalDouble(Index1D index, ArrayView1D<double, Stride1D.Dense> k, ArrayView1D<double, Stride1D.Dense> diagonal, long n, int restore)
+    private static void DiagonalKernel<T>(Index1D index, ArrayView1D<T, Stride1D.Dense> k, ArrayView1D<T, Stride1D.Dense> diagonal, long n, int restore) where T : unmanaged
     {
         long i = index.X;
         if (restore == 1) k[i * n + i] = diagonal[i];
         else diagonal[i] = k[i * n + i];
     }
 
-    private static void DiagonalSingle(Index1D index, ArrayView1D<float, Stride1D.Dense> k, ArrayView1D<float, Stride1D.Dense> diagonal, long n, int restore)
+    private static void ScaleRowsKernel(Index2D index, ArrayView1D<double, Stride1D.Dense> a, long rows, ArrayView1D<double, Stride1D.Dense> factors)
     {
-        long i = index.X;
-        if (restore == 1) k[i * n + i] = diagonal[i];
-        else diagonal[i] = k[i * n + i];
+        var offset = index.Y * rows + index.X;
+        a[offset] = a[offset] * factors[index.X];
+    }
+
+    private static void ScaleRowsKernel(Index2D index, ArrayView1D<float, Stride1D.Dense> a, long rows, ArrayView1D<float, Stride1D.Dense> factors)
+    {
+        var offset = index.Y * rows + index.X;
+        a[offset] = a[offset] * factors[index.X];
     }
 
     private static void ArgMaxKernel(Index1D index, ArrayView1D<double, Stride1D.Dense> scores, long m, int classes, ArrayView1D<int, Stride1D.Dense> labels)

@@ -63,6 +63,23 @@ public static class NativeLibraries
         lock (Loaded) return Failures.GetValueOrDefault(name);
     }
 
+    /// <summary>The real path of a loaded shared object whose file name starts with <paramref name="fileName"/> (from /proc/self/maps).</summary>
+    public static string? MappedPath(string fileName)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/maps"))
+            {
+                var slash = line.IndexOf('/');
+                if (slash < 0) continue;
+                var path = line[slash..];
+                if (Path.GetFileName(path).StartsWith(fileName, StringComparison.Ordinal)) return path;
+            }
+        }
+        catch (IOException) { }
+        return null;
+    }
+
     /// <summary>Follows symlinks (Debian alternatives) so that results name the real library, e.g. OpenBLAS.</summary>
     private static string ResolvePath(string file)
     {

@@ -1,24 +1,31 @@
+using Rethink.Kernels.Devices;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Rethink.Kernels.Native;
 
 /// <summary>
 /// Kernel matrices in native memory, built tile by tile: BLAS computes the inner products of a block
 /// of columns (syrk on the diagonal block, gemm below it), then the kernel's element-wise transform
-/// runs on that block while it is in cache. Column-major throughout; X is given as the d×n matrix
-/// whose columns are the points (the row-major n×d array read by Fortran).
+/// runs on that block while it is in cache, and the block is mirrored into the upper triangle in
+/// cache-sized squares. Column-major throughout; X is given as the d×n matrix whose columns are the
+/// points (the row-major n×d array read by Fortran).
 /// </summary>
 internal static unsafe class TiledGram
 {
+    private const int MirrorBlock = 64;
+
     /// <summary>
-    /// Fills the lower triangle of K (n×n) with k(xᵢ, xⱼ) + λδᵢⱼ and mirrors it into the upper
-    /// triangle. Returns ‖K‖_F (including λ).
+    /// Fills K (n×n, leading dimension n) with k(xᵢ, xⱼ) + λδᵢⱼ, the diagonal at distance exactly 0.
+    /// Returns ‖K‖_F (including λ), accumulated in double while the tiles are in cache.
     /// </summary>
     public static double BuildSymmetric<T>(T* x, int n, int d, T[] norms, Kernel kernel, double ridge, T* k, int tile,
-        IProgress<KernelProgress>? progress, CancellationToken cancel) where T : unmanaged
+        IProgress<KernelProgress>? progress, CancellationToken cancel, IDictionary<string, double>? timings = null) where T : unmanaged
     {
         var totalWork = (double)n * (n + 1) / 2;
-        double done = 0, sumSquares = 0;
+        double done = 0, sumSquares = 0, products = 0, transform = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var kAddress = (nint)k;
         for (var j0 = 0; j0 < n; j0 += tile)
         {
             cancel.ThrowIfCancellationRequested();
@@ -28,67 +35,90 @@ internal static unsafe class TiledGram
             NativeLinearAlgebra.Syrk('T', width, d, One<T>(), x + (long)j0 * d, d, Zero<T>(), kj + j0, n);
             if (j1 < n)
                 NativeLinearAlgebra.Gemm('T', 'N', n - j1, width, d, One<T>(), x + (long)j1 * d, d, x + (long)j0 * d, d, Zero<T>(), kj + j1, n);
+            products += clock.Elapsed.TotalSeconds;
+            clock.Restart();
 
             var partial = new double[width];
-            var kAddress = (nint)k;
             Parallel.For(j0, j1, j =>
             {
                 var column = new Span<T>((T*)kAddress + (long)j * n + j, n - j);
                 Transform(kernel, column, norms.AsSpan(j), norms[j]);
-                // The Laplacian's square root turns the rounding of ‖x‖² + ‖x‖² − 2⟨x,x⟩ into a visible
-                // error on the diagonal, whose distance is exactly 0: evaluate it exactly there. (Other
-                // kernels keep the formula's value, as a float64 reference computes it.)
-                if (kernel is LaplacianKernel) column[0] = From<T>(kernel.Evaluate(ToDouble(norms[j]), ToDouble(norms[j]), ToDouble(norms[j])));
-                if (ridge != 0) column[0] = From<T>(ToDouble(column[0]) + ridge);
-                double s = 0;
-                foreach (var v in column) { var f = ToDouble(v); s += f * f; }
+                column[0] = From<T>(kernel.Diagonal(ToDouble(norms[j])) + ridge);
                 var diagonal = ToDouble(column[0]);
-                partial[j - j0] = 2 * s - diagonal * diagonal;
+                partial[j - j0] = 2 * SumOfSquares(column) - diagonal * diagonal;
             });
             sumSquares += partial.Sum();
             Mirror(k, n, j0, j1);
+            transform += clock.Elapsed.TotalSeconds;
+            clock.Restart();
             done += (double)width * (n - j0) - (double)width * (width - 1) / 2;
             progress?.Report(new KernelProgress("gram", done / totalWork));
+        }
+        if (timings is not null)
+        {
+            timings.AddSeconds("gram-products", products);
+            timings.AddSeconds("gram-transform", transform);
         }
         return Math.Sqrt(sumSquares);
     }
 
-    /// <summary>Copies the lower-triangle block below columns [j0, j1) into the upper triangle.</summary>
+    /// <summary>Σ v² in double.</summary>
+    internal static double SumOfSquares<T>(ReadOnlySpan<T> values) where T : unmanaged
+    {
+        if (typeof(T) == typeof(double))
+            return System.Numerics.Tensors.TensorPrimitives.SumOfSquares(MemoryMarshal.Cast<T, double>(values));
+        // Float sums of squares lose digits over millions of terms: accumulate in double per chunk.
+        var f = MemoryMarshal.Cast<T, float>(values);
+        double s = 0;
+        for (var i = 0; i < f.Length; i += 4096)
+            s += System.Numerics.Tensors.TensorPrimitives.SumOfSquares(f.Slice(i, Math.Min(4096, f.Length - i)));
+        return s;
+    }
+
+    /// <summary>Copies the lower-triangle block below columns [j0, j1) into the upper triangle, square by square.</summary>
     private static void Mirror<T>(T* k, int n, int j0, int j1) where T : unmanaged
     {
         var kAddress = (nint)k;
-        Parallel.For(j0 + 1, n, i =>
+        var blocks = (n - j0 + MirrorBlock - 1) / MirrorBlock;
+        Parallel.For(0, blocks, b =>
         {
             var km = (T*)kAddress;
-            var end = Math.Min(i, j1);
-            var target = km + (long)i * n;
-            for (var j = j0; j < end; j++) target[j] = km[(long)j * n + i];
+            var i0 = j0 + b * MirrorBlock;
+            var i1 = Math.Min(n, i0 + MirrorBlock);
+            for (var jb = j0; jb < Math.Min(j1, i1); jb += MirrorBlock)
+            {
+                var jEnd = Math.Min(Math.Min(j1, i1), jb + MirrorBlock);
+                // K[j, i] (upper, column i) ← K[i, j] (lower, column j) for j < i.
+                for (var i = i0; i < i1; i++)
+                {
+                    var target = km + (long)i * n;
+                    var end = Math.Min(i, jEnd);
+                    for (var j = jb; j < end; j++) target[j] = km[(long)j * n + i];
+                }
+            }
         });
     }
 
     /// <summary>
     /// C (n×m, column t = test point t) = k(train, test): gemm for the inner products, then the transform.
     /// </summary>
-    public static void BuildCross<T>(T* train, int n, T* test, int m, int d, T[] trainNorms, ReadOnlySpan<T> testNorms, Kernel kernel, T* c) where T : unmanaged
+    public static void BuildCross<T>(T* train, int n, T* test, int m, int d, T[] trainNorms, T[] testNorms, Kernel kernel, T* c) where T : unmanaged
     {
         NativeLinearAlgebra.Gemm('T', 'N', n, m, d, One<T>(), train, d, test, d, Zero<T>(), c, n);
         var cAddress = (nint)c;
-        var norms = testNorms.ToArray();
         Parallel.For(0, m, t =>
         {
             var column = new Span<T>((T*)cAddress + (long)t * n, n);
-            Transform(kernel, column, trainNorms, norms[t]);
+            Transform(kernel, column, trainNorms, testNorms[t]);
         });
     }
 
     public static void Transform<T>(Kernel kernel, Span<T> values, ReadOnlySpan<T> norms, T normY) where T : unmanaged
     {
         if (typeof(T) == typeof(float))
-            kernel.Transform(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(values),
-                System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(norms), Unsafe.As<T, float>(ref normY));
+            kernel.Transform(MemoryMarshal.Cast<T, float>(values), MemoryMarshal.Cast<T, float>(norms), Unsafe.As<T, float>(ref normY));
         else
-            kernel.Transform(System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(values),
-                System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(norms), Unsafe.As<T, double>(ref normY));
+            kernel.Transform(MemoryMarshal.Cast<T, double>(values), MemoryMarshal.Cast<T, double>(norms), Unsafe.As<T, double>(ref normY));
     }
 
     public static T One<T>() where T : unmanaged => From<T>(1.0);
@@ -102,5 +132,4 @@ internal static unsafe class TiledGram
 
     public static double ToDouble<T>(T value) where T : unmanaged =>
         typeof(T) == typeof(float) ? Unsafe.As<T, float>(ref value) : Unsafe.As<T, double>(ref value);
-
 }

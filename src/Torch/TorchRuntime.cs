@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Rethink.Deep;
+namespace Rethink.Torch;
 
 /// <summary>
 /// Loads TorchSharp's native library once and explains a failure in one line. On Debian 12 the usual

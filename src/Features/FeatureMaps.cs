@@ -1,0 +1,45 @@
+using Rethink.Data;
+using Rethink.Kernels;
+using Rethink.Kernels.FeatureMaps;
+
+namespace Rethink.Features;
+
+/// <summary>The implementations of the feature map configurations: the console turns a parsed config into one of these and hands it to the kernel runner.</summary>
+public static class FeatureMaps
+{
+    public static IFeatureMap Create(FeatureMapConfig config) => config switch
+    {
+        GaborConfig gabor => new GaborFeatureMap(gabor),
+        RandomConvConfig random => new RandomConvFeatureMap(random),
+        _ => throw new ArgumentException($"No implementation of {config.Describe()} in this build.", nameof(config)),
+    };
+}
+
+/// <summary>The Gabor wavelet transform (<see cref="GaborFeatures"/>) as a feature map.</summary>
+public sealed class GaborFeatureMap(GaborConfig config) : IFeatureMap
+{
+    public FeatureMapConfig Config => config;
+
+    public (FeatureMatrix Train, FeatureMatrix Test, string Description) Transform(PreparedData data, IProgress<KernelProgress>? progress)
+    {
+        config.Validate();
+        progress?.Report(new KernelProgress("gabor features", 0));
+        var train = GaborFeatures.Transform(data.Train, config);
+        var test = GaborFeatures.Transform(data.Test, config);
+        return (train, test, $"{config.Describe()}; {train.Columns} features");
+    }
+}
+
+/// <summary>Random convolutional features (<see cref="RandomConvFeatures"/>), filters drawn from the training split, as a feature map.</summary>
+public sealed class RandomConvFeatureMap(RandomConvConfig config) : IFeatureMap
+{
+    public FeatureMapConfig Config => config;
+
+    public (FeatureMatrix Train, FeatureMatrix Test, string Description) Transform(PreparedData data, IProgress<KernelProgress>? progress)
+    {
+        progress?.Report(new KernelProgress("random conv features", 0));
+        var features = RandomConvFeatures.Create(config, data.Train);
+        var (train, test) = features.Transform(data.Train, data.Test);
+        return (train, test, $"{config.Describe()}; {train.Columns} features");
+    }
+}

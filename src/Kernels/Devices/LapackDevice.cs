@@ -1,0 +1,220 @@
+using Rethink.Kernels.Native;
+
+namespace Rethink.Kernels.Devices;
+
+/// <summary>
+/// The CPU device on the system's BLAS/LAPACK (OpenBLAS on Debian with libopenblas0-pthread), FP32 or
+/// FP64: matrices in native memory (a 60,000² matrix exceeds .NET arrays), Gram matrices built in
+/// column tiles (<see cref="TiledGram"/>), and the LAPACK routines the solver asks for.
+/// </summary>
+public static class LapackDevice
+{
+    /// <summary>Loads BLAS/LAPACK (throws <see cref="NativeLibraryMissingException"/> naming what was tried) and opens the device.</summary>
+    public static IDenseDevice Open(Precision precision)
+    {
+        var (blas, lapack) = NativeLinearAlgebra.Probe();
+        var library = blas == lapack ? blas : $"{blas}; {lapack}";
+        return precision == Precision.Fp64
+            ? new LapackDevice<double>(library)
+            : new LapackDevice<float>(library);
+    }
+}
+
+/// <summary>The LAPACK device in precision <typeparamref name="T"/> (float or double).</summary>
+internal sealed unsafe class LapackDevice<T>(string library) : IDenseDevice where T : unmanaged
+{
+    public Backend Backend => Backend.Lapack;
+    public string Library { get; } = library;
+    public string Hardware => $"CPU: {Core.MachineInfo.Current.Cpu}, {Environment.ProcessorCount} logical cores";
+    public Precision Precision => typeof(T) == typeof(double) ? Precision.Fp64 : Precision.Fp32;
+    public int ProcessCount => 1;
+    public int ProcessRank => 0;
+    public long TileBytes => 256L << 20;
+    private static int Size => sizeof(T);
+
+    public void EnsureCapacity(MemoryRequest request)
+    {
+        var needed = request.Matrices.Sum(m => m.Rows * m.Columns) * Size;
+        // syevd: eigenvectors in place, workspace 1 + 6n + 2n² values, integer workspace 3 + 5n.
+        if (request.EigenWorkspace) needed += (1 + 6L * request.N + 2L * request.N * request.N) * Size + (3 + 5L * request.N) * 4;
+        var available = MemoryBudget.Available();
+        if (needed <= available) return;
+        var perPointSquared = request.EigenWorkspace ? 3.0 * Size : Size;
+        var fitN = (long)Math.Sqrt(available * 0.9 / perPointSquared);
+        var fp32 = Precision == Precision.Fp64 ? $"--precision fp32 (needs {MemoryBudget.Gigabytes(needed / 2)}), " : "";
+        throw new InsufficientMemoryException(
+            $"{request.What} for n = {request.N:N0} in {Precision.ToString().ToLowerInvariant()} needs {MemoryBudget.Gigabytes(needed)}; {MemoryBudget.Gigabytes(available)} available. " +
+            $"Options: {request.Remedies}{fp32}a smaller --train (at most about {fitN:N0} here), --device cuda, or --device scalapack over more machines.");
+    }
+
+    public IDevicePoints UploadPoints(FeatureMatrix points)
+    {
+        var buffer = new NativeBuffer<T>(points.Values.LongLength);
+        var address = (nint)buffer.Pointer;
+        var values = points.Values;
+        var d = points.Columns;
+        Parallel.For(0, points.Rows, i =>
+        {
+            var dst = (T*)address + (long)i * d;
+            for (var j = 0; j < d; j++) dst[j] = TiledGram.From<T>(values[(long)i * d + j]);
+        });
+        return new Points(buffer, points.SquaredNorms().Select(TiledGram.From<T>).ToArray(), points.Rows, d);
+    }
+
+    public IDeviceMatrix Upload(double[] columnMajor, int rows, int columns)
+    {
+        if (columnMajor.LongLength != (long)rows * columns) throw new ArgumentException($"{rows}x{columns} needs {(long)rows * columns} values; got {columnMajor.LongLength}.", nameof(columnMajor));
+        var m = new Matrix(rows, columns);
+        for (long i = 0; i < columnMajor.LongLength; i++) m.Buffer.Pointer[i] = TiledGram.From<T>(columnMajor[i]);
+        return m;
+    }
+
+    public IDeviceMatrix Allocate(int rows, int columns) => new Matrix(rows, columns);
+
+    public double[] Download(IDeviceMatrix matrix)
+    {
+        var m = M(matrix);
+        var result = new double[m.Buffer.Length];
+        for (long i = 0; i < result.LongLength; i++) result[i] = TiledGram.ToDouble(m.Buffer.Pointer[i]);
+        return result;
+    }
+
+    public void Copy(IDeviceMatrix source, IDeviceMatrix target)
+    {
+        var (s, t) = (M(source), M(target));
+        SameShape(s, t);
+        Buffer.MemoryCopy(s.Buffer.Pointer, t.Buffer.Pointer, t.Buffer.Length * Size, s.Buffer.Length * Size);
+    }
+
+    public double Gram(IDevicePoints points, Kernel kernel, double ridge, IDeviceMatrix k, int tileColumns, IDictionary<string, double>? timings,
+        IProgress<KernelProgress>? progress, CancellationToken cancel)
+    {
+        var (p, km) = (P(points), M(k));
+        if (km.Rows != p.Count || km.Columns != p.Count) throw new ArgumentException($"K is {km.Rows}x{km.Columns}; {p.Count} points need {p.Count}x{p.Count}.", nameof(k));
+        return TiledGram.BuildSymmetric(p.X.Pointer, p.Count, p.Dimension, p.Norms, kernel, ridge, km.Buffer.Pointer, tileColumns, progress, cancel, timings);
+    }
+
+    public void CrossGram(IDevicePoints rows, IDevicePoints columns, Kernel kernel, IDeviceMatrix c)
+    {
+        var (r, s, cm) = (P(rows), P(columns), M(c));
+        if (r.Dimension != s.Dimension) throw new ArgumentException($"Points have {s.Dimension} features; the model was fitted on {r.Dimension}.", nameof(columns));
+        if (cm.Rows != r.Count || cm.Columns != s.Count) throw new ArgumentException($"C is {cm.Rows}x{cm.Columns}; expected {r.Count}x{s.Count}.", nameof(c));
+        TiledGram.BuildCross(r.X.Pointer, r.Count, s.X.Pointer, s.Count, r.Dimension, r.Norms, s.Norms, kernel, cm.Buffer.Pointer);
+    }
+
+    public double FrobeniusNorm(IDeviceMatrix a)
+    {
+        var m = M(a);
+        var columns = new double[m.Columns];
+        var address = (nint)m.Buffer.Pointer;
+        Parallel.For(0, m.Columns, j => columns[j] = TiledGram.SumOfSquares(new ReadOnlySpan<T>((T*)address + (long)j * m.Rows, m.Rows)));
+        return Math.Sqrt(columns.Sum());
+    }
+
+    public double[] Diagonal(IDeviceMatrix a)
+    {
+        var m = Square(a);
+        var d = new double[m.Rows];
+        for (var i = 0; i < d.Length; i++) d[i] = TiledGram.ToDouble(m.Buffer.Pointer[(long)i * m.Rows + i]);
+        return d;
+    }
+
+    public void SetDiagonal(IDeviceMatrix a, double[] values)
+    {
+        var m = Square(a);
+        if (values.Length != m.Rows) throw new ArgumentException($"{values.Length} values for a diagonal of {m.Rows}.", nameof(values));
+        for (var i = 0; i < values.Length; i++) m.Buffer.Pointer[(long)i * m.Rows + i] = TiledGram.From<T>(values[i]);
+    }
+
+    public int Potrf(IDeviceMatrix a)
+    {
+        var m = Square(a);
+        return NativeLinearAlgebra.Potrf(m.Rows, m.Buffer.Pointer, m.Rows);
+    }
+
+    public void Potrs(IDeviceMatrix factor, IDeviceMatrix b)
+    {
+        var (l, bm) = (Square(factor), M(b));
+        if (bm.Rows != l.Rows) throw new ArgumentException($"B has {bm.Rows} rows; the factor is {l.Rows}x{l.Rows}.", nameof(b));
+        NativeLinearAlgebra.Potrs(l.Rows, bm.Columns, l.Buffer.Pointer, l.Rows, bm.Buffer.Pointer, bm.Rows);
+    }
+
+    public int Syevd(IDeviceMatrix a, double[] eigenvalues)
+    {
+        var m = Square(a);
+        var w = new T[m.Rows];
+        int info;
+        fixed (T* pw = w) info = NativeLinearAlgebra.Syevd(m.Rows, m.Buffer.Pointer, m.Rows, pw);
+        for (var i = 0; i < w.Length; i++) eigenvalues[i] = TiledGram.ToDouble(w[i]);
+        return info;
+    }
+
+    public void Gemm(bool transposeA, bool transposeB, IDeviceMatrix a, IDeviceMatrix b, IDeviceMatrix c)
+    {
+        var (am, bm, cm) = (M(a), M(b), M(c));
+        var (m, k) = transposeA ? (am.Columns, am.Rows) : (am.Rows, am.Columns);
+        var (k2, n) = transposeB ? (bm.Columns, bm.Rows) : (bm.Rows, bm.Columns);
+        if (k != k2 || cm.Rows != m || cm.Columns != n) throw new ArgumentException($"gemm shapes: op(A) {m}x{k}, op(B) {k2}x{n}, C {cm.Rows}x{cm.Columns}.");
+        NativeLinearAlgebra.Gemm(transposeA ? 'T' : 'N', transposeB ? 'T' : 'N', m, n, k, TiledGram.One<T>(), am.Buffer.Pointer, am.Rows,
+            bm.Buffer.Pointer, bm.Rows, TiledGram.Zero<T>(), cm.Buffer.Pointer, cm.Rows);
+    }
+
+    public void Symm(Triangle triangle, IDeviceMatrix a, IDeviceMatrix b, IDeviceMatrix c)
+    {
+        var (am, bm, cm) = (Square(a), M(b), M(c));
+        if (bm.Rows != am.Rows) throw new ArgumentException($"symm: A is {am.Rows}x{am.Rows}, B has {bm.Rows} rows.", nameof(b));
+        SameShape(bm, cm);
+        NativeLinearAlgebra.Symm(triangle == Triangle.Lower ? 'L' : 'U', am.Rows, bm.Columns, TiledGram.One<T>(), am.Buffer.Pointer, am.Rows,
+            bm.Buffer.Pointer, bm.Rows, TiledGram.Zero<T>(), cm.Buffer.Pointer, cm.Rows);
+    }
+
+    public void ScaleRows(IDeviceMatrix a, double[] factors)
+    {
+        var m = M(a);
+        if (factors.Length != m.Rows) throw new ArgumentException($"{factors.Length} factors for {m.Rows} rows.", nameof(factors));
+        for (var j = 0; j < m.Columns; j++)
+            for (var i = 0; i < m.Rows; i++)
+            {
+                var p = m.Buffer.Pointer + (long)j * m.Rows + i;
+                *p = TiledGram.From<T>(TiledGram.ToDouble(*p) * factors[i]);
+            }
+    }
+
+    public void Synchronize() { }
+
+    public IReadOnlyList<double[]> AllProcesses(double[] local) => [local];
+
+    public void Dispose() { }
+
+    private static Matrix M(IDeviceMatrix a) => a as Matrix ?? throw new ArgumentException("The matrix belongs to another device.", nameof(a));
+    private static Points P(IDevicePoints p) => p as Points ?? throw new ArgumentException("The points belong to another device.", nameof(p));
+
+    private static Matrix Square(IDeviceMatrix a)
+    {
+        var m = M(a);
+        if (m.Rows != m.Columns) throw new ArgumentException($"A square matrix is needed; got {m.Rows}x{m.Columns}.", nameof(a));
+        return m;
+    }
+
+    private static void SameShape(Matrix a, Matrix b)
+    {
+        if (a.Rows != b.Rows || a.Columns != b.Columns) throw new ArgumentException($"Shapes differ: {a.Rows}x{a.Columns} and {b.Rows}x{b.Columns}.");
+    }
+
+    private sealed class Matrix(int rows, int columns) : IDeviceMatrix
+    {
+        public NativeBuffer<T> Buffer { get; } = new((long)rows * columns);
+        public int Rows => rows;
+        public int Columns => columns;
+        public void Dispose() => Buffer.Dispose();
+    }
+
+    private sealed class Points(NativeBuffer<T> x, T[] norms, int count, int dimension) : IDevicePoints
+    {
+        public NativeBuffer<T> X => x;
+        public T[] Norms => norms;
+        public int Count => count;
+        public int Dimension => dimension;
+        public void Dispose() => x.Dispose();
+    }
+}

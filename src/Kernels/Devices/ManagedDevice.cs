@@ -1,0 +1,205 @@
+using System.Numerics.Tensors;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Rethink.Kernels.Devices;
+
+/// <summary>
+/// The fallback CPU device in pure .NET, used when no native BLAS/LAPACK loads (or when chosen with
+/// <c>RETHINK_BACKEND=managed</c>, e.g. to cross-check the native one). It computes in FP64 whatever
+/// precision is asked, keeps matrices in .NET arrays (so n ≤ 46,340), and is far slower than OpenBLAS:
+/// products through MathNet.Numerics' managed provider, Cholesky and triangular solves written here
+/// (vectorized column updates), and MathNet's symmetric eigendecomposition.
+/// </summary>
+public sealed class ManagedDevice : IDenseDevice
+{
+    public const int MaxN = 46_340;
+
+    public Backend Backend => Backend.Managed;
+    public string Library => "MathNet.Numerics 5.0.0 (managed)";
+    public string Hardware => $"CPU: {Core.MachineInfo.Current.Cpu}, {Environment.ProcessorCount} logical cores";
+    public Precision Precision => Precision.Fp64;
+    public int ProcessCount => 1;
+    public int ProcessRank => 0;
+    public long TileBytes => 128L << 20;
+
+    public void EnsureCapacity(MemoryRequest request)
+    {
+        if (request.N > MaxN)
+            throw new InsufficientMemoryException($"The managed device keeps matrices in .NET arrays and handles n <= {MaxN:N0}; n = {request.N:N0}. Install OpenBLAS (sudo apt-get install libopenblas0-pthread) for the native CPU device.");
+        var needed = request.Matrices.Sum(m => m.Rows * m.Columns) * 8;
+        if (request.EigenWorkspace) needed += 3L * request.N * request.N * 8;
+        var available = MemoryBudget.Available();
+        if (needed > available)
+            throw new InsufficientMemoryException($"{request.What} for n = {request.N:N0} in fp64 needs {MemoryBudget.Gigabytes(needed)}; {MemoryBudget.Gigabytes(available)} available. Options: {request.Remedies}a smaller --train, or install OpenBLAS for the native CPU device.");
+    }
+
+    public IDevicePoints UploadPoints(FeatureMatrix points) => new Points(points, points.SquaredNorms());
+
+    public IDeviceMatrix Upload(double[] columnMajor, int rows, int columns)
+    {
+        if (columnMajor.LongLength != (long)rows * columns) throw new ArgumentException($"{rows}x{columns} needs {(long)rows * columns} values; got {columnMajor.LongLength}.", nameof(columnMajor));
+        return new Matrix(rows, columns, (double[])columnMajor.Clone());
+    }
+
+    public IDeviceMatrix Allocate(int rows, int columns) => new Matrix(rows, columns, new double[(long)rows * columns]);
+
+    public double[] Download(IDeviceMatrix matrix) => (double[])M(matrix).Values.Clone();
+
+    public void Copy(IDeviceMatrix source, IDeviceMatrix target) => M(source).Values.AsSpan().CopyTo(M(target).Values);
+
+    public double Gram(IDevicePoints points, Kernel kernel, double ridge, IDeviceMatrix k, int tileColumns, IDictionary<string, double>? timings,
+        IProgress<KernelProgress>? progress, CancellationToken cancel)
+    {
+        var p = P(points);
+        var km = M(k);
+        Cross(p, p, kernel, km);
+        for (var i = 0; i < p.Count; i++) km.Values[(long)i * p.Count + i] = kernel.Diagonal(p.Norms[i]) + ridge;
+        progress?.Report(new KernelProgress("gram", 1));
+        return Math.Sqrt(TensorPrimitives.SumOfSquares(km.Values));
+    }
+
+    public void CrossGram(IDevicePoints rows, IDevicePoints columns, Kernel kernel, IDeviceMatrix c)
+    {
+        var (r, s) = (P(rows), P(columns));
+        if (r.Dimension != s.Dimension) throw new ArgumentException($"Points have {s.Dimension} features; the model was fitted on {r.Dimension}.", nameof(columns));
+        Cross(r, s, kernel, M(c));
+    }
+
+    private static void Cross(Points rows, Points columns, Kernel kernel, Matrix c)
+    {
+        var a = Matrix<double>.Build.Dense(rows.Count, rows.Dimension, (i, j) => rows.X.Values[(long)i * rows.Dimension + j]);
+        var b = ReferenceEquals(rows, columns) ? a : Matrix<double>.Build.Dense(columns.Count, columns.Dimension, (i, j) => columns.X.Values[(long)i * columns.Dimension + j]);
+        var target = Matrix<double>.Build.Dense(rows.Count, columns.Count, c.Values);
+        a.TransposeAndMultiply(b, target);
+        Parallel.For(0, columns.Count, j => kernel.Transform(c.Values.AsSpan(j * rows.Count, rows.Count), rows.Norms, columns.Norms[j]));
+    }
+
+    public double FrobeniusNorm(IDeviceMatrix a) => Math.Sqrt(TensorPrimitives.SumOfSquares(M(a).Values));
+
+    public double[] Diagonal(IDeviceMatrix a)
+    {
+        var m = Square(a);
+        return Enumerable.Range(0, m.Rows).Select(i => m.Values[(long)i * m.Rows + i]).ToArray();
+    }
+
+    public void SetDiagonal(IDeviceMatrix a, double[] values)
+    {
+        var m = Square(a);
+        for (var i = 0; i < m.Rows; i++) m.Values[(long)i * m.Rows + i] = values[i];
+    }
+
+    /// <summary>Right-looking Cholesky on the lower triangle: each column is scaled, then the trailing columns are updated with vectorized axpys.</summary>
+    public int Potrf(IDeviceMatrix a)
+    {
+        var m = Square(a);
+        var n = m.Rows;
+        var l = m.Values;
+        for (var j = 0; j < n; j++)
+        {
+            var pivot = l[(long)j * n + j];
+            if (!(pivot > 0)) return j + 1;
+            var root = Math.Sqrt(pivot);
+            var column = l.AsSpan(j * n + j, n - j);
+            column[0] = root;
+            TensorPrimitives.Divide(column[1..], root, column[1..]);
+            void Update(int c)
+            {
+                var factor = l[(long)j * n + c];
+                var target = l.AsSpan(c * n + c, n - c);
+                TensorPrimitives.MultiplyAdd(l.AsSpan(j * n + c, n - c), -factor, target, target);
+            }
+            if (n - j > 256) Parallel.For(j + 1, n, Update);
+            else for (var c = j + 1; c < n; c++) Update(c);
+        }
+        return 0;
+    }
+
+    public void Potrs(IDeviceMatrix factor, IDeviceMatrix b)
+    {
+        var (lm, bm) = (Square(factor), M(b));
+        var n = lm.Rows;
+        var l = lm.Values;
+        Parallel.For(0, bm.Columns, c =>
+        {
+            var x = bm.Values.AsSpan(c * n, n);
+            for (var j = 0; j < n; j++)          // L z = b
+            {
+                x[j] /= l[(long)j * n + j];
+                TensorPrimitives.MultiplyAdd(l.AsSpan(j * n + j + 1, n - j - 1), -x[j], x[(j + 1)..], x[(j + 1)..]);
+            }
+            for (var j = n - 1; j >= 0; j--)     // Lᵀ x = z
+                x[j] = (x[j] - TensorPrimitives.Dot(l.AsSpan(j * n + j + 1, n - j - 1), x[(j + 1)..])) / l[(long)j * n + j];
+        });
+    }
+
+    public int Syevd(IDeviceMatrix a, double[] eigenvalues)
+    {
+        var m = Square(a);
+        var n = m.Rows;
+        var full = Matrix<double>.Build.Dense(n, n, (i, j) => i >= j ? m.Values[(long)j * n + i] : m.Values[(long)i * n + j]);
+        var evd = full.Evd(Symmetricity.Symmetric);
+        var order = Enumerable.Range(0, n).OrderBy(i => evd.EigenValues[i].Real).ToArray();
+        var vectors = evd.EigenVectors;
+        for (var k = 0; k < n; k++)
+        {
+            eigenvalues[k] = evd.EigenValues[order[k]].Real;
+            for (var i = 0; i < n; i++) m.Values[(long)k * n + i] = vectors[i, order[k]];
+        }
+        return 0;
+    }
+
+    public void Gemm(bool transposeA, bool transposeB, IDeviceMatrix a, IDeviceMatrix b, IDeviceMatrix c)
+    {
+        var (am, bm, cm) = (M(a), M(b), M(c));
+        var x = Matrix<double>.Build.Dense(am.Rows, am.Columns, am.Values);
+        var y = Matrix<double>.Build.Dense(bm.Rows, bm.Columns, bm.Values);
+        var result = (transposeA ? x.Transpose() : x) * (transposeB ? y.Transpose() : y);
+        if (result.RowCount != cm.Rows || result.ColumnCount != cm.Columns) throw new ArgumentException($"gemm: the product is {result.RowCount}x{result.ColumnCount}, C is {cm.Rows}x{cm.Columns}.");
+        result.CopyTo(Matrix<double>.Build.Dense(cm.Rows, cm.Columns, cm.Values));
+    }
+
+    public void Symm(Triangle triangle, IDeviceMatrix a, IDeviceMatrix b, IDeviceMatrix c)
+    {
+        var (am, bm, cm) = (Square(a), M(b), M(c));
+        var n = am.Rows;
+        var full = Matrix<double>.Build.Dense(n, n, (i, j) =>
+            (triangle == Triangle.Lower) == (i >= j) ? am.Values[(long)j * n + i] : am.Values[(long)i * n + j]);
+        var result = full * Matrix<double>.Build.Dense(bm.Rows, bm.Columns, bm.Values);
+        result.CopyTo(Matrix<double>.Build.Dense(cm.Rows, cm.Columns, cm.Values));
+    }
+
+    public void ScaleRows(IDeviceMatrix a, double[] factors)
+    {
+        var m = M(a);
+        for (var j = 0; j < m.Columns; j++)
+            TensorPrimitives.Multiply(m.Values.AsSpan(j * m.Rows, m.Rows), factors, m.Values.AsSpan(j * m.Rows, m.Rows));
+    }
+
+    public void Synchronize() { }
+
+    public IReadOnlyList<double[]> AllProcesses(double[] local) => [local];
+
+    public void Dispose() { }
+
+    private static Matrix M(IDeviceMatrix a) => a as Matrix ?? throw new ArgumentException("The matrix belongs to another device.", nameof(a));
+    private static Points P(IDevicePoints p) => p as Points ?? throw new ArgumentException("The points belong to another device.", nameof(p));
+
+    private static Matrix Square(IDeviceMatrix a)
+    {
+        var m = M(a);
+        if (m.Rows != m.Columns) throw new ArgumentException($"A square matrix is needed; got {m.Rows}x{m.Columns}.", nameof(a));
+        return m;
+    }
+
+    private sealed record Matrix(int Rows, int Columns, double[] Values) : IDeviceMatrix
+    {
+        public void Dispose() { }
+    }
+
+    private sealed record Points(FeatureMatrix X, double[] Norms) : IDevicePoints
+    {
+        public int Count => X.Rows;
+        public int Dimension => X.Columns;
+        public void Dispose() { }
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text.Json.Serialization;
+
+namespace Rethink.Kernels;
+
+/// <summary>
+/// The kernel an experiment asks for, as data: a concrete kernel when its parameters are given, or a
+/// bandwidth rule resolved on the training points (<see cref="Resolve"/>). Parsed once at the console
+/// edge, written verbatim into results (polymorphic JSON, discriminated by "kind").
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(GaussianSpec), "gaussian")]
+[JsonDerivedType(typeof(LaplacianSpec), "laplacian")]
+[JsonDerivedType(typeof(PolynomialSpec), "polynomial")]
+[JsonDerivedType(typeof(LinearSpec), "linear")]
+[JsonDerivedType(typeof(ArcCosineSpec), "arc-cosine")]
+public abstract record KernelSpec
+{
+    public static readonly IReadOnlyList<string> Names = ["gaussian", "laplacian", "polynomial", "linear", "arc-cosine"];
+
+    /// <summary>The console name of the kernel.</summary>
+    [JsonIgnore]
+    public abstract string Name { get; }
+
+    public virtual void Validate() { }
+
+    /// <summary>The kernel for these training points, and the bandwidth when a rule chose it.</summary>
+    public abstract (Kernel Kernel, Bandwidth? Bandwidth) Resolve(FeatureMatrix train, int seed);
+}
+
+/// <summary>exp(−γ‖x − x′‖²) with γ = <see cref="Value"/> (rule given) or γ = <see cref="Value"/> / scale (median or variance rule).</summary>
+public sealed record GaussianSpec(BandwidthRule Rule = BandwidthRule.Given, double Value = 0.02) : KernelSpec
+{
+    public override string Name => "gaussian";
+
+    public override void Validate()
+    {
+        if (!(Value > 0) || double.IsInfinity(Value))
+            throw new ArgumentOutOfRangeException(nameof(Value), Value, Rule == BandwidthRule.Given ? "--gamma must be a positive number." : "--multiplier must be a positive number.");
+    }
+
+    public override (Kernel, Bandwidth?) Resolve(FeatureMatrix train, int seed)
+    {
+        var b = Rule == BandwidthRule.Given ? Bandwidth.Given(Value) : Bandwidth.Resolve(Rule, Value, train, seed);
+        return (new GaussianKernel(b.Gamma), b);
+    }
+}
+
+/// <summary>exp(−‖x − x′‖/σ) with σ = <see cref="Value"/> (rule given) or σ = √scale / <see cref="Value"/>.</summary>
+public sealed record LaplacianSpec(BandwidthRule Rule = BandwidthRule.Given, double Value = 1) : KernelSpec
+{
+    public override string Name => "laplacian";
+
+    public override void Validate()
+    {
+        if (!(Value > 0) || double.IsInfinity(Value))
+            throw new ArgumentOutOfRangeException(nameof(Value), Value, Rule == BandwidthRule.Given ? "--gamma (sigma for the Laplacian) must be a positive number." : "--multiplier must be a positive number.");
+    }
+
+    public override (Kernel, Bandwidth?) Resolve(FeatureMatrix train, int seed)
+    {
+        var b = Rule == BandwidthRule.Given
+            ? new Bandwidth(BandwidthRule.Given, double.NaN, 1, 1 / (Value * Value), Value)
+            : Bandwidth.Resolve(Rule, Value, train, seed);
+        return (new LaplacianKernel(b.Sigma), b);
+    }
+}
+
+/// <summary>(γ⟨x, x′⟩ + c₀)^degree; γ null means 1/d.</summary>
+public sealed record PolynomialSpec(int Degree = 2, double? Gamma = null, double Coef0 = 1) : KernelSpec
+{
+    public override string Name => "polynomial";
+
+    public override void Validate()
+    {
+        if (Degree < 1) throw new ArgumentOutOfRangeException(nameof(Degree), Degree, "--degree must be at least 1.");
+        if (Gamma is { } g && !(g > 0 && double.IsFinite(g))) throw new ArgumentOutOfRangeException(nameof(Gamma), g, "--gamma must be a positive number.");
+    }
+
+    public override (Kernel, Bandwidth?) Resolve(FeatureMatrix train, int seed) => (new PolynomialKernel(Degree, Gamma ?? 1.0 / train.Columns, Coef0), null);
+}
+
+/// <summary>⟨x, x′⟩.</summary>
+public sealed record LinearSpec : KernelSpec
+{
+    public override string Name => "linear";
+    public override (Kernel, Bandwidth?) Resolve(FeatureMatrix train, int seed) => (new LinearKernel(), null);
+}
+
+/// <summary>The arc-cosine kernel of degree 1.</summary>
+public sealed record ArcCosineSpec : KernelSpec
+{
+    public override string Name => "arc-cosine";
+    public override (Kernel, Bandwidth?) Resolve(FeatureMatrix train, int seed) => (new ArcCosineKernel(), null);
+}

@@ -1,0 +1,88 @@
+using Rethink.Kernels;
+using Rethink.Kernels.Cuda;
+using Rethink.Kernels.Devices;
+using Xunit;
+
+namespace Rethink.Properties;
+
+/// <summary>
+/// Skips when this machine has no GPU, no NVIDIA driver or no CUDA libraries — and only then: any
+/// other failure to start CUDA fails the test instead of hiding it.
+/// </summary>
+public sealed class CudaFactAttribute : FactAttribute
+{
+    internal static readonly Lazy<string?> Reason = new(() =>
+    {
+        try
+        {
+            CudaDevice.Open(Precision.Fp64).Dispose();
+            return null;
+        }
+        catch (DeviceUnavailableException e) when (e.Kind is DeviceProblem.NoDriver or DeviceProblem.NoDevice or DeviceProblem.NoLibraries)
+        {
+            return $"No GPU here: {e.Message}";
+        }
+    });
+
+    public CudaFactAttribute()
+    {
+        if (Reason.Value is { } reason) Skip = reason;
+    }
+}
+
+/// <summary>The device checks on the GPU (run where a GPU is present, skipped otherwise), and GPU against CPU.</summary>
+public sealed class CudaDeviceTests
+{
+    private static IDenseDevice Gpu(Precision precision) => CudaDevice.Open(precision);
+    private static readonly KernelCase[] Cases = [new(40, 6, 3, 1), new(150, 24, 2, 2), new(9, 1, 1, 3), new(120, 4, 4, 4)];
+
+    [CudaFact]
+    public void Solves_positive_definite_systems_backward_stably()
+    {
+        foreach (var c in Cases) DeviceChecks.Solves_positive_definite_systems_backward_stably(Gpu, c, [Precision.Fp64, Precision.Fp32]);
+    }
+
+    [CudaFact]
+    public void Rank_deficient_systems_get_the_pseudo_inverse_solution()
+    {
+        foreach (var c in Cases) DeviceChecks.Rank_deficient_systems_get_the_pseudo_inverse_solution(Gpu, c);
+    }
+
+    [CudaFact]
+    public void Duplicate_points_fall_back_to_the_eigendecomposition() => DeviceChecks.Duplicate_points_fall_back_to_the_eigendecomposition(Gpu);
+
+    [CudaFact]
+    public void Predictions_equal_the_direct_kernel_expansion()
+    {
+        foreach (var c in Cases) DeviceChecks.Predictions_equal_the_direct_kernel_expansion(Gpu, c);
+    }
+
+    [CudaFact]
+    public void Small_tiles_give_the_same_solve()
+    {
+        foreach (var c in Cases) DeviceChecks.Small_tiles_give_the_same_solve(Gpu, c);
+    }
+
+    [CudaFact]
+    public void Ridge_solves_the_regularized_system() => DeviceChecks.Ridge_solves_the_regularized_system(Gpu);
+
+    [CudaFact]
+    public void Bad_inputs_are_typed_errors() => DeviceChecks.Bad_inputs_are_typed_errors(Gpu);
+
+    [CudaFact]
+    public void Gpu_and_cpu_fp64_solves_agree()
+    {
+        var c = new KernelCase(500, 30, 10, 7);
+        var x = c.Points();
+        var y = c.Y();
+        var kernel = new GaussianKernel(1.0 / 30);
+        using var gpuDevice = Gpu(Precision.Fp64);
+        using var cpuDevice = LapackDevice.Open(Precision.Fp64);
+        using var gpu = new MinimumNormSolver(gpuDevice).Fit(x, y, 10, kernel, new SolveOptions(Precision.Fp64));
+        using var cpu = new MinimumNormSolver(cpuDevice).Fit(x, y, 10, kernel, new SolveOptions(Precision.Fp64));
+        var test = c.Points(rows: 200, salt: 9);
+        var a = gpu.Predict(test);
+        var b = cpu.Predict(test);
+        for (var i = 0; i < a.Length; i++) Assert.Equal(b[i], a[i], 8);
+    }
+}
