@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system libraries Rethink needs on Debian (idempotent; run as root).
-#   native BLAS/LAPACK (OpenBLAS), and the C++ runtime TorchSharp 0.107 needs (GLIBCXX_3.4.32).
+#   native BLAS/LAPACK (OpenBLAS), Open MPI and ScaLAPACK (--device scalapack), and the C++ runtime
+#   TorchSharp 0.107 needs (GLIBCXX_3.4.32).
 # Optional extras by argument:  bench  -> Python anchors for the benchmark programs
 #                                fashion -> Debian's Fashion-MNIST package
 #                                latex  -> pdflatex + booktabs to check macros.tex
@@ -8,7 +9,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 sudo_=""; [ "$(id -u)" -eq 0 ] || sudo_="sudo"
 
-want=(libopenblas0-pthread liblapack3 libblas3 libgomp1 binutils fonts-dejavu-core)
+want=(libopenblas0-pthread liblapack3 libblas3 libgomp1 binutils fonts-dejavu-core openmpi-bin libscalapack-openmpi2.2)
 for extra in "$@"; do
   case "$extra" in
     bench)   want+=(python3-numpy python3-scipy python3-sklearn python3-torch) ;;

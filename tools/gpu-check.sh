@@ -1,30 +1,101 @@
 #!/usr/bin/env bash
-# The prepared GPU verification (issue: Kernels on the GPU). On the development machine:
-#   ../shared/gpu/pack.sh tools/GpuCheck/Rethink.GpuCheck.csproj ../shared/data/mnist
-# then, on the GPU machine (the `run` tool with carry [".device"]):
-#   bash tools/gpu-check.sh 2>&1 | tee $OUT/log
-# It runs the .NET check (backend checks, GPU vs CPU, full MNIST FP64/FP32, potrf/potrs table) and,
-# in the same run, PyTorch's cholesky + cholesky_solve on the same MNIST Gaussian kernel matrices.
+# The GPU verification, one prepared run (see tools/gpu-pack.sh for packing):
+#   bash tools/gpu-check.sh            on the GPU machine, from the repository root
+#   bash tools/gpu-check.sh --dry-run  here, on the CPU, with small sizes: the same steps and scripts
+# Stops at once when the pack is missing or stale. Runs the .NET check (each step under its own time
+# limit; JSON summary rewritten after every step), then PyTorch's Cholesky on the same MNIST Gaussian
+# kernel matrices (built in place, cholesky_ex), and prints the ratio table. Everything lands in $OUT.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-bash .device/run.sh "${1:-10000,20000,40000,60000}" | tee /tmp/rethink-gpu.log
-python3 - "${RETHINK_DATA:-.device/data}" <<'PY'
-import gzip, os, sys, time, torch
-root = sys.argv[1]
-path = next(p for p in [os.path.join(root, 'mnist'), root] if os.path.exists(os.path.join(p, 'train-images-idx3-ubyte.gz')))
-with gzip.open(os.path.join(path, 'train-images-idx3-ubyte.gz')) as f:
-    import numpy as np
-    X = torch.from_numpy(np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 784).astype(np.float64) / 255).cuda()
-for n in [10000, 20000, 40000, 60000]:
-    for dtype in [torch.float64, torch.float32]:
-        x = X[:n].to(dtype)
-        sq = (x * x).sum(1)
-        K = torch.exp(-0.02 * (sq[:, None] + sq[None, :] - 2 * x @ x.T).clamp_min(0))
-        Y = torch.randn(n, 10, dtype=dtype, device='cuda')
-        torch.cuda.synchronize(); t = time.perf_counter()
-        L = torch.linalg.cholesky(K); torch.cuda.synchronize(); tc = time.perf_counter() - t
-        t = time.perf_counter(); a = torch.cholesky_solve(Y, L); torch.cuda.synchronize(); ts = time.perf_counter() - t
-        print(f"torch_potrf_{str(dtype).split('.')[-1].replace('float64','fp64').replace('float32','fp32')}_{n} {tc:.4f} solve {ts:.4f}")
-        del K, L
+out=${OUT:-/tmp/rethink-gpu-check}
+mkdir -p "$out"
+dry=0; [[ ${1:-} == --dry-run ]] && dry=1
+
+if ((dry)); then
+  sizes=1000,2000; full=3000; refn=2000; torch_device=cpu
+  data=${RETHINK_DATA:-$(cd .. && pwd)/shared/data}
+  ref=$out/alpha-cpu-fp64-n$refn.npy
+  if [[ ! -s $ref ]]; then
+    dotnet run --project plots -c Release -- kernels fit --dataset mnist --data "$data" --gamma 0.02 --train $refn --test 1000 \
+      --precision fp64 --method cholesky --device cpu --out "$out/reference" --save-alpha >/dev/null && mv "$(ls "$out"/reference/*-alpha.npy)" "$ref"
+  fi
+  run=(dotnet run --project tools/GpuCheck -c Release -- --device cpu --reference "$ref")
+  export RETHINK_DATA=$data
+else
+  sizes=10000,20000,40000,60000; full=60000; refn=20000; torch_device=cuda
+  [[ -x .device/run.sh && -f .device/SOURCE ]] || { echo "gpu-check: no packed program in .device/: run tools/gpu-pack.sh on the development machine first" >&2; exit 3; }
+  echo "packed from: $(tr '\n' ' ' < .device/PACKED)"
+  now=$(bash tools/source-hash.sh)
+  [[ $(cat .device/SOURCE) == "$now" ]] || { echo "gpu-check: stale pack (sources $(cat .device/SOURCE) when packed, $now now): rerun tools/gpu-pack.sh" >&2; exit 3; }
+  run=(bash .device/run.sh)
+  export RETHINK_DATA=.device/data
+fi
+
+# The Python with PyTorch, found before anything starts.
+py=""
+for candidate in python3 /usr/bin/python3 /usr/local/bin/python3 /opt/conda/bin/python $(ls /opt/*/bin/python3 /opt/*/*/bin/python3 2>/dev/null); do
+  if "$candidate" -c 'import torch' 2>/dev/null; then py=$candidate; break; fi
+done
+[[ -n $py ]] && echo "PyTorch: $("$py" -c 'import torch; print(torch.__version__, torch.__file__)')" || echo "PyTorch: not found; the comparison rows will be missing"
+
+timeout 480 "${run[@]}" --out "$out" --sizes $sizes --full-n $full --reference-n $refn --step-timeout 200 2>&1 | tee "$out/dotnet.log"
+echo "dotnet check exit status: ${PIPESTATUS[0]}"
+
+if [[ -n $py ]]; then
+  timeout 240 "$py" - "$RETHINK_DATA" "$sizes" "$torch_device" "$out/torch.json" <<'PY'
+import gzip, json, os, sys, time
+import numpy as np, torch
+root, sizes, device, path = sys.argv[1], [int(s) for s in sys.argv[2].split(',')], sys.argv[3], sys.argv[4]
+mnist = next(p for p in [os.path.join(root, 'mnist'), root] if os.path.exists(os.path.join(p, 'train-images-idx3-ubyte.gz')))
+with gzip.open(os.path.join(mnist, 'train-images-idx3-ubyte.gz')) as f:
+    X = torch.from_numpy(np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 784).astype(np.float64) / 255).to(device)
+def sync():
+    if device == 'cuda': torch.cuda.synchronize()
+rows = []
+for n in sizes:
+    for dtype, name in [(torch.float64, 'fp64'), (torch.float32, 'fp32')]:
+        row = {'n': n, 'precision': name}
+        try:
+            x = X[:n].to(dtype)
+            sq = (x * x).sum(1)
+            sync(); t = time.perf_counter()
+            K = x @ x.T                        # one n×n buffer, transformed in place
+            K.mul_(-2).add_(sq[:, None]).add_(sq[None, :]).clamp_min_(0).mul_(-0.02).exp_()
+            sync(); row['gram'] = time.perf_counter() - t
+            Y = torch.randn(n, 10, dtype=dtype, device=device)
+            sync(); t = time.perf_counter()
+            L, info = torch.linalg.cholesky_ex(K)
+            sync(); row['potrf'] = time.perf_counter() - t
+            row['info'] = int(info)
+            t = time.perf_counter(); torch.cholesky_solve(Y, L); sync(); row['potrs'] = time.perf_counter() - t
+            del K, L
+        except Exception as e:
+            row['error'] = f'{type(e).__name__}: {e}'
+        rows.append(row); print(json.dumps(row), flush=True)
+        if device == 'cuda': torch.cuda.empty_cache()
+json.dump({'torch': torch.__version__, 'device': device, 'rows': rows}, open(path + '.tmp', 'w'), indent=1)
+os.replace(path + '.tmp', path)
 PY
-echo "Compare potrf_<precision>_<n> (Rethink) with torch_potrf_<precision>_<n> above: goal ratio <= 1.0."
+  echo "torch exit status: $?"
+  "$py" - "$out" <<'PY'
+import json, os, sys
+out = sys.argv[1]
+ours = json.load(open(os.path.join(out, 'gpu-check.json')))
+torch = json.load(open(os.path.join(out, 'torch.json'))) if os.path.exists(os.path.join(out, 'torch.json')) else {'rows': []}
+table = {(r['n'], r['precision']): r for r in ours['steps'].get('cholesky_table', {}).get('rows', [])}
+print(f"{'n':>7} {'prec':>5} {'gemm s':>8} {'transform s':>11} {'potrf s':>8} {'TFLOP/s':>8} {'potrs s':>8} {'predict s':>9} {'torch potrf':>11} {'ratio':>6}")
+summary = []
+for t in torch['rows'] or [{'n': k[0], 'precision': k[1]} for k in table]:
+    r = table.get((t['n'], t['precision']), {})
+    ratio = r['potrf'] / t['potrf'] if r.get('potrf') and t.get('potrf') else None
+    f = lambda v, w, p=3: f"{v:{w}.{p}f}" if isinstance(v, (int, float)) else f"{'-':>{w}}"
+    print(f"{t['n']:>7} {t['precision']:>5} {f(r.get('gram-products'), 8)} {f(r.get('gram-transform'), 11)} {f(r.get('potrf'), 8)} {f(r.get('potrf_tflops'), 8, 1)} "
+          f"{f(r.get('potrs'), 8)} {f(r.get('predict'), 9)} {f(t.get('potrf'), 11)} {f(ratio, 6, 2)}")
+    summary.append({**{k: v for k, v in r.items()}, 'torch_potrf': t.get('potrf'), 'potrf_ratio_to_torch': ratio})
+ours['comparison'] = summary
+json.dump(ours, open(os.path.join(out, 'gpu-check-summary.json'), 'w'), indent=1)
+for step in ['reference', 'full_fp64', 'full_fp32']:
+    print(step, json.dumps(ours['steps'].get(step)))
+PY
+fi
+echo "gpu-check: summaries in $out (gpu-check.json, torch.json, gpu-check-summary.json)"

@@ -74,9 +74,10 @@ public static class KernelsCommand
         var data = new Option<string?>("--data") { Description = "Data root searched first." };
         var output = new Option<string>("--out") { Description = "Directory for the result JSON (and alpha with --save-alpha).", DefaultValueFactory = _ => "results/kernels" };
         var saveAlpha = new Option<bool>("--save-alpha") { Description = "Also write alpha (n x classes, float64 .npy, Fortran order)." };
+        var saveScores = new Option<bool>("--save-scores") { Description = "Also write the test scores K(test, train) alpha (m x classes, float64 .npy, Fortran order)." };
         var command = new Command("fit", "Fit the minimum-norm kernel interpolant of a dataset and report test error, residual, backward error, RKHS norm and timings.")
         {
-            dataset, kernel, gamma, rule, multiplier, train, test, subset, precision, devices.Device, devices.Grid, devices.Block, ridge, method, labels, seed, features, featureOptions, degree, data, output, saveAlpha,
+            dataset, kernel, gamma, rule, multiplier, train, test, subset, precision, devices.Device, devices.Grid, devices.Block, ridge, method, labels, seed, features, featureOptions, degree, data, output, saveAlpha, saveScores,
         };
         command.SetAction(parse =>
         {
@@ -96,6 +97,7 @@ public static class KernelsCommand
             var root = ProcessOutput.Begin(device);
             var dataOptions = new DataOptions(parse.GetValue(data), Progress: root ? ConsoleDownloadProgress.Instance : null);
             var (result, model) = PhaseProgress.Run(p => KernelFitRunner.Run(config, dataOptions, featureMap is null ? null : FeatureMaps.Create(featureMap), p));
+            var scores = result.Scores!;
             using (model)
             {
                 if (!root) return 0;
@@ -109,6 +111,12 @@ public static class KernelsCommand
                     var alphaPath = Path.Combine(dir, name + "-alpha.npy");
                     NpyFile.WriteColumnMajor(alphaPath, model.Alpha, result.TrainPoints, result.Classes);
                     Console.WriteLine($"  alpha                 {alphaPath}");
+                }
+                if (parse.GetValue(saveScores))
+                {
+                    var scoresPath = Path.Combine(dir, name + "-scores.npy");
+                    NpyFile.WriteColumnMajor(scoresPath, scores, result.TestPoints, result.Classes);
+                    Console.WriteLine($"  scores                {scoresPath}");
                 }
             }
             return 0;

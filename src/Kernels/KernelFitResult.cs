@@ -1,8 +1,9 @@
+using System.Text.Json.Serialization;
 using Rethink.Core;
 
 namespace Rethink.Kernels;
 
-/// <summary>The outcome of a <see cref="KernelFitConfig"/>: the solve, the test error, and how it was computed.</summary>
+/// <summary>The outcome of a <see cref="KernelFitConfig"/>: the solve, the test error, and how it was computed. <see cref="Scores"/> (m×classes, column-major) stays in memory, not in result files.</summary>
 public sealed record KernelFitResult(
     KernelFitConfig Config,
     Kernel Kernel,
@@ -18,4 +19,5 @@ public sealed record KernelFitResult(
     double[] PerClassTestError,
     string? BackendWarning,
     MachineInfo Machine,
-    IReadOnlyDictionary<string, double> Timings);
+    IReadOnlyDictionary<string, double> Timings,
+    [property: JsonIgnore] double[]? Scores = null);

@@ -70,7 +70,7 @@ public static class KernelFitRunner
             timings["predict"] = watch.Lap();
             var (error, perClass) = Evaluate(scores, prepared.TestLabels, prepared.Classes);
             var result = new KernelFitResult(config, kernel, bandwidth, prepared.Steps, featureDescription, train.Rows, test.Rows,
-                prepared.Classes, prepared.Randomization.RealizedCorruption, model.Report, error, perClass, warning, MachineInfo.Current, timings);
+                prepared.Classes, prepared.Randomization.RealizedCorruption, model.Report, error, perClass, warning, MachineInfo.Current, timings, scores);
             return (result, model);
         }
         catch

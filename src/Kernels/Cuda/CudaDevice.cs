@@ -78,7 +78,7 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice w
 
     public IDeviceMatrix Upload(double[] columnMajor, int rows, int columns)
     {
-        if (columnMajor.LongLength != (long)rows * columns) throw new ArgumentException($"{rows}x{columns} needs {(long)rows * columns} values; got {columnMajor.LongLength}.", nameof(columnMajor));
+        Shapes.ColumnMajor(columnMajor, rows, columns);
         var host = columnMajor.Select(TiledGram.From<T>).ToArray();
         using var scope = runtime.Enter();
         return new Matrix(runtime, Allocate(host), rows, columns);
@@ -107,7 +107,7 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice w
         IProgress<KernelProgress>? progress, CancellationToken cancel)
     {
         var (p, km) = (P(points), M(k));
-        if (km.Rows != p.Count || km.Columns != p.Count) throw new ArgumentException($"K is {km.Rows}x{km.Columns}; {p.Count} points need {p.Count}x{p.Count}.", nameof(k));
+        Shapes.Gram(p, km);
         using var scope = runtime.Enter();
         var n = p.Count;
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -137,7 +137,7 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice w
     public void CrossGram(IDevicePoints rows, IDevicePoints columns, Kernel kernel, IDeviceMatrix c)
     {
         var (r, s, cm) = (P(rows), P(columns), M(c));
-        if (r.Dimension != s.Dimension) throw new ArgumentException($"Points have {s.Dimension} features; the model was fitted on {r.Dimension}.", nameof(columns));
+        Shapes.Cross(r, s, cm);
         using var scope = runtime.Enter();
         Gemm(CudaNative.OpT, CudaNative.OpN, r.Count, s.Count, r.Dimension, r.X, r.Dimension, s.X, s.Dimension, cm.Buffer, r.Count);
         runtime.Kernels.Transform(cm.Buffer.View, r.Count, r.Count, s.Count, 0, r.Norms.View, s.Norms.View, kernel);
@@ -205,7 +205,7 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice w
     public void Potrs(IDeviceMatrix factor, IDeviceMatrix b)
     {
         var (l, bm) = (Square(factor), M(b));
-        if (bm.Rows != l.Rows) throw new ArgumentException($"B has {bm.Rows} rows; the factor is {l.Rows}x{l.Rows}.", nameof(b));
+        Shapes.Solve(l, bm);
         using var scope = runtime.Enter();
         var solver = runtime.Solver;
         using var info = runtime.Accelerator.Allocate1D<int>(1);
@@ -241,9 +241,7 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice w
     public void Gemm(bool transposeA, bool transposeB, IDeviceMatrix a, IDeviceMatrix b, IDeviceMatrix c)
     {
         var (am, bm, cm) = (M(a), M(b), M(c));
-        var (m, k) = transposeA ? (am.Columns, am.Rows) : (am.Rows, am.Columns);
-        var (k2, n) = transposeB ? (bm.Columns, bm.Rows) : (bm.Rows, bm.Columns);
-        if (k != k2 || cm.Rows != m || cm.Columns != n) throw new ArgumentException($"gemm shapes: op(A) {m}x{k}, op(B) {k2}x{n}, C {cm.Rows}x{cm.Columns}.");
+        var (m, n, k) = Shapes.Gemm(transposeA, transposeB, am, bm, cm);
         using var scope = runtime.Enter();
         Gemm(transposeA ? CudaNative.OpT : CudaNative.OpN, transposeB ? CudaNative.OpT : CudaNative.OpN, m, n, k, am.Buffer, am.Rows, bm.Buffer, bm.Rows, cm.Buffer, cm.Rows);
     }
@@ -267,7 +265,7 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice w
     public void Symm(Triangle triangle, IDeviceMatrix a, IDeviceMatrix b, IDeviceMatrix c)
     {
         var (am, bm, cm) = (Square(a), M(b), M(c));
-        if (bm.Rows != am.Rows || cm.Rows != bm.Rows || cm.Columns != bm.Columns) throw new ArgumentException($"symm shapes: A {am.Rows}x{am.Rows}, B {bm.Rows}x{bm.Columns}, C {cm.Rows}x{cm.Columns}.");
+        Shapes.Symm(am, bm, cm);
         using var scope = runtime.Enter();
         var uplo = triangle == Triangle.Lower ? CudaNative.Lower : CudaNative.Upper;
         int status;
@@ -287,7 +285,7 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice w
     public void ScaleRows(IDeviceMatrix a, double[] factors)
     {
         var m = M(a);
-        if (factors.Length != m.Rows) throw new ArgumentException($"{factors.Length} factors for {m.Rows} rows.", nameof(factors));
+        Shapes.Values(factors, m.Rows, "rows");
         using var scope = runtime.Enter();
         using var f = Allocate(factors.Select(TiledGram.From<T>).ToArray());
         runtime.Kernels.ScaleRows(m.Buffer.View, m.Rows, m.Columns, f.View);
@@ -332,15 +330,9 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice w
         }
     }
 
-    private static Matrix M(IDeviceMatrix a) => a as Matrix ?? throw new ArgumentException("The matrix belongs to another device.", nameof(a));
-    private static Points P(IDevicePoints p) => p as Points ?? throw new ArgumentException("The points belong to another device.", nameof(p));
-
-    private static Matrix Square(IDeviceMatrix a)
-    {
-        var m = M(a);
-        if (m.Rows != m.Columns) throw new ArgumentException($"A square matrix is needed; got {m.Rows}x{m.Columns}.", nameof(a));
-        return m;
-    }
+    private static Matrix M(IDeviceMatrix a) => Shapes.Own<Matrix>(a);
+    private static Points P(IDevicePoints p) => Shapes.OwnPoints<Points>(p);
+    private static Matrix Square(IDeviceMatrix a) => Shapes.Square<Matrix>(a);
 
     // Device memory is freed with its context current.
     private sealed class Matrix(CudaRuntime runtime, MemoryBuffer1D<T, Stride1D.Dense> buffer, int rows, int columns) : IDeviceMatrix

@@ -63,7 +63,7 @@ internal sealed unsafe class LapackDevice<T>(string library) : IDenseDevice wher
 
     public IDeviceMatrix Upload(double[] columnMajor, int rows, int columns)
     {
-        if (columnMajor.LongLength != (long)rows * columns) throw new ArgumentException($"{rows}x{columns} needs {(long)rows * columns} values; got {columnMajor.LongLength}.", nameof(columnMajor));
+        Shapes.ColumnMajor(columnMajor, rows, columns);
         var m = new Matrix(rows, columns);
         for (long i = 0; i < columnMajor.LongLength; i++) m.Buffer.Pointer[i] = TiledGram.From<T>(columnMajor[i]);
         return m;
@@ -82,7 +82,7 @@ internal sealed unsafe class LapackDevice<T>(string library) : IDenseDevice wher
     public void Copy(IDeviceMatrix source, IDeviceMatrix target)
     {
         var (s, t) = (M(source), M(target));
-        SameShape(s, t);
+        Shapes.Same(s, t);
         Buffer.MemoryCopy(s.Buffer.Pointer, t.Buffer.Pointer, t.Buffer.Length * Size, s.Buffer.Length * Size);
     }
 
@@ -90,15 +90,14 @@ internal sealed unsafe class LapackDevice<T>(string library) : IDenseDevice wher
         IProgress<KernelProgress>? progress, CancellationToken cancel)
     {
         var (p, km) = (P(points), M(k));
-        if (km.Rows != p.Count || km.Columns != p.Count) throw new ArgumentException($"K is {km.Rows}x{km.Columns}; {p.Count} points need {p.Count}x{p.Count}.", nameof(k));
+        Shapes.Gram(p, km);
         return TiledGram.BuildSymmetric(p.X.Pointer, p.Count, p.Dimension, p.Norms, kernel, ridge, km.Buffer.Pointer, tileColumns, progress, cancel, timings);
     }
 
     public void CrossGram(IDevicePoints rows, IDevicePoints columns, Kernel kernel, IDeviceMatrix c)
     {
         var (r, s, cm) = (P(rows), P(columns), M(c));
-        if (r.Dimension != s.Dimension) throw new ArgumentException($"Points have {s.Dimension} features; the model was fitted on {r.Dimension}.", nameof(columns));
-        if (cm.Rows != r.Count || cm.Columns != s.Count) throw new ArgumentException($"C is {cm.Rows}x{cm.Columns}; expected {r.Count}x{s.Count}.", nameof(c));
+        Shapes.Cross(r, s, cm);
         TiledGram.BuildCross(r.X.Pointer, r.Count, s.X.Pointer, s.Count, r.Dimension, r.Norms, s.Norms, kernel, cm.Buffer.Pointer);
     }
 
@@ -122,7 +121,7 @@ internal sealed unsafe class LapackDevice<T>(string library) : IDenseDevice wher
     public void SetDiagonal(IDeviceMatrix a, double[] values)
     {
         var m = Square(a);
-        if (values.Length != m.Rows) throw new ArgumentException($"{values.Length} values for a diagonal of {m.Rows}.", nameof(values));
+        Shapes.Values(values, m.Rows, "diagonal entries");
         for (var i = 0; i < values.Length; i++) m.Buffer.Pointer[(long)i * m.Rows + i] = TiledGram.From<T>(values[i]);
     }
 
@@ -135,7 +134,7 @@ internal sealed unsafe class LapackDevice<T>(string library) : IDenseDevice wher
     public void Potrs(IDeviceMatrix factor, IDeviceMatrix b)
     {
         var (l, bm) = (Square(factor), M(b));
-        if (bm.Rows != l.Rows) throw new ArgumentException($"B has {bm.Rows} rows; the factor is {l.Rows}x{l.Rows}.", nameof(b));
+        Shapes.Solve(l, bm);
         NativeLinearAlgebra.Potrs(l.Rows, bm.Columns, l.Buffer.Pointer, l.Rows, bm.Buffer.Pointer, bm.Rows);
     }
 
@@ -152,9 +151,7 @@ internal sealed unsafe class LapackDevice<T>(string library) : IDenseDevice wher
     public void Gemm(bool transposeA, bool transposeB, IDeviceMatrix a, IDeviceMatrix b, IDeviceMatrix c)
     {
         var (am, bm, cm) = (M(a), M(b), M(c));
-        var (m, k) = transposeA ? (am.Columns, am.Rows) : (am.Rows, am.Columns);
-        var (k2, n) = transposeB ? (bm.Columns, bm.Rows) : (bm.Rows, bm.Columns);
-        if (k != k2 || cm.Rows != m || cm.Columns != n) throw new ArgumentException($"gemm shapes: op(A) {m}x{k}, op(B) {k2}x{n}, C {cm.Rows}x{cm.Columns}.");
+        var (m, n, k) = Shapes.Gemm(transposeA, transposeB, am, bm, cm);
         NativeLinearAlgebra.Gemm(transposeA ? 'T' : 'N', transposeB ? 'T' : 'N', m, n, k, TiledGram.One<T>(), am.Buffer.Pointer, am.Rows,
             bm.Buffer.Pointer, bm.Rows, TiledGram.Zero<T>(), cm.Buffer.Pointer, cm.Rows);
     }
@@ -162,8 +159,7 @@ internal sealed unsafe class LapackDevice<T>(string library) : IDenseDevice wher
     public void Symm(Triangle triangle, IDeviceMatrix a, IDeviceMatrix b, IDeviceMatrix c)
     {
         var (am, bm, cm) = (Square(a), M(b), M(c));
-        if (bm.Rows != am.Rows) throw new ArgumentException($"symm: A is {am.Rows}x{am.Rows}, B has {bm.Rows} rows.", nameof(b));
-        SameShape(bm, cm);
+        Shapes.Symm(am, bm, cm);
         NativeLinearAlgebra.Symm(triangle == Triangle.Lower ? 'L' : 'U', am.Rows, bm.Columns, TiledGram.One<T>(), am.Buffer.Pointer, am.Rows,
             bm.Buffer.Pointer, bm.Rows, TiledGram.Zero<T>(), cm.Buffer.Pointer, cm.Rows);
     }
@@ -171,7 +167,7 @@ internal sealed unsafe class LapackDevice<T>(string library) : IDenseDevice wher
     public void ScaleRows(IDeviceMatrix a, double[] factors)
     {
         var m = M(a);
-        if (factors.Length != m.Rows) throw new ArgumentException($"{factors.Length} factors for {m.Rows} rows.", nameof(factors));
+        Shapes.Values(factors, m.Rows, "rows");
         for (var j = 0; j < m.Columns; j++)
             for (var i = 0; i < m.Rows; i++)
             {
@@ -186,20 +182,9 @@ internal sealed unsafe class LapackDevice<T>(string library) : IDenseDevice wher
 
     public void Dispose() { }
 
-    private static Matrix M(IDeviceMatrix a) => a as Matrix ?? throw new ArgumentException("The matrix belongs to another device.", nameof(a));
-    private static Points P(IDevicePoints p) => p as Points ?? throw new ArgumentException("The points belong to another device.", nameof(p));
-
-    private static Matrix Square(IDeviceMatrix a)
-    {
-        var m = M(a);
-        if (m.Rows != m.Columns) throw new ArgumentException($"A square matrix is needed; got {m.Rows}x{m.Columns}.", nameof(a));
-        return m;
-    }
-
-    private static void SameShape(Matrix a, Matrix b)
-    {
-        if (a.Rows != b.Rows || a.Columns != b.Columns) throw new ArgumentException($"Shapes differ: {a.Rows}x{a.Columns} and {b.Rows}x{b.Columns}.");
-    }
+    private static Matrix M(IDeviceMatrix a) => Shapes.Own<Matrix>(a);
+    private static Points P(IDevicePoints p) => Shapes.OwnPoints<Points>(p);
+    private static Matrix Square(IDeviceMatrix a) => Shapes.Square<Matrix>(a);
 
     private sealed class Matrix(int rows, int columns) : IDeviceMatrix
     {

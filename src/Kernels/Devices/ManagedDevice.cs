@@ -37,7 +37,7 @@ public sealed class ManagedDevice : IDenseDevice
 
     public IDeviceMatrix Upload(double[] columnMajor, int rows, int columns)
     {
-        if (columnMajor.LongLength != (long)rows * columns) throw new ArgumentException($"{rows}x{columns} needs {(long)rows * columns} values; got {columnMajor.LongLength}.", nameof(columnMajor));
+        Shapes.ColumnMajor(columnMajor, rows, columns);
         return new Matrix(rows, columns, (double[])columnMajor.Clone());
     }
 
@@ -45,7 +45,11 @@ public sealed class ManagedDevice : IDenseDevice
 
     public double[] Download(IDeviceMatrix matrix) => (double[])M(matrix).Values.Clone();
 
-    public void Copy(IDeviceMatrix source, IDeviceMatrix target) => M(source).Values.AsSpan().CopyTo(M(target).Values);
+    public void Copy(IDeviceMatrix source, IDeviceMatrix target)
+    {
+        Shapes.Same(M(source), M(target));
+        M(source).Values.AsSpan().CopyTo(M(target).Values);
+    }
 
     public double Gram(IDevicePoints points, Kernel kernel, double ridge, IDeviceMatrix k, int tileColumns, IDictionary<string, double>? timings,
         IProgress<KernelProgress>? progress, CancellationToken cancel)
@@ -60,9 +64,9 @@ public sealed class ManagedDevice : IDenseDevice
 
     public void CrossGram(IDevicePoints rows, IDevicePoints columns, Kernel kernel, IDeviceMatrix c)
     {
-        var (r, s) = (P(rows), P(columns));
-        if (r.Dimension != s.Dimension) throw new ArgumentException($"Points have {s.Dimension} features; the model was fitted on {r.Dimension}.", nameof(columns));
-        Cross(r, s, kernel, M(c));
+        var (r, s, cm) = (P(rows), P(columns), M(c));
+        Shapes.Cross(r, s, cm);
+        Cross(r, s, kernel, cm);
     }
 
     private static void Cross(Points rows, Points columns, Kernel kernel, Matrix c)
@@ -151,10 +155,10 @@ public sealed class ManagedDevice : IDenseDevice
     public void Gemm(bool transposeA, bool transposeB, IDeviceMatrix a, IDeviceMatrix b, IDeviceMatrix c)
     {
         var (am, bm, cm) = (M(a), M(b), M(c));
+        Shapes.Gemm(transposeA, transposeB, am, bm, cm);
         var x = Matrix<double>.Build.Dense(am.Rows, am.Columns, am.Values);
         var y = Matrix<double>.Build.Dense(bm.Rows, bm.Columns, bm.Values);
         var result = (transposeA ? x.Transpose() : x) * (transposeB ? y.Transpose() : y);
-        if (result.RowCount != cm.Rows || result.ColumnCount != cm.Columns) throw new ArgumentException($"gemm: the product is {result.RowCount}x{result.ColumnCount}, C is {cm.Rows}x{cm.Columns}.");
         result.CopyTo(Matrix<double>.Build.Dense(cm.Rows, cm.Columns, cm.Values));
     }
 
@@ -181,15 +185,9 @@ public sealed class ManagedDevice : IDenseDevice
 
     public void Dispose() { }
 
-    private static Matrix M(IDeviceMatrix a) => a as Matrix ?? throw new ArgumentException("The matrix belongs to another device.", nameof(a));
-    private static Points P(IDevicePoints p) => p as Points ?? throw new ArgumentException("The points belong to another device.", nameof(p));
-
-    private static Matrix Square(IDeviceMatrix a)
-    {
-        var m = M(a);
-        if (m.Rows != m.Columns) throw new ArgumentException($"A square matrix is needed; got {m.Rows}x{m.Columns}.", nameof(a));
-        return m;
-    }
+    private static Matrix M(IDeviceMatrix a) => Shapes.Own<Matrix>(a);
+    private static Points P(IDevicePoints p) => Shapes.OwnPoints<Points>(p);
+    private static Matrix Square(IDeviceMatrix a) => Shapes.Square<Matrix>(a);
 
     private sealed record Matrix(int Rows, int Columns, double[] Values) : IDeviceMatrix
     {

@@ -73,7 +73,7 @@ public static unsafe class BlacsGrid
         {
             var shape = layout.GridRows is { } r && layout.GridColumns is { } c ? (r, c) : Square(_processes);
             if (shape.Item1 * shape.Item2 != _processes)
-                throw new ArgumentException($"--grid {shape.Item1}x{shape.Item2} needs {shape.Item1 * shape.Item2} processes; this job has {_processes} (mpirun -np {shape.Item1 * shape.Item2}, or a grid whose sides multiply to {_processes}).", "grid");
+                throw Collective(new ArgumentException($"--grid {shape.Item1}x{shape.Item2} needs {shape.Item1 * shape.Item2} processes; this job has {_processes} (mpirun -np {shape.Item1 * shape.Item2}, or a grid whose sides multiply to {_processes}).", "grid"));
             if (_context < 0)
             {
                 int context;
@@ -94,6 +94,13 @@ public static unsafe class BlacsGrid
             ScalapackNative.Cblacs_gridinfo(_context, &rows, &columns, &myRow, &myColumn);
             return (_context, rows, columns, myRow, myColumn);
         }
+    }
+
+    /// <summary>Marks an error every process meets alike (so the job can end cleanly, with one message from rank 0).</summary>
+    public static T Collective<T>(T exception) where T : Exception
+    {
+        exception.Data["collective"] = true;
+        return exception;
     }
 
     /// <summary>The most square grid R × C = P with R ≤ C.</summary>

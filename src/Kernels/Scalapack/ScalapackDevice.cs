@@ -85,15 +85,14 @@ internal sealed unsafe class ScalapackDevice<T> : IDenseDevice where T : unmanag
             $"{request.What} for n = {request.N:N0} in {Precision.ToString().ToLowerInvariant()} needs {MemoryBudget.Gigabytes((long)worst[1])} per process " +
             $"({ProcessCount} processes, {_gridRows}x{_gridColumns} grid); {MemoryBudget.Gigabytes((long)worst[2])} available per process ({localProcesses} on this machine share its memory). " +
             $"Options: {request.Remedies}more machines, e.g. mpirun -np {r * c} with --grid {r}x{c} (about {processesNeeded} processes' memory is needed){(Double ? ", or --precision fp32" : "")}.");
-        e.Data["collective"] = true;
-        throw e;
+        throw BlacsGrid.Collective(e);
     }
 
     public IDevicePoints UploadPoints(FeatureMatrix points) => new Points(points, points.SquaredNorms());
 
     public IDeviceMatrix Upload(double[] columnMajor, int rows, int columns)
     {
-        if (columnMajor.LongLength != (long)rows * columns) throw new ArgumentException($"{rows}x{columns} needs {(long)rows * columns} values; got {columnMajor.LongLength}.", nameof(columnMajor));
+        Shapes.ColumnMajor(columnMajor, rows, columns);
         var m = NewMatrix(rows, columns);
         for (var lj = 0; lj < m.LocalColumns; lj++)
         {
@@ -123,7 +122,7 @@ internal sealed unsafe class ScalapackDevice<T> : IDenseDevice where T : unmanag
     public void Copy(IDeviceMatrix source, IDeviceMatrix target)
     {
         var (s, t) = (M(source), M(target));
-        if (s.Rows != t.Rows || s.Columns != t.Columns) throw new ArgumentException($"Shapes differ: {s.Rows}x{s.Columns} and {t.Rows}x{t.Columns}.");
+        Shapes.Same(s, t);
         Buffer.MemoryCopy(s.Buffer.Pointer, t.Buffer.Pointer, t.Buffer.Length * Size, s.Buffer.Length * Size);
     }
 
@@ -131,7 +130,7 @@ internal sealed unsafe class ScalapackDevice<T> : IDenseDevice where T : unmanag
         IProgress<KernelProgress>? progress, CancellationToken cancel)
     {
         var (p, km) = (P(points), M(k));
-        if (km.Rows != p.Count || km.Columns != p.Count) throw new ArgumentException($"K is {km.Rows}x{km.Columns}; {p.Count} points need {p.Count}x{p.Count}.", nameof(k));
+        Shapes.Gram(p, km);
         var sumSquares = LocalBlocks(p, p, kernel, km, symmetricRidge: ridge, tileColumns, timings, progress, cancel);
         var total = new[] { sumSquares };
         Sum(total);
@@ -141,7 +140,7 @@ internal sealed unsafe class ScalapackDevice<T> : IDenseDevice where T : unmanag
     public void CrossGram(IDevicePoints rows, IDevicePoints columns, Kernel kernel, IDeviceMatrix c)
     {
         var (r, s, cm) = (P(rows), P(columns), M(c));
-        if (r.Dimension != s.Dimension) throw new ArgumentException($"Points have {s.Dimension} features; the model was fitted on {r.Dimension}.", nameof(columns));
+        Shapes.Cross(r, s, cm);
         LocalBlocks(r, s, kernel, cm, symmetricRidge: null, 1024, null, null, default);
     }
 
@@ -263,7 +262,7 @@ internal sealed unsafe class ScalapackDevice<T> : IDenseDevice where T : unmanag
     public void Potrs(IDeviceMatrix factor, IDeviceMatrix b)
     {
         var (l, bm) = (Square(factor), M(b));
-        if (bm.Rows != l.Rows) throw new ArgumentException($"B has {bm.Rows} rows; the factor is {l.Rows}x{l.Rows}.", nameof(b));
+        Shapes.Solve(l, bm);
         byte uplo = (byte)'L';
         int n = l.Rows, nrhs = bm.Columns, one = 1, info;
         fixed (int* da = l.Descriptor)
@@ -317,9 +316,7 @@ internal sealed unsafe class ScalapackDevice<T> : IDenseDevice where T : unmanag
     public void Gemm(bool transposeA, bool transposeB, IDeviceMatrix a, IDeviceMatrix b, IDeviceMatrix c)
     {
         var (am, bm, cm) = (M(a), M(b), M(c));
-        var (m, k) = transposeA ? (am.Columns, am.Rows) : (am.Rows, am.Columns);
-        var (k2, n) = transposeB ? (bm.Columns, bm.Rows) : (bm.Rows, bm.Columns);
-        if (k != k2 || cm.Rows != m || cm.Columns != n) throw new ArgumentException($"gemm shapes: op(A) {m}x{k}, op(B) {k2}x{n}, C {cm.Rows}x{cm.Columns}.");
+        var (m, n, k) = Shapes.Gemm(transposeA, transposeB, am, bm, cm);
         byte ta = (byte)(transposeA ? 'T' : 'N'), tb = (byte)(transposeB ? 'T' : 'N');
         int one = 1;
         fixed (int* da = am.Descriptor)
@@ -344,7 +341,7 @@ internal sealed unsafe class ScalapackDevice<T> : IDenseDevice where T : unmanag
     public void Symm(Triangle triangle, IDeviceMatrix a, IDeviceMatrix b, IDeviceMatrix c)
     {
         var (am, bm, cm) = (Square(a), M(b), M(c));
-        if (bm.Rows != am.Rows || cm.Rows != bm.Rows || cm.Columns != bm.Columns) throw new ArgumentException($"symm shapes: A {am.Rows}x{am.Rows}, B {bm.Rows}x{bm.Columns}, C {cm.Rows}x{cm.Columns}.");
+        Shapes.Symm(am, bm, cm);
         byte side = (byte)'L', uplo = (byte)(triangle == Triangle.Lower ? 'L' : 'U');
         int m = bm.Rows, n = bm.Columns, one = 1;
         fixed (int* da = am.Descriptor)
@@ -369,7 +366,7 @@ internal sealed unsafe class ScalapackDevice<T> : IDenseDevice where T : unmanag
     public void ScaleRows(IDeviceMatrix a, double[] factors)
     {
         var m = M(a);
-        if (factors.Length != m.Rows) throw new ArgumentException($"{factors.Length} factors for {m.Rows} rows.", nameof(factors));
+        Shapes.Values(factors, m.Rows, "rows");
         for (var lj = 0; lj < m.LocalColumns; lj++)
             for (var li = 0; li < m.LocalRows; li++)
             {
@@ -426,15 +423,9 @@ internal sealed unsafe class ScalapackDevice<T> : IDenseDevice where T : unmanag
         return new Matrix(rows, columns, lr, lc, lld, desc);
     }
 
-    private static Matrix M(IDeviceMatrix a) => a as Matrix ?? throw new ArgumentException("The matrix belongs to another device.", nameof(a));
-    private static Points P(IDevicePoints p) => p as Points ?? throw new ArgumentException("The points belong to another device.", nameof(p));
-
-    private static Matrix Square(IDeviceMatrix a)
-    {
-        var m = M(a);
-        if (m.Rows != m.Columns) throw new ArgumentException($"A square matrix is needed; got {m.Rows}x{m.Columns}.", nameof(a));
-        return m;
-    }
+    private static Matrix M(IDeviceMatrix a) => Shapes.Own<Matrix>(a);
+    private static Points P(IDevicePoints p) => Shapes.OwnPoints<Points>(p);
+    private static Matrix Square(IDeviceMatrix a) => Shapes.Square<Matrix>(a);
 
     /// <summary>This process's blocks of a distributed matrix: LocalRows × LocalColumns, column-major with leading dimension Lld.</summary>
     private sealed class Matrix(int rows, int columns, int localRows, int localColumns, int lld, int[] descriptor) : IDeviceMatrix

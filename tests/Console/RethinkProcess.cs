@@ -1,0 +1,76 @@
+using System.Diagnostics;
+
+namespace Rethink.Console.Tests;
+
+/// <summary>What a finished process printed and returned.</summary>
+public sealed record ProcessResult(int ExitCode, string Stdout, string Stderr, TimeSpan Elapsed)
+{
+    public override string ToString() => $"exit {ExitCode} after {Elapsed.TotalSeconds:F1} s\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
+}
+
+/// <summary>
+/// Runs the real `rethink` console (the program built next to these tests) as a child process — the
+/// way a user runs it — optionally under mpirun, with a time limit.
+/// </summary>
+public static class RethinkProcess
+{
+    /// <summary>The console's app host, copied next to the test assembly by the project reference.</summary>
+    public static string Executable => Path.Combine(AppContext.BaseDirectory, "rethink");
+
+    public static string DataDirectory =>
+        Environment.GetEnvironmentVariable("RETHINK_DATA") is { Length: > 0 } d ? d : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data"));
+
+    public static ProcessResult Run(IEnumerable<string> args, TimeSpan? timeout = null, IDictionary<string, string?>? environment = null, string? workingDirectory = null) =>
+        Start(Executable, args, timeout, environment, workingDirectory);
+
+    /// <summary>`mpirun -np <paramref name="processes"/> rethink ARGS` (as root where needed, oversubscribed on small machines).</summary>
+    public static ProcessResult Mpi(int processes, IEnumerable<string> args, TimeSpan? timeout = null, IDictionary<string, string?>? environment = null)
+    {
+        var mpi = new List<string>();
+        if (Environment.UserName == "root") mpi.Add("--allow-run-as-root");
+        mpi.AddRange(["--oversubscribe", "-np", processes.ToString(), Executable]);
+        return Start("mpirun", mpi.Concat(args), timeout, environment, null);
+    }
+
+    public static ProcessResult Start(string file, IEnumerable<string> args, TimeSpan? timeout, IDictionary<string, string?>? environment, string? workingDirectory)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        if (workingDirectory is not null) info.WorkingDirectory = workingDirectory;
+        info.Environment["RETHINK_DATA"] = DataDirectory;
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        if (environment is not null)
+            foreach (var (k, v) in environment)
+                if (v is null) info.Environment.Remove(k);
+                else info.Environment[k] = v;
+        var watch = Stopwatch.StartNew();
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            throw new TimeoutException($"{file} {string.Join(' ', info.ArgumentList)} did not finish within {(timeout ?? TimeSpan.FromMinutes(5)).TotalSeconds} s.\n{stdout.Result}\n{stderr.Result}");
+        }
+        process.WaitForExit();
+        return new ProcessResult(process.ExitCode, stdout.Result, stderr.Result, watch.Elapsed);
+    }
+
+    /// <summary>Whether a program is on PATH.</summary>
+    public static bool OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, program)));
+}
+
+/// <summary>A fresh directory under the system temp folder, deleted on dispose.</summary>
+public sealed class TempDirectory : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("rethink-console-").FullName;
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Path, recursive: true); }
+        catch (IOException) { }
+    }
+}

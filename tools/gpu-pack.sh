@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Prepares the GPU check for a lent GPU (run here, on the development machine):
+#   bash tools/gpu-pack.sh
+# packs tools/GpuCheck with ../shared/gpu/pack.sh together with MNIST, the CPU's FP64 α for n = 20,000
+# (the GPU α is compared with it there), and the hash of the sources (gpu-check.sh refuses a stale pack).
+# Then on the GPU machine (the `run` tool with carry [".device"]):
+#   bash tools/gpu-check.sh 2>&1 | tee $OUT/log
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data=${RETHINK_DATA:-$(cd .. && pwd)/shared/data}
+hash=$(bash tools/source-hash.sh)
+cache=.device-cache/$hash
+reference=$cache/alpha-cpu-fp64-n20000.npy
+if [[ ! -s $reference ]]; then
+  echo "computing the CPU reference: MNIST n = 20,000, FP64 (a minute or two)"
+  mkdir -p "$cache"
+  dotnet run --project plots -c Release -- kernels fit --dataset mnist --data "$data" --gamma 0.02 --train 20000 --test 10000 \
+    --precision fp64 --method cholesky --device cpu --out "$cache/fit" --save-alpha
+  mv "$(ls "$cache"/fit/*-alpha.npy)" "$reference"
+fi
+../shared/gpu/pack.sh tools/GpuCheck/Rethink.GpuCheck.csproj "$data/mnist"
+cp "$reference" .device/data/
+echo "$hash" > .device/SOURCE
+echo "packed source $hash; on the GPU machine: bash tools/gpu-check.sh 2>&1 | tee \$OUT/log"
