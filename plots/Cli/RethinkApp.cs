@@ -23,6 +23,11 @@ public static class RethinkApp
     public static int Run(string[] args)
     {
         var parse = Build().Parse(args);
+        if (ParseErrors.Describe(parse) is { } parseError)
+        {
+            Console.Error.WriteLine($"rethink: {parseError}");
+            return 2;
+        }
         try
         {
             var code = parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

@@ -10,11 +10,12 @@ public static class UserError
         or InvalidDataException or UnauthorizedAccessException or InsufficientMemoryException or NotSupportedException
         or OperationCanceledException or ArithmeticException || e is CommandLineException or Kernels.Cuda.CudaException;
 
-    public static string Describe(Exception e) => e switch
+    /// <summary>The message on one line (ArgumentOutOfRangeException adds "Actual value was …" on a line of its own).</summary>
+    public static string Describe(Exception e)
     {
-        ArgumentException { ParamName: { } p } a => a.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) + $" [argument {p}]",
-        _ => e.Message,
-    };
+        var message = e is ArgumentException { ParamName: { } p } ? e.Message.Replace($" (Parameter '{p}')", "", StringComparison.Ordinal) : e.Message;
+        return string.Join(' ', message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
 }
 
 /// <summary>A bad command-line value, with the option's name in the message.</summary>

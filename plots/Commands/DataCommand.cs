@@ -13,7 +13,7 @@ public static class DataCommand
     {
         var command = new Command("data", "Datasets: find, download, inspect.");
         var dataset = new Option<string>("--dataset") { Description = "mnist, fashion-mnist, cifar10, or a path (IDX folder, CIFAR-10 batch folder, cifar-10-binary.tar.gz).", Required = true };
-        var data = new Option<string?>("--data") { Description = "Data root searched first (then $RETHINK_DATA, the user cache, Debian's datasets)." };
+        var data = CommonOptions.Data();
         var offline = new Option<bool>("--no-download") { Description = "Do not download a missing dataset." };
         var info = new Command("info", "Print a dataset's location, sizes, label histograms and checksum status.") { dataset, data, offline };
         info.SetAction(parse =>

@@ -37,8 +37,8 @@ public static class DeepCommand
         var keepGoing = new Option<bool>("--no-stop") { Description = "Keep training after the training set is fitted." };
         var seed = new Option<int>("--seed") { Description = "Master seed.", DefaultValueFactory = _ => 0 };
         var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" }.AcceptOnlyFromAmong("cpu", "cuda");
-        var data = new Option<string?>("--data") { Description = "Data root searched first." };
-        var output = new Option<string?>("--out") { Description = "Run directory (config, metrics.jsonl, checkpoint.bin, result.json); default results/deep/<model>-<randomization>-<hash>." };
+        var data = CommonOptions.Data();
+        var output = new Option<string?>("--out") { Description = "Run directory (config, metrics.jsonl, checkpoint.bin, result.json); default results/deep/<model>-<randomization>-<hash>." }.OutputDirectory();
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint." };
         var command = new Command("run", "Train one model on one randomization of a dataset; checkpoints every epoch.")
         {

@@ -27,7 +27,7 @@ public static class KernelsCommand
             new Option<string>("--device") { Description = "cpu, cuda, auto (CUDA when usable, else the CPU), or scalapack (the MPI processes of `mpirun -np P rethink ...`).", DefaultValueFactory = _ => defaultDevice }
                 .AcceptOnlyFromAmong("cpu", "cuda", "auto", "scalapack"),
             new Option<string?>("--grid") { Description = "ScaLAPACK process grid ROWSxCOLUMNS, e.g. 2x2 (default: as square as the process count allows)." },
-            new Option<int>("--block") { Description = "ScaLAPACK block size (square blocks of the block-cyclic layout).", DefaultValueFactory = _ => 64 });
+            new Option<int>("--block") { Description = "ScaLAPACK block size (square blocks of the block-cyclic layout).", DefaultValueFactory = _ => 64 }.AtLeast(1));
 
         public (ComputeDevice Device, DistributedLayout? Layout) Parse(ParseResult parse)
         {
@@ -54,7 +54,7 @@ public static class KernelsCommand
         var gamma = new Option<double?>("--gamma") { Description = "Gaussian gamma (Laplacian sigma, polynomial gamma) given directly; 0.02 reproduces the paper's MNIST result with pixels / 255." };
         var rule = new Option<string>("--bandwidth-rule") { Description = "given (use --gamma), median (gamma = m / median squared distance), variance (gamma = m / (d Var X)).", DefaultValueFactory = _ => "given" }
             .AcceptOnlyFromAmong("given", "median", "variance");
-        var multiplier = new Option<double>("--multiplier") { Description = "m for the median and variance rules.", DefaultValueFactory = _ => 1.0 };
+        var multiplier = new Option<double>("--multiplier") { Description = "m for the median and variance rules.", DefaultValueFactory = _ => 1.0 }.Positive();
         var train = new Option<int?>("--train") { Description = "Training points (default: all)." };
         var test = new Option<int?>("--test") { Description = "Test points (default: all)." };
         var subset = new Option<string>("--subset") { Description = "How --train/--test subsets are chosen: first (file order) or stratified (class proportions, seeded).", DefaultValueFactory = _ => "first" }
@@ -70,9 +70,9 @@ public static class KernelsCommand
         var features = new Option<string?>("--features") { Description = "Feature map before the kernel: gabor (Morlet wavelets, modulus, pooling) or random-conv (random convolutional network)." }
             .AcceptOnlyFromAmong("gabor", "random-conv");
         var featureOptions = new Option<string?>("--feature-options") { Description = "Feature parameters, key=value,...: gabor scales, orientations, sigma0, pool; random-conv filters, patch, threshold, grid, gaussian=1." };
-        var degree = new Option<int>("--degree") { Description = "Polynomial degree.", DefaultValueFactory = _ => 2 };
-        var data = new Option<string?>("--data") { Description = "Data root searched first." };
-        var output = new Option<string>("--out") { Description = "Directory for the result JSON (and alpha with --save-alpha).", DefaultValueFactory = _ => "results/kernels" };
+        var degree = new Option<int>("--degree") { Description = "Polynomial degree.", DefaultValueFactory = _ => 2 }.AtLeast(1);
+        var data = CommonOptions.Data();
+        var output = new Option<string>("--out") { Description = "Directory for the result JSON (and alpha with --save-alpha).", DefaultValueFactory = _ => "results/kernels" }.OutputDirectory();
         var saveAlpha = new Option<bool>("--save-alpha") { Description = "Also write alpha (n x classes, float64 .npy, Fortran order)." };
         var saveScores = new Option<bool>("--save-scores") { Description = "Also write the test scores K(test, train) alpha (m x classes, float64 .npy, Fortran order)." };
         var command = new Command("fit", "Fit the minimum-norm kernel interpolant of a dataset and report test error, residual, backward error, RKHS norm and timings.")
@@ -154,7 +154,7 @@ public static class KernelsCommand
         var heldOut = new Option<int>("--held-out") { Description = "Held-out training points that score the candidates (never the test set).", DefaultValueFactory = _ => 5_000 };
         var precision = new Option<string>("--precision") { Description = "fp64 or fp32.", DefaultValueFactory = _ => "fp32" }.AcceptOnlyFromAmong("fp64", "fp32");
         var seed = new Option<int>("--seed") { Description = "Seed of the split and the bandwidth sample.", DefaultValueFactory = _ => 0 };
-        var data = new Option<string?>("--data") { Description = "Data root searched first." };
+        var data = CommonOptions.Data();
         var selectFeatures = new Option<string?>("--features") { Description = "Feature map (gabor, random-conv) applied before the kernel." }.AcceptOnlyFromAmong("gabor", "random-conv");
         var selectOptions = new Option<string?>("--feature-options") { Description = "Feature parameters, key=value,..." };
         var selectRidge = new Option<double>("--ridge") { Description = "Ridge lambda used by every candidate (0: exact interpolation).", DefaultValueFactory = _ => 0 };

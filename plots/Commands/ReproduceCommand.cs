@@ -23,8 +23,8 @@ public static class ReproduceCommand
             .AcceptOnlyFromAmong("quick", "paper"),
         new Option<string>("--device") { Description = "Where to compute: auto (CUDA when present, else CPU), cpu, or cuda.", DefaultValueFactory = _ => "auto" }
             .AcceptOnlyFromAmong("auto", "cpu", "cuda"),
-        new Option<string?>("--data") { Description = "Directory with the datasets (default: $RETHINK_DATA, then the user cache)." },
-        new Option<string>("--out") { Description = "Output directory for result files, figures and tables.", DefaultValueFactory = _ => "results" },
+        CommonOptions.Data("Directory with the datasets (default: $RETHINK_DATA, then the user cache)."),
+        new Option<string>("--out") { Description = "Output directory for result files, figures and tables.", DefaultValueFactory = _ => "results" }.OutputDirectory(),
         new Option<string?>("--only") { Description = "Comma-separated figure/table ids to produce (default: all)." });
 
     public static Command Create() => Build("reproduce", "Run the experiments each figure and table needs (cached by config hash), then render them all.", compute: true);

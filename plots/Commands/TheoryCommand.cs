@@ -21,7 +21,7 @@ public static class TheoryCommand
 
     private static Command Lemma1()
     {
-        var n = new Option<int>("--n") { Description = "Size of a random interleaving (gaps ~ Exp(1)); ignored when --x and --b are given.", DefaultValueFactory = _ => 50 };
+        var n = new Option<int>("--n") { Description = "Size of a random interleaving (gaps ~ Exp(1)); ignored when --x and --b are given.", DefaultValueFactory = _ => 50 }.AtLeast(1);
         var seed = new Option<int>("--seed") { Description = "Seed of the random interleaving.", DefaultValueFactory = _ => 1 };
         var x = new Option<string?>("--x") { Description = "Explicit x_1..x_n, comma-separated (needs --b)." };
         var b = new Option<string?>("--b") { Description = "Explicit b_1..b_n, comma-separated, interleaving b_1 < x_1 < b_2 < ... (needs --x)." };
@@ -53,16 +53,16 @@ public static class TheoryCommand
 
     private static Command Interpolate()
     {
-        var n = new Option<int>("--n") { Description = "Number of points.", DefaultValueFactory = _ => 1000 };
-        var d = new Option<int>("--d") { Description = "Dimension of each point.", DefaultValueFactory = _ => 784 };
+        var n = new Option<int>("--n") { Description = "Number of points.", DefaultValueFactory = _ => 1000 }.AtLeast(1);
+        var d = new Option<int>("--d") { Description = "Dimension of each point.", DefaultValueFactory = _ => 784 }.AtLeast(1);
         var labels = new Option<string>("--labels")
         {
             Description = "random: y uniform in [-1,1]; random-sign: y in {-1,+1}; true-function: y = sin(<u,x>) for a fixed random u.",
             DefaultValueFactory = _ => "random",
         }.AcceptOnlyFromAmong("random", "random-sign", "true-function");
         var seed = new Option<int>("--seed") { Description = "Seed of the points, the labels and the network's direction a.", DefaultValueFactory = _ => 1 };
-        var export = new Option<string?>("--export") { Description = "Write the fitted network (a, b, w and its segment table) to this JSON file." };
-        var literal = new Option<int>("--literal-sample") { Description = "Points checked with the literal O(n) network sum.", DefaultValueFactory = _ => 1000 };
+        var export = new Option<string?>("--export") { Description = "Write the fitted network (a, b, w and its segment table) to this JSON file." }.OutputFile();
+        var literal = new Option<int>("--literal-sample") { Description = "Points checked with the literal O(n) network sum.", DefaultValueFactory = _ => 1000 }.AtLeast(0);
         var command = new Command("interpolate", "Fit Theorem 1's 2n+d-parameter ReLU network to n Gaussian points in d dimensions and check the fit.")
         {
             n, d, labels, seed, export, literal,

@@ -15,9 +15,9 @@ public static class TheoryTwoCommands
 {
     public static Command Sgd()
     {
-        var n = new Option<int>("--n") { Description = "Examples (rows of X).", DefaultValueFactory = _ => 50 };
-        var d = new Option<int>("--d") { Description = "Dimension (columns of X); d >= n: over-parameterized.", DefaultValueFactory = _ => 200 };
-        var steps = new Option<int>("--steps") { Description = "SGD updates (single examples).", DefaultValueFactory = _ => 20_000 };
+        var n = new Option<int>("--n") { Description = "Examples (rows of X).", DefaultValueFactory = _ => 50 }.AtLeast(1);
+        var d = new Option<int>("--d") { Description = "Dimension (columns of X); d >= n: over-parameterized.", DefaultValueFactory = _ => 200 }.AtLeast(1);
+        var steps = new Option<int>("--steps") { Description = "SGD updates (single examples).", DefaultValueFactory = _ => 20_000 }.AtLeast(1);
         var start = new Option<string>("--start") { Description = "zero (w0 = 0) or random (w0 ~ N(0, I)).", DefaultValueFactory = _ => "zero" }.AcceptOnlyFromAmong("zero", "random");
         var seed = new Option<int>("--seed") { Description = "Seed of X, y, w0 and the SGD order.", DefaultValueFactory = _ => 1 };
         var command = new Command("sgd", "SGD on over-parameterized least squares stays in the row space of X and converges to X+y (+ the null-space part of w0).")
@@ -55,9 +55,9 @@ public static class TheoryTwoCommands
 
     public static Command Depth()
     {
-        var n = new Option<int>("--n") { Description = "Points.", DefaultValueFactory = _ => 1000 };
-        var d = new Option<int>("--d") { Description = "Dimension.", DefaultValueFactory = _ => 20 };
-        var k = new Option<int>("--k") { Description = "Depth (hidden layers).", DefaultValueFactory = _ => 10 };
+        var n = new Option<int>("--n") { Description = "Points.", DefaultValueFactory = _ => 1000 }.AtLeast(1);
+        var d = new Option<int>("--d") { Description = "Dimension.", DefaultValueFactory = _ => 20 }.AtLeast(1);
+        var k = new Option<int>("--k") { Description = "Depth (hidden layers).", DefaultValueFactory = _ => 10 }.AtLeast(1);
         var seed = new Option<int>("--seed") { Description = "Seed of points, labels and direction.", DefaultValueFactory = _ => 1 };
         var command = new Command("depth", "Build the depth-k ReLU network of width ceil(n/k) + 4 that fits random labels, and check it.") { n, d, k, seed };
         command.SetAction(parse =>
@@ -88,12 +88,12 @@ public static class TheoryTwoCommands
 
     public static Command Rademacher()
     {
-        var n = new Option<int>("--n") { Description = "Sample size.", DefaultValueFactory = _ => 200 };
-        var d = new Option<int>("--d") { Description = "Dimension of the Gaussian sample.", DefaultValueFactory = _ => 20 };
-        var draws = new Option<int>("--draws") { Description = "Monte Carlo sign vectors.", DefaultValueFactory = _ => 2000 };
-        var bound = new Option<double>("--bound") { Description = "B: norm bound of the linear and kernel classes.", DefaultValueFactory = _ => 1.0 };
+        var n = new Option<int>("--n") { Description = "Sample size.", DefaultValueFactory = _ => 200 }.AtLeast(1);
+        var d = new Option<int>("--d") { Description = "Dimension of the Gaussian sample.", DefaultValueFactory = _ => 20 }.AtLeast(1);
+        var draws = new Option<int>("--draws") { Description = "Monte Carlo sign vectors.", DefaultValueFactory = _ => 2000 }.AtLeast(1);
+        var bound = new Option<double>("--bound") { Description = "B: norm bound of the linear and kernel classes.", DefaultValueFactory = _ => 1.0 }.Positive();
         var network = new Option<bool>("--network") { Description = "Also estimate it for a trained MLP 1x512 by fitting random +-1 labels on CIFAR-10 images (needs TorchSharp and the data)." };
-        var data = new Option<string?>("--data") { Description = "Data root for --network." };
+        var data = CommonOptions.Data("Data root for --network.");
         var seed = new Option<int>("--seed") { Description = "Seed.", DefaultValueFactory = _ => 1 };
         var command = new Command("rademacher", "Empirical Rademacher complexity: linear and kernel classes (closed form per sign vector + Monte Carlo), the 2n+d ReLU class (= 1), and optionally a trained network.")
         {

@@ -45,16 +45,16 @@ public static class CudaLibraries
     public static unsafe Loaded Load()
     {
         var driver = TryLoad(DriverFiles, out var driverPath)
-            ?? throw new DeviceUnavailableException("cuda", "no NVIDIA driver here (libcuda.so.1 not found); use --device cpu.", kind: DeviceProblem.NoDriver);
+            ?? throw new DeviceUnavailableException("cuda", "no NVIDIA driver here (libcuda.so.1 not found)", kind: DeviceProblem.NoDriver);
         NativeLibraries.AddCandidates(CudaNative.Driver, driver);
         NativeLibraries.Register(typeof(CudaLibraries).Assembly);
         var status = CudaNative.cuInit(0);
-        if (status == 100) throw new DeviceUnavailableException("cuda", "the NVIDIA driver sees no GPU (check CUDA_VISIBLE_DEVICES); use --device cpu.", kind: DeviceProblem.NoDevice);
-        if (status != 0) throw new DeviceUnavailableException("cuda", $"cuInit failed with CUDA driver error {status}; check the driver installation, or use --device cpu.", kind: DeviceProblem.NoDriver);
+        if (status == 100) throw new DeviceUnavailableException("cuda", "the NVIDIA driver sees no GPU (check CUDA_VISIBLE_DEVICES)", kind: DeviceProblem.NoDevice);
+        if (status != 0) throw new DeviceUnavailableException("cuda", $"cuInit failed with CUDA driver error {status}; check the driver installation", kind: DeviceProblem.NoDriver);
         int version, count;
         CudaNative.cuDriverGetVersion(&version);
         CudaNative.cuDeviceGetCount(&count);
-        if (count == 0) throw new DeviceUnavailableException("cuda", "the NVIDIA driver sees no GPU (check CUDA_VISIBLE_DEVICES); use --device cpu.", kind: DeviceProblem.NoDevice);
+        if (count == 0) throw new DeviceUnavailableException("cuda", "the NVIDIA driver sees no GPU (check CUDA_VISIBLE_DEVICES)", kind: DeviceProblem.NoDevice);
         var major = version / 1000;
         var tried = new List<string>();
         foreach (var set in Sets.Where(s => s.Major <= major))
@@ -75,7 +75,7 @@ public static class CudaLibraries
             tried.Add($"CUDA {set.Major}: {set.Runtime}{(runtime is null ? " (missing)" : "")}, {set.Blas}{(blas is null ? " (missing)" : "")}, {set.Solver}{(solver is null ? " (missing)" : "")}");
         }
         throw new DeviceUnavailableException("cuda",
-            $"the driver supports CUDA {major}.{version % 1000 / 10} but no matching cudart/cuBLAS/cuSOLVER set loads ({(tried.Count == 0 ? "no known set for this CUDA version" : string.Join("; ", tried))}); install the CUDA toolkit or set CUDA_PATH, or use --device cpu.",
+            $"the driver supports CUDA {major}.{version % 1000 / 10} but no matching cudart/cuBLAS/cuSOLVER set loads ({(tried.Count == 0 ? "no known set for this CUDA version" : string.Join("; ", tried))}); install the CUDA toolkit or set CUDA_PATH",
             kind: DeviceProblem.NoLibraries);
     }
 

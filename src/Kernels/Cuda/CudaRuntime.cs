@@ -79,7 +79,7 @@ internal sealed unsafe class CudaRuntime : IDisposable
             context = Context.Create(builder => builder.Cuda().EnableAlgorithms());
             var devices = context.GetCudaDevices();
             if (devices.Count == 0)
-                throw new DeviceUnavailableException("cuda", "ILGPU finds no CUDA device although the driver loads; use --device cpu.", kind: DeviceProblem.NoDevice);
+                throw new DeviceUnavailableException("cuda", "ILGPU finds no CUDA device although the driver loads", kind: DeviceProblem.NoDevice);
             accelerator = devices[0].CreateCudaAccelerator(context);
             CudaException.ThrowIfFailed("cuda", "cuCtxSetCurrent", CudaNative.cuCtxSetCurrent(accelerator.NativePtr));
             accelerator.Bind();

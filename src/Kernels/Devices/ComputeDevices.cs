@@ -61,7 +61,7 @@ public static class ComputeDevices
 /// one line with what to do, never a stack trace.
 /// </summary>
 public sealed class DeviceUnavailableException(string device, string reason, Exception? inner = null, DeviceProblem kind = DeviceProblem.InitializationFailed)
-    : NotSupportedException($"--device {device}: {reason}", inner)
+    : NotSupportedException($"--device {device}: {reason}; {(device == "scalapack" ? "or use --device cpu" : "use --device cpu (or auto, which falls back to the CPU)")}.", inner)
 {
     public string Reason { get; } = reason;
 

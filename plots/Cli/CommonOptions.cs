@@ -1,0 +1,90 @@
+using System.CommandLine;
+
+namespace Rethink.Plots.Cli;
+
+/// <summary>Options several commands share, with their checks made while parsing (one line, exit code 2).</summary>
+public static class CommonOptions
+{
+    /// <summary>The option's value, or default when its text did not convert (that error is already reported).</summary>
+    private static T? Value<T>(System.CommandLine.Parsing.OptionResult result)
+    {
+        try
+        {
+            return result.GetValueOrDefault<T>();
+        }
+        catch (InvalidOperationException)
+        {
+            return default;
+        }
+    }
+
+    /// <summary>--data DIR: a data root searched first; it must exist (a typo is told, not silently skipped).</summary>
+    public static Option<string?> Data(string description = "Data root searched first (then $RETHINK_DATA, the user cache, Debian's datasets).")
+    {
+        var option = new Option<string?>("--data") { Description = description };
+        option.Validators.Add(result =>
+        {
+            var value = Value<string?>(result);
+            if (value is not null && !Directory.Exists(value))
+                result.AddError($"--data {value}: no such directory; give the folder that holds mnist/, cifar-10-batches-bin/ … (or leave --data out to use $RETHINK_DATA and the user cache).");
+        });
+        return option;
+    }
+
+    /// <summary>--out DIR: created when needed; refused when a file stands where a directory must be.</summary>
+    public static Option<T> OutputDirectory<T>(this Option<T> option)
+    {
+        option.Validators.Add(result =>
+        {
+            if (Value<T>(result) is string value && FileInTheWay(value) is { } file)
+                result.AddError($"{option.Name} {value}: {file} is a file, not a directory; choose another output directory.");
+        });
+        return option;
+    }
+
+    /// <summary>A file path whose folder is created when needed; refused when a file stands where a folder must be.</summary>
+    public static Option<T> OutputFile<T>(this Option<T> option)
+    {
+        option.Validators.Add(result =>
+        {
+            if (Value<T>(result) is string value && FileInTheWay(Path.GetDirectoryName(Path.GetFullPath(value))!) is { } file)
+                result.AddError($"{option.Name} {value}: {file} is a file, not a directory; choose another path.");
+        });
+        return option;
+    }
+
+    /// <summary>The first existing file on the way to <paramref name="directory"/> (itself included), or null.</summary>
+    private static string? FileInTheWay(string directory)
+    {
+        for (var d = Path.GetFullPath(directory); !string.IsNullOrEmpty(d); d = Path.GetDirectoryName(d))
+        {
+            if (File.Exists(d)) return d;
+            if (Directory.Exists(d)) return null;
+        }
+        return null;
+    }
+
+    /// <summary>Adds a check that a number is strictly positive.</summary>
+    public static Option<T> Positive<T>(this Option<T> option)
+    {
+        option.Validators.Add(result =>
+        {
+            var value = Value<T>(result);
+            if (value is not null && !(Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture) > 0))
+                result.AddError($"{option.Name} {value}: must be a positive number.");
+        });
+        return option;
+    }
+
+    /// <summary>Adds a check that a number is at least <paramref name="minimum"/>.</summary>
+    public static Option<T> AtLeast<T>(this Option<T> option, double minimum)
+    {
+        option.Validators.Add(result =>
+        {
+            var value = Value<T>(result);
+            if (value is not null && Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture) < minimum)
+                result.AddError($"{option.Name} {value}: must be at least {minimum.ToString(System.Globalization.CultureInfo.InvariantCulture)}.");
+        });
+        return option;
+    }
+}

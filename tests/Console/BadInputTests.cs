@@ -1,0 +1,176 @@
+using System.CommandLine;
+using Rethink.Plots.Cli;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Rethink.Console.Tests;
+
+[CollectionDefinition(nameof(InProcessConsole), DisableParallelization = true)]
+public sealed class InProcessConsole;
+
+/// <summary>
+/// The console's promise, table-driven over the whole command tree: every option of every command,
+/// given a bad value, ends in exactly one line on stderr that names it, and exit code 2. Numbers get a
+/// non-number, choices a non-choice, booleans a non-boolean; the table below adds a value that is
+/// wrong for what the option means (out of range, missing path, malformed list). A new option without
+/// an entry here fails the test until someone decides what a bad value for it is.
+/// </summary>
+[Collection(nameof(InProcessConsole))]
+public sealed class BadInputTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly ITestOutputHelper _output;
+
+    public BadInputTests(ITestOutputHelper output)
+    {
+        _output = output;
+        // In process, the console reads the data root from the environment, as a user's shell sets it.
+        Environment.SetEnvironmentVariable("RETHINK_DATA", RethinkProcess.DataDirectory);
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    /// <summary>The smallest valid, quick invocation of each command (a bad option is added to it).</summary>
+    private Dictionary<string, string[]> Base() => new()
+    {
+        ["reproduce"] = ["--out", _dir.File("reproduce"), "--only", "lemma1-spectrum", "--device", "cpu"],
+        ["render"] = ["--out", _dir.File("render"), "--only", "lemma1-spectrum"],
+        ["theory lemma1"] = ["--n", "5"],
+        ["theory interpolate"] = ["--n", "20", "--d", "3"],
+        ["theory sgd"] = ["--n", "5", "--d", "10", "--steps", "10"],
+        ["theory depth"] = ["--n", "20", "--d", "3", "--k", "2"],
+        ["theory rademacher"] = ["--n", "10", "--d", "3", "--draws", "10"],
+        ["data info"] = ["--dataset", "mnist", "--no-download"],
+        ["kernels fit"] = ["--dataset", "mnist", "--gamma", "0.02", "--train", "50", "--test", "20", "--out", _dir.File("fit")],
+        ["kernels select-bandwidth"] = ["--dataset", "mnist", "--fit", "50", "--held-out", "20", "--multipliers", "1"],
+        ["deep run"] = ["--model", "mlp1x512", "--dataset", "mnist", "--train", "20", "--test", "10", "--steps", "1", "--out", _dir.File("deep")],
+    };
+
+    /// <summary>Values wrong for what an option means, by option name (for every command that has it).</summary>
+    private Dictionary<string, string[]> Meaning()
+    {
+        var file = _dir.File("a-file");
+        File.WriteAllText(file, "");
+        var underFile = Path.Combine(file, "below");
+        return new()
+        {
+            ["--data"] = ["/no/such/folder"],
+            ["--out"] = [underFile],
+            ["--export"] = [Path.Combine(underFile, "net.json")],
+            ["--only"] = ["no-such-figure"],
+            ["--x"] = ["1,a"],
+            ["--b"] = ["0,x"],
+            ["--dataset"] = ["/no/such/dataset"],
+            ["--labels"] = ["no-such-labels"],
+            ["--randomization"] = ["no-such-randomization"],
+            ["--grid"] = ["2by2"],
+            ["--feature-options"] = ["filterz=3"],
+            ["--multipliers"] = ["1,x"],
+            ["--n"] = ["0"],
+            ["--d"] = ["0"],
+            ["--k"] = ["0"],
+            ["--steps"] = ["0"],
+            ["--draws"] = ["0"],
+            ["--bound"] = ["-1"],
+            ["--literal-sample"] = ["-1"],
+            ["--train"] = ["0"],
+            ["--test"] = ["-1"],
+            ["--ridge"] = ["-1"],
+            ["--block"] = ["0"],
+            ["--gamma"] = ["0"],
+            ["--multiplier"] = ["-2"],
+            ["--degree"] = ["0"],
+            ["--fit"] = ["0"],
+            ["--held-out"] = ["0"],
+            ["--weight-decay"] = ["-1"],
+            ["--dropout"] = ["1.5"],
+            ["--lr"] = ["-0.1"],
+        };
+    }
+
+    /// <summary>Options for which every value of the right type is valid.</summary>
+    private static readonly HashSet<string> AnyValue = ["--seed"];
+
+    private static (int Code, string Stdout, string Stderr) Run(string[] args)
+    {
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        var (oldOut, oldErr) = (System.Console.Out, System.Console.Error);
+        System.Console.SetOut(stdout);
+        System.Console.SetError(stderr);
+        try
+        {
+            var task = Task.Run(() => RethinkApp.Run(args));
+            if (!task.Wait(TimeSpan.FromSeconds(90))) throw new TimeoutException($"rethink {string.Join(' ', args)} is still running after 90 s: the bad value was not refused.");
+            return (task.Result, stdout.ToString(), stderr.ToString());
+        }
+        finally
+        {
+            System.Console.SetOut(oldOut);
+            System.Console.SetError(oldErr);
+        }
+    }
+
+    private static IEnumerable<(string Path, Command Command)> Leaves(Command command, string path)
+    {
+        if (command.Subcommands.Count == 0) yield return (path, command);
+        foreach (var sub in command.Subcommands)
+            foreach (var leaf in Leaves(sub, path.Length == 0 ? sub.Name : $"{path} {sub.Name}"))
+                yield return leaf;
+    }
+
+    private static bool IsNumber(Type t) => (Nullable.GetUnderlyingType(t) ?? t) is var u && (u == typeof(int) || u == typeof(double) || u == typeof(long));
+
+    [Fact]
+    public void Every_option_refuses_a_bad_value_in_one_line_with_exit_code_2()
+    {
+        var bases = Base();
+        var meaning = Meaning();
+        var failures = new List<string>();
+        var checkedCount = 0;
+        foreach (var (path, command) in Leaves(RethinkApp.Build(), ""))
+        {
+            Assert.True(bases.ContainsKey(path), $"`rethink {path}` has no base invocation in this test: add one.");
+            foreach (var option in command.Options.Where(o => o.Name.StartsWith("--", StringComparison.Ordinal) && o.Name is not "--help" and not "--version"))
+            {
+                var values = new List<string>();
+                if (IsNumber(option.ValueType)) values.Add("abc");
+                else if (option.ValueType == typeof(bool)) values.Add("maybe");
+                else if (option.GetCompletions(System.CommandLine.Completions.CompletionContext.Empty).Any()) values.Add("no-such-choice");
+                if (meaning.TryGetValue(option.Name, out var extra)) values.AddRange(extra);
+                if (values.Count == 0 && !AnyValue.Contains(option.Name))
+                {
+                    failures.Add($"rethink {path} {option.Name}: no bad value known; add one to the table (or to AnyValue with a reason).");
+                    continue;
+                }
+                foreach (var value in values)
+                {
+                    // The option replaces its value in the base invocation when it has one.
+                    var args = path.Split(' ').ToList();
+                    var baseArgs = bases[path].ToList();
+                    var at = baseArgs.IndexOf(option.Name);
+                    if (at >= 0) baseArgs.RemoveRange(at, at + 1 < baseArgs.Count && !baseArgs[at + 1].StartsWith("--", StringComparison.Ordinal) ? 2 : 1);
+                    args.AddRange(baseArgs);
+                    args.AddRange(option.Name == "--grid" ? ["--device", "scalapack", "--grid", value] : [option.Name, value]);
+                    if (option.Name == "--feature-options") args.AddRange(["--features", "random-conv"]);
+                    var (code, _, stderr) = Run([.. args]);
+                    checkedCount++;
+                    var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                    if (code != 2 || lines.Length != 1 || !(lines[0].Contains(option.Name) || lines[0].Contains(value)))
+                        failures.Add($"rethink {string.Join(' ', args)}: exit {code}, stderr ({lines.Length} lines): {stderr.Trim()}");
+                }
+            }
+        }
+        _output.WriteLine($"{checkedCount} bad invocations checked");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Fact]
+    public void Help_still_works_everywhere()
+    {
+        foreach (var (path, _) in Leaves(RethinkApp.Build(), ""))
+        {
+            var (code, stdout, stderr) = Run([.. path.Split(' '), "--help"]);
+            Assert.True(code == 0 && stdout.Contains("Usage", StringComparison.Ordinal) && stderr.Length == 0, $"rethink {path} --help: exit {code}, {stderr}");
+        }
+    }
+}
