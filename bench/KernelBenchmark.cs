@@ -75,11 +75,80 @@ if full:
     print('full_gram %.6f' % tg); print('full_solve %.6f' % ts)
 """;
 
+    private const string GramScript = """
+import sys, time, gzip, os
+import numpy as np
+root, sizes, dtype = sys.argv[1], [int(s) for s in sys.argv[2].split(',')], np.dtype(sys.argv[3])
+with gzip.open(os.path.join(root, 'mnist', 'train-images-idx3-ubyte.gz')) as f:
+    X_all = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 784)
+g = 0.02
+for n in sizes:
+    X = X_all[:n].astype(dtype) / dtype.type(255)
+    best = 1e9
+    for _ in range(5 if n <= 10000 else 1):
+        t = time.perf_counter()
+        sq = np.einsum('ij,ij->i', X, X)
+        K = X @ X.T
+        for i in range(0, n, 2000):   # in place, in row blocks: the whole matrix never has a temporary
+            B = K[i:i+2000]; B *= 2; B -= sq[i:i+2000, None]; B -= sq[None, :]; np.minimum(B, 0, out=B); B *= g; np.exp(B, out=B)
+        best = min(best, time.perf_counter() - t)
+        del K, B
+    print('gram_%d %.6f' % (n, best)); sys.stdout.flush()
+""";
+
+    /// <summary>
+    /// Gram construction only (points to the device, norms, products, transform, mirror), side by side
+    /// with numpy's X @ X.T and in-place transform: FP64 at n = 2,000 / 5,000 / 10,000 and FP32 at the
+    /// sizes given (60,000 = all of MNIST).
+    /// </summary>
+    private static int Gram(string root, int[] fp32Sizes)
+    {
+        Console.WriteLine($"Gram matrices, MNIST / 255, Gaussian gamma = 0.02, d = 784; {MachineInfo.Current}");
+        var mnist = DatasetLoader.Load("mnist", new DataOptions(root, AllowDownload: false));
+        var x = DataPipeline.Prepare(mnist, new PipelineConfig(PipelineConfig.Scaled, Randomization.None)).Train.ToFeatureMatrix();
+        var kernel = new GaussianKernel(0.02);
+        var rows = new List<(int N, Precision P, double Ours, double Parts)>();
+        foreach (var (precision, sizes) in new[] { (Precision.Fp64, new[] { 2000, 5000, 10000 }), (Precision.Fp32, fp32Sizes) })
+        {
+            using var device = LapackDevice.Open(precision);
+            if (precision == Precision.Fp64) Console.WriteLine($"BLAS/LAPACK: {device.Library}");
+            foreach (var n in sizes)
+            {
+                var points = x.Slice(0, n);
+                double best = double.MaxValue, products = 0;
+                for (var r = 0; r < (n <= 10000 ? 5 : 1); r++)
+                {
+                    var timings = new Dictionary<string, double>();
+                    var watch = System.Diagnostics.Stopwatch.StartNew();
+                    using var p = device.UploadPoints(points);
+                    using var k = device.Allocate(n, n);
+                    device.Gram(p, kernel, 0, k, 1024, timings, null, default);
+                    var seconds = watch.Elapsed.TotalSeconds;
+                    if (seconds < best) (best, products) = (seconds, timings["gram-products"]);
+                }
+                rows.Add((n, precision, best, products));
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+        }
+        var fp64 = PythonAnchor.Run(GramScript, root, "2000,5000,10000", "float64");
+        var fp32 = fp32Sizes.Length == 0 ? new Dictionary<string, double>() : PythonAnchor.Run(GramScript, root, string.Join(',', fp32Sizes), "float32");
+        Console.WriteLine($"{"n",7} {"precision",9} {"rethink s",10} {"(products)",10} {"numpy s",10} {"ratio",7}  goal");
+        foreach (var (n, p, ours, parts) in rows)
+        {
+            var reference = (p == Precision.Fp64 ? fp64 : fp32)[$"gram_{n}"];
+            Console.WriteLine($"{n,7} {p.ToString().ToLowerInvariant(),9} {ours,10:F3} {parts,10:F3} {reference,10:F3} {ours / reference,7:F2}  <= 1.0");
+        }
+        return 0;
+    }
+
     public static int Run(string[] args)
     {
         var full = args.Contains("--full");
         var root = args.Where((a, i) => !a.StartsWith("--") && (i == 0 || args[i - 1] != "--fp64")).FirstOrDefault() ?? Environment.GetEnvironmentVariable(DataLocator.EnvironmentVariable)
             ?? throw new ArgumentException("Give the data root (holding mnist/) as the argument or in RETHINK_DATA.");
+        if (args.Contains("--gram"))
+            return Gram(root, args.Contains("--no-fp32") ? [] : [10000, 60000]);
         int[] sizes = [2000, 5000, 10000];
         using var device = LapackDevice.Open(Precision.Fp64);
         var solver = new MinimumNormSolver(device);

@@ -27,7 +27,7 @@ public static class KernelsCommand
             new Option<string>("--device") { Description = "cpu, cuda, auto (CUDA when usable, else the CPU), or scalapack (the MPI processes of `mpirun -np P rethink ...`).", DefaultValueFactory = _ => defaultDevice }
                 .AcceptOnlyFromAmong("cpu", "cuda", "auto", "scalapack"),
             new Option<string?>("--grid") { Description = "ScaLAPACK process grid ROWSxCOLUMNS, e.g. 2x2 (default: as square as the process count allows)." },
-            new Option<int>("--block") { Description = "ScaLAPACK block size (square blocks of the block-cyclic layout).", DefaultValueFactory = _ => 64 }.AtLeast(1));
+            new Option<int>("--block") { Description = "ScaLAPACK block size (square blocks of the block-cyclic layout).", DefaultValueFactory = _ => 128 }.AtLeast(1));
 
         public (ComputeDevice Device, DistributedLayout? Layout) Parse(ParseResult parse)
         {

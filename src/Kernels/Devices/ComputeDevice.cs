@@ -17,7 +17,7 @@ public enum ComputeDevice
 /// The block-cyclic layout of distributed matrices: a <see cref="GridRows"/> × <see cref="GridColumns"/>
 /// process grid (null: as square as the process count allows) and square blocks of <see cref="Block"/>.
 /// </summary>
-public sealed record DistributedLayout(int? GridRows = null, int? GridColumns = null, int Block = 64)
+public sealed record DistributedLayout(int? GridRows = null, int? GridColumns = null, int Block = 128)
 {
     public void Validate()
     {

@@ -53,11 +53,14 @@ internal sealed unsafe class LapackDevice<T>(string library) : IDenseDevice wher
         var address = (nint)buffer.Pointer;
         var values = points.Values;
         var d = points.Columns;
-        Parallel.For(0, points.Rows, i =>
-        {
-            var dst = (T*)address + (long)i * d;
-            for (var j = 0; j < d; j++) dst[j] = TiledGram.From<T>(values[(long)i * d + j]);
-        });
+        if (typeof(T) == typeof(double))
+            values.AsSpan().CopyTo(new Span<double>((double*)buffer.Pointer, values.Length));
+        else
+            Parallel.For(0, points.Rows, i =>
+            {
+                var dst = (float*)address + (long)i * d;
+                for (var j = 0; j < d; j++) dst[j] = (float)values[(long)i * d + j];
+            });
         return new Points(buffer, points.SquaredNorms().Select(TiledGram.From<T>).ToArray(), points.Rows, d);
     }
 

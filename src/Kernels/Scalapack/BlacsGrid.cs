@@ -81,8 +81,11 @@ public static unsafe class BlacsGrid
                 var order = (byte)'R';
                 ScalapackNative.Cblacs_gridinit(&context, &order, shape.Item1, shape.Item2);
                 (_context, _shape) = (context, shape);
+                // Processes sharing a machine share its cores: unless the user set the BLAS threads
+                // (OPENBLAS_NUM_THREADS, as a Slurm script does with --cpus-per-task), split them.
                 var local = LocalProcesses();
-                if (local > 1)
+                var userThreads = Environment.GetEnvironmentVariable("OPENBLAS_NUM_THREADS") ?? Environment.GetEnvironmentVariable("OMP_NUM_THREADS");
+                if (local > 1 && string.IsNullOrEmpty(userThreads))
                     try { ScalapackNative.openblas_set_num_threads(Math.Max(1, Environment.ProcessorCount / local)); }
                     catch (EntryPointNotFoundException) { /* not OpenBLAS: its threads are the BLAS's business */ }
             }
