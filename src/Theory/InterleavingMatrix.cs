@@ -94,6 +94,23 @@ public sealed class InterleavingMatrix
     /// <summary>minᵢ (xᵢ − bᵢ), Lemma 1's smallest eigenvalue.</summary>
     public double SmallestEigenvalue => Eigenvalues().Min();
 
+    /// <summary>
+    /// The rank Lemma 1 asserts, read off A's entries: A is lower triangular (every entry above the
+    /// diagonal is exactly 0 — checked, not assumed), so its rank is its number of nonzero diagonal
+    /// entries. Exact: it uses no floating-point elimination.
+    /// </summary>
+    public int ExactRank()
+    {
+        for (var i = 0; i < N; i++)
+            for (var j = i + 1; j < N; j++)
+                if (this[i, j] != 0)
+                    throw new InvalidOperationException($"A[{i}, {j}] = {this[i, j]} above the diagonal: the input is not an interleaving, and Lemma 1 does not apply.");
+        var rank = 0;
+        for (var i = 0; i < N; i++)
+            if (this[i, i] != 0) rank++;
+        return rank;
+    }
+
     /// <summary>A as a dense MathNet matrix (O(n²) memory).</summary>
     public Matrix<double> ToDense() => Matrix<double>.Build.Dense(N, N, (i, j) => this[i, j]);
 
@@ -115,7 +132,7 @@ public sealed class InterleavingMatrix
         var numericalRank = singular.Count(s => s > tolerance);
         return new Lemma1Report(
             N,
-            Rank: N,
+            Rank: ExactRank(),
             NumericalRank: numericalRank,
             RankTolerance: tolerance,
             Eigenvalues: eigenvalues,
