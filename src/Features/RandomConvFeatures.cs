@@ -29,6 +29,9 @@ public sealed class RandomConvFeatures
     }
 
     public RandomConvConfig Config => _config;
+
+    /// <summary>The filters, Filters × Channels × Patch × Patch (row-major), as applied (ZCA folded in for patch filters).</summary>
+    public IReadOnlyList<float> Filters => _filters;
     public int Dimension => _config.Filters * _config.Grid * _config.Grid;
 
     /// <summary>

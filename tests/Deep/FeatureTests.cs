@@ -106,6 +106,16 @@ public class FeatureTests
     {
         var features = RandomConvFeatures.Create(new RandomConvConfig(Filters: 8, Source: FilterSource.Gaussian), RandomImages(4, 3));
         Assert.Equal(8 * 4, features.Dimension);
+        var filters = features.Filters;
+        var size = filters.Count / 8;
+        for (var f = 0; f < 8; f++)
+        {
+            double norm = 0;
+            for (var k = 0; k < size; k++) norm += (double)filters[f * size + k] * filters[f * size + k];
+            Assert.Equal(1.0, Math.Sqrt(norm), 5);
+        }
+        // A filter applied to an image patch equal to itself gives its squared norm, 1, before the threshold.
+        Assert.True(filters.Distinct().Count() > size, "the eight filters are not all the same");
     }
 
     [Fact]
