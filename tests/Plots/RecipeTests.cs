@@ -21,7 +21,7 @@ public sealed class RecipeTests : IDisposable
 
     public void Dispose() => Directory.Delete(_out, recursive: true);
 
-    private static TrainingResult FakeTraining(TrainingConfig c, int seed)
+    internal static TrainingResult FakeTraining(TrainingConfig c, int seed)
     {
         var random = new Random(seed);
         var level = Rethink.Data.Randomization.Parse(c.Randomization).LabelProbability;
@@ -31,12 +31,35 @@ public sealed class RecipeTests : IDisposable
         return new TrainingResult(c, ModelKind.PaperParameterCounts[c.Model], c.Train ?? 50_000, c.Test ?? 10_000, ["scale-0-1"], 0.9 * level, records, losses, steps, steps / 10.0, "cpu", 0);
     }
 
-    private static KernelFitResult FakeKernel(KernelFitConfig c) =>
+    internal static KernelFitResult FakeKernel(KernelFitConfig c) =>
         new(c, new GaussianKernel(0.02), Bandwidth.Given(0.02), ["scale-0-1"], c.Features?.Describe(), c.Train ?? 60_000, c.Test ?? 10_000, 10, 0,
             new SolveReport(Backend.Lapack, "libopenblas", "CPU", c.Precision, SolveMethod.Cholesky, c.Train ?? 60_000, 10, c.Ridge, 1e-14, 1.0,
                 40 + (c.Train ?? 60_000) / 100.0 * (c.Labels.Kind == Rethink.Data.RandomizationKind.TrueLabels ? 1 : 3),
                 null, null, 100, 50, new Dictionary<string, double> { ["gram"] = 1 }, null),
             c.Labels.Kind == Rethink.Data.RandomizationKind.TrueLabels ? 0.03 : 0.9, Enumerable.Repeat(0.03, 10).ToArray(), null, MachineInfo.Current, new Dictionary<string, double>());
+
+    /// <summary>Synthesized results for every experiment of the quick profile, stored under <paramref name="output"/>.</summary>
+    internal static (ReproduceContext Context, Catalog Catalog, ResultStore Store) Synthesize(string output)
+    {
+        var context = new ReproduceContext(RunProfile.Quick, ComputeDevice.Cpu, null, output);
+        var catalog = new Catalog();
+        var store = new ResultStore(context.DataResultsDirectory);
+        var seed = 0;
+        foreach (var experiment in catalog.Experiments)
+            switch (experiment)
+            {
+                case DeepRunGroup deep:
+                    foreach (var c in deep.Configure(context)) store.Save(DeepRunGroup.RunId, c, FakeTraining(c, seed++), 1);
+                    break;
+                case KernelRunGroup kernel:
+                    foreach (var c in kernel.Configure(context)) store.Save(KernelRunGroup.RunId, c, FakeKernel(c), 1);
+                    break;
+                default:
+                    experiment.Run(store, context, new Progress<double>(), default);
+                    break;
+            }
+        return (context, catalog, store);
+    }
 
     [Fact]
     public void Every_recipe_renders_its_files_and_the_report()
