@@ -13,6 +13,7 @@ public static class RethinkApp
             "Rethink: reproduce and check \"Understanding deep learning requires rethinking generalization\" (Zhang et al., ICLR 2017).");
         root.Subcommands.Add(ReproduceCommand.Create());
         root.Subcommands.Add(ReproduceCommand.CreateRender());
+        root.Subcommands.Add(ReproduceCommand.CreateStatus());
         root.Subcommands.Add(TheoryCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(KernelsCommand.Create());

@@ -16,7 +16,8 @@ namespace Rethink.Plots.Commands;
 public static class ReproduceCommand
 {
     private sealed record Options(
-        Option<string> Profile, Option<string> Device, Option<string?> Data, Option<string> Out, Option<string?> Only);
+        Option<string> Profile, Option<string> Device, Option<string?> Data, Option<string> Out, Option<string?> Only,
+        Option<string?> Shard, Option<int> Jobs);
 
     private static Options CreateOptions() => new(
         new Option<string>("--profile") { Description = "quick: subsets and short schedules for a 2-core machine (~30 min); paper: the full protocol (GPU recommended).", DefaultValueFactory = _ => "quick" }
@@ -25,57 +26,134 @@ public static class ReproduceCommand
             .AcceptOnlyFromAmong("auto", "cpu", "cuda"),
         CommonOptions.Data("Directory with the datasets (default: $RETHINK_DATA, then the user cache)."),
         new Option<string>("--out") { Description = "Output directory for result files, figures and tables.", DefaultValueFactory = _ => "results" }.OutputDirectory(),
-        new Option<string?>("--only") { Description = "Comma-separated figure/table ids to produce (default: all)." });
+        new Option<string?>("--only") { Description = "Comma-separated figure/table ids to produce (default: all)." },
+        new Option<string?>("--shard") { Description = "K/N: compute only the runs this shard owns (by config hash; default: from SLURM_PROCID/SLURM_NTASKS, OMPI_COMM_WORLD_RANK/SIZE or PMI_RANK/SIZE, else all)." },
+        new Option<int>("--jobs") { Description = "Run J shards as J processes on this machine, then render (several small runs share a GPU).", DefaultValueFactory = _ => 1 }.AtLeast(1));
 
     public static Command Create() => Build("reproduce", "Run the experiments each figure and table needs (cached by config hash), then render them all.", compute: true);
 
     public static Command CreateRender() => Build("render", "Re-render figures, tables and macros from existing result files, without computing anything.", compute: false);
 
+    public static Command CreateStatus()
+    {
+        var o = CreateOptions();
+        var command = new Command("status", "List every run of the profile: done, running (and where), failed, or pending, with times and an estimate of what is left.")
+        {
+            o.Profile, o.Device, o.Data, o.Out, o.Only,
+        };
+        command.SetAction(parse => Status(Context(parse, o), Only(parse, o)));
+        return command;
+    }
+
+    private static ReproduceContext Context(ParseResult parse, Options o)
+    {
+        var output = Path.GetFullPath(parse.GetValue(o.Out)!);
+        return new ReproduceContext(
+            parse.GetValue(o.Profile) == "paper" ? RunProfile.Paper : RunProfile.Quick,
+            Enum.Parse<Kernels.Devices.ComputeDevice>(parse.GetValue(o.Device)!, ignoreCase: true),
+            parse.GetValue(o.Data),
+            output) { Costs = CostModel.Load(Path.Combine(output, "data")) };
+    }
+
+    private static string[]? Only(ParseResult parse, Options o) =>
+        parse.GetValue(o.Only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     private static Command Build(string name, string description, bool compute)
     {
         var o = CreateOptions();
         var command = new Command(name, description) { o.Profile, o.Device, o.Data, o.Out, o.Only };
+        if (compute)
+        {
+            command.Options.Add(o.Shard);
+            command.Options.Add(o.Jobs);
+        }
         command.SetAction((parse, cancel) =>
         {
-            var context = new ReproduceContext(
-                parse.GetValue(o.Profile) == "paper" ? RunProfile.Paper : RunProfile.Quick,
-                Enum.Parse<Kernels.Devices.ComputeDevice>(parse.GetValue(o.Device)!, ignoreCase: true),
-                parse.GetValue(o.Data),
-                Path.GetFullPath(parse.GetValue(o.Out)!));
-            var only = parse.GetValue(o.Only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            return Task.FromResult(Execute(context, only, compute, cancel));
+            var context = Context(parse, o);
+            var only = Only(parse, o);
+            if (!compute) return Task.FromResult(Execute(context, only, compute: false, Shard.Whole, cancel));
+            var jobs = parse.GetValue(o.Jobs);
+            var shardText = parse.GetValue(o.Shard);
+            if (jobs > 1 && shardText is not null) throw new CommandLineException("--jobs and --shard do not combine: --jobs J starts J shards itself.");
+            if (jobs > 1) return Task.FromResult(Jobs(jobs, context, only, cancel));
+            var shard = shardText is not null ? Shard.Parse(shardText) : Shard.FromEnvironment() ?? Shard.Whole;
+            return Task.FromResult(Execute(context, only, compute: true, shard, cancel));
         });
         return command;
     }
 
-    private static int Execute(ReproduceContext context, IReadOnlyCollection<string>? only, bool compute, CancellationToken cancel)
+    private static int Execute(ReproduceContext context, IReadOnlyCollection<string>? only, bool compute, Shard shard, CancellationToken cancel)
     {
         var catalog = new Catalog();
         var selected = catalog.Select(only);
         var store = new ResultStore(context.DataResultsDirectory);
         var needed = selected.SelectMany(f => f.Needs).Distinct().ToList();
-        // --only limits what is computed; everything with results is rendered, so that report.md and
-        // macros.tex stay complete.
-        var figures = catalog.Figures.Where(f => selected.Contains(f) || f.Needs.All(e => e.IsCached(store, context))).ToList();
         var status = new Dictionary<IExperiment, (string State, double Seconds)>();
+        var prefix = shard.Count > 1 ? $"[shard {shard}] " : "";
 
-        var toRun = new List<IExperiment>();
+        var units = new List<RunUnit>();
         foreach (var experiment in needed)
         {
             if (experiment.IsCached(store, context)) status[experiment] = ("cached", 0);
             else if (!compute) status[experiment] = ("missing (run `rethink reproduce`)", 0);
             else if (experiment.Unavailable(context) is { } reason) status[experiment] = ($"skipped: {reason}", 0);
-            else toRun.Add(experiment);
+            else units.AddRange(experiment.Units(context));
         }
 
-        if (toRun.Count > 0)
+        var pendingElsewhere = 0;
+        var failures = new List<(RunUnit Unit, string Error)>();
+        if (units.Count > 0)
         {
-            var estimate = TimeSpan.FromSeconds(toRun.Sum(e => e.Estimate(context).TotalSeconds));
-            Console.WriteLine($"rethink reproduce --profile {context.Profile.ToString().ToLowerInvariant()}: " +
-                $"{toRun.Count} experiment(s) to run, estimated {Format(estimate)} on this machine; output in {context.OutputDirectory}");
-            RunAll(toRun, store, context, status, cancel);
+            var pending = units.Where(u => !store.Exists(u.ResultKind, u.Hash)).ToList();
+            var estimate = TimeSpan.FromSeconds(pending.Where(u => shard.Owns(u.Hash)).Sum(u => u.Estimate.TotalSeconds));
+            var measured = context.Costs.IsMeasured(Deep.ModelKind.Mlp1x512, context.Device == Kernels.Devices.ComputeDevice.Cuda ? "cuda" : "cpu", 128) ? "rates measured from earlier runs in this folder" : "default rates of a 2-core CPU";
+            Console.WriteLine($"{prefix}rethink reproduce --profile {context.Profile.ToString().ToLowerInvariant()}: {pending.Count} run(s) to compute" +
+                (shard.Count > 1 ? $", {pending.Count(u => shard.Owns(u.Hash))} of them in shard {shard}" : "") +
+                $", estimated {Durations.Format(estimate)} on this machine ({measured}); output in {context.OutputDirectory}");
+            var queue = new RunQueue(store, shard);
+            var watch = Stopwatch.StartNew();
+            QueueOutcome outcome;
+            if (AnsiConsole.Profile.Capabilities.Interactive && shard.Count == 1)
+            {
+                QueueOutcome? result = null;
+                AnsiConsole.Progress().AutoClear(false)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+                    .Start(progress => result = queue.Run(units, new LiveRunReporter(progress), cancel));
+                outcome = result!;
+            }
+            else
+            {
+                outcome = queue.Run(units, new LineRunReporter(Console.Out, prefix), cancel);
+            }
+            failures.AddRange(outcome.Failures);
+            foreach (var experiment in needed.Where(e => !status.ContainsKey(e)))
+            {
+                var mine = units.Where(u => u.Experiment == experiment.Id).ToList();
+                status[experiment] = experiment.IsCached(store, context)
+                    ? ("computed", mine.Sum(u => store.TryLoadSeconds(u.ResultKind, u.Hash)))
+                    : outcome.Failures.Any(f => f.Unit.Experiment == experiment.Id) ? ("failed (see above; rerun to retry)", 0) : ("pending in other processes", 0);
+            }
+            pendingElsewhere = units.Count(u => !store.Exists(u.ResultKind, u.Hash) && !outcome.Failures.Any(f => f.Unit == u));
+            Console.WriteLine($"{prefix}computed {outcome.Computed} run(s) in {ReportText.Seconds(watch.Elapsed.TotalSeconds)}" +
+                (outcome.HeldElsewhere > 0 ? $"; {outcome.HeldElsewhere} being computed by other processes" : "") +
+                (outcome.OtherShards > 0 ? $"; {outcome.OtherShards} belong to other shards" : "") +
+                (failures.Count > 0 ? $"; {failures.Count} FAILED" : ""));
         }
 
+        if (pendingElsewhere > 0)
+        {
+            // The last process to finish renders: here results are still missing.
+            Console.WriteLine($"{prefix}{pendingElsewhere} run(s) are still being computed elsewhere: the last shard to finish renders the figures (or run `rethink render --out {context.OutputDirectory}` once `rethink status` shows them done).");
+            return failures.Count > 0 ? 1 : 0;
+        }
+        Render(catalog, selected, store, context, status);
+        return failures.Count > 0 ? 1 : 0;
+    }
+
+    /// <summary>Renders the figures whose results are all present; --only limits what was computed, and everything with results is rendered so that report.md and macros.tex stay complete.</summary>
+    private static void Render(Catalog catalog, IReadOnlyList<IFigure> selected, ResultStore store, ReproduceContext context, Dictionary<IExperiment, (string State, double Seconds)> status)
+    {
+        var figures = catalog.Figures.Where(f => selected.Contains(f) || f.Needs.All(e => e.IsCached(store, context))).ToList();
         var written = new List<(IFigure Figure, string State)>();
         var rendered = new List<(IFigure Figure, IReadOnlyList<string> Files)>();
         var skipped = new List<(IFigure Figure, string Reason)>();
@@ -104,43 +182,91 @@ public static class ReproduceCommand
             written.Add((null!, $"{Path.GetRelativePath(context.OutputDirectory, macroPath)}, tables/manifest.md, {Path.GetRelativePath(context.OutputDirectory, report)}"));
         }
         PrintSummary(status, written);
-        return 0;
     }
 
-    private static void RunAll(List<IExperiment> experiments, ResultStore store, ReproduceContext context,
-        Dictionary<IExperiment, (string State, double Seconds)> status, CancellationToken cancel)
+    /// <summary>
+    /// `--jobs J`: J child processes, one per shard, each with its own libtorch (its generator is
+    /// process-wide), their lines prefixed; then one render of everything.
+    /// </summary>
+    private static int Jobs(int jobs, ReproduceContext context, IReadOnlyCollection<string>? only, CancellationToken cancel)
     {
-        if (!AnsiConsole.Profile.Capabilities.Interactive)
+        var args = Environment.GetCommandLineArgs().Skip(1).ToList();
+        for (var i = args.Count - 1; i >= 0; i--)
+            if (args[i] == "--jobs") args.RemoveRange(i, Math.Min(2, args.Count - i));
+            else if (args[i].StartsWith("--jobs=", StringComparison.Ordinal)) args.RemoveAt(i);
+        var (program, prefixArgs) = SelfLauncher();
+        var watch = Stopwatch.StartNew();
+        var children = Enumerable.Range(1, jobs).Select(k =>
         {
-            foreach (var experiment in experiments)
+            var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in prefixArgs.Concat(args).Append("--shard").Append($"{k}/{jobs}")) info.ArgumentList.Add(a);
+            var process = Process.Start(info)!;
+            process.OutputDataReceived += (_, e) => { if (e.Data is { } line) Console.WriteLine(line.StartsWith("[shard", StringComparison.Ordinal) ? line : $"[shard {k}/{jobs}] {line}"); };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) Console.Error.WriteLine($"[shard {k}/{jobs}] {line}"); };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return process;
+        }).ToList();
+        using var registration = cancel.Register(() => children.ForEach(c => { try { c.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }));
+        foreach (var child in children) child.WaitForExit();
+        var failed = children.Count(c => c.ExitCode != 0);
+        Console.WriteLine($"{jobs} shards finished in {ReportText.Seconds(watch.Elapsed.TotalSeconds)}{(failed > 0 ? $"; {failed} exited with an error" : "")}; rendering");
+        var code = Execute(context, only, compute: false, Shard.Whole, cancel);
+        return failed > 0 ? 1 : code;
+    }
+
+    /// <summary>How to start this program again: its app host, or dotnet with its assembly.</summary>
+    private static (string Program, string[] Arguments) SelfLauncher()
+    {
+        var process = Environment.ProcessPath!;
+        var assembly = typeof(ReproduceCommand).Assembly.Location;
+        return Path.GetFileNameWithoutExtension(process) == "dotnet" ? (process, [assembly]) : (process, []);
+    }
+
+    private static int Status(ReproduceContext context, IReadOnlyCollection<string>? only)
+    {
+        var catalog = new Catalog();
+        var store = new ResultStore(context.DataResultsDirectory);
+        var needed = catalog.Select(only).SelectMany(f => f.Needs).Distinct().ToList();
+        var table = new Table().AddColumns("experiment", "run", "state", "time");
+        int done = 0, running = 0, failed = 0, pending = 0;
+        double left = 0;
+        foreach (var experiment in needed)
+            foreach (var unit in experiment.Units(context))
             {
-                cancel.ThrowIfCancellationRequested();
-                Console.WriteLine($"  {experiment.Id}: {experiment.Title} (estimated {Format(experiment.Estimate(context))}) ...");
-                var watch = Stopwatch.StartNew();
-                experiment.Run(store, context, new Progress<double>(_ => { }), cancel);
-                status[experiment] = ("computed", watch.Elapsed.TotalSeconds);
-                Console.WriteLine($"  {experiment.Id}: done in {ReportText.Seconds(watch.Elapsed.TotalSeconds)}");
-            }
-            return;
-        }
-        AnsiConsole.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-            .Start(progressContext =>
-            {
-                var tasks = experiments.ToDictionary(e => e, e => progressContext.AddTask(Markup.Escape(e.Id), autoStart: false, maxValue: 1.0));
-                foreach (var experiment in experiments)
+                string state, time = "";
+                if (store.Exists(unit.ResultKind, unit.Hash))
                 {
-                    cancel.ThrowIfCancellationRequested();
-                    var task = tasks[experiment];
-                    task.StartTask();
-                    var watch = Stopwatch.StartNew();
-                    experiment.Run(store, context, new Progress<double>(f => task.Value = Math.Clamp(f, 0, 1)), cancel);
-                    task.Value = 1.0;
-                    task.StopTask();
-                    status[experiment] = ("computed", watch.Elapsed.TotalSeconds);
+                    state = "done";
+                    time = ReportText.Seconds(store.TryLoadSeconds(unit.ResultKind, unit.Hash));
+                    done++;
                 }
-            });
+                else if (RunClaim.Probe(store, unit.ResultKind, unit.Hash) is { Held: true } probe)
+                {
+                    state = probe.Owner is { } o ? $"running: process {o.Process} on {o.Host} since {o.Since:yyyy-MM-dd HH:mm:ss}" : "running";
+                    if (probe.Owner is { } owner) time = ReportText.Seconds((DateTimeOffset.UtcNow - owner.Since).TotalSeconds) + " so far";
+                    running++;
+                    left += unit.Estimate.TotalSeconds / 2;
+                }
+                else if (File.Exists(RunQueue.FailurePath(store, unit)))
+                {
+                    var failure = System.Text.Json.JsonSerializer.Deserialize<RunFailure>(File.ReadAllText(RunQueue.FailurePath(store, unit)));
+                    state = $"failed on {failure?.Host} at {failure?.When:yyyy-MM-dd HH:mm}: {failure?.Message}";
+                    failed++;
+                    left += unit.Estimate.TotalSeconds;
+                }
+                else
+                {
+                    state = "pending";
+                    time = $"~{Durations.Format(unit.Estimate)}";
+                    pending++;
+                    left += unit.Estimate.TotalSeconds;
+                }
+                table.AddRow(Markup.Escape(experiment.Id), Markup.Escape(unit.Description), Markup.Escape(state), Markup.Escape(time));
+            }
+        AnsiConsole.Write(table);
+        Console.WriteLine($"{done} done, {running} running, {failed} failed, {pending} pending; about {Durations.Format(TimeSpan.FromSeconds(left))} of work left on this machine ({context.OutputDirectory})");
+        return 0;
     }
 
     private static void PrintSummary(Dictionary<IExperiment, (string State, double Seconds)> status, List<(IFigure Figure, string State)> figures)
@@ -154,5 +280,4 @@ public static class ReproduceCommand
         AnsiConsole.Write(output);
     }
 
-    private static string Format(TimeSpan t) => t.TotalMinutes >= 1 ? $"{t.TotalMinutes:F0} min" : $"{Math.Max(1, t.TotalSeconds):F0} s";
 }

@@ -32,22 +32,15 @@ public sealed class DeepRunGroup(string id, string title, Func<ReproduceContext,
     /// Runs that stop when fitted take about 25 epochs (random labels a third more), bounded by the
     /// step budget; evaluations add about half again.
     /// </summary>
-    public TimeSpan Estimate(ReproduceContext context) =>
-        TimeSpan.FromSeconds(Configure(context).Sum(c =>
-        {
-            var epochSteps = Math.Ceiling((c.Train ?? 50_000) / (double)c.BatchSize);
-            var steps = c.StopWhenFitted ? Math.Min(c.MaxSteps, 25 * epochSteps * (c.Randomization == "true-labels" ? 1 : 1.3)) : c.MaxSteps;
-            return 1.5 * steps * SecondsPerStep(c.Model) * (c.Device == "cuda" ? 0.05 : 1);
-        }));
+    public TimeSpan Estimate(ReproduceContext context) => TimeSpan.FromSeconds(Configure(context).Sum(c => Seconds(c, context)));
 
-    /// <summary>Measured on a 2-core CPU at batch 128.</summary>
-    private static double SecondsPerStep(string model) => model switch
+    /// <summary>Steps expected (fitted runs stop early) times the cost model's seconds per step, evaluations included.</summary>
+    private static double Seconds(TrainingConfig c, ReproduceContext context)
     {
-        ModelKind.Mlp1x512 => 0.008,
-        ModelKind.Mlp3x512 => 0.015,
-        ModelKind.AlexNet => 0.22,
-        _ => 1.0,
-    };
+        var epochSteps = Math.Ceiling((c.Train ?? 50_000) / (double)c.BatchSize);
+        var steps = c.StopWhenFitted ? Math.Min(c.MaxSteps, 25 * epochSteps * (c.Randomization == "true-labels" ? 1 : 1.3)) : c.MaxSteps;
+        return steps * context.Costs.SecondsPerStep(c.Model, c.Device, c.BatchSize);
+    }
 
     public IReadOnlyList<string> ResultFiles(ResultStore store, ReproduceContext context) =>
         Configure(context).Select(c => store.PathFor(RunId, Json.Hash(c))).ToList();
@@ -55,32 +48,21 @@ public sealed class DeepRunGroup(string id, string title, Func<ReproduceContext,
     public bool IsCached(ResultStore store, ReproduceContext context) =>
         Configure(context).All(c => store.Exists(RunId, Json.Hash(c)));
 
-    public void Run(ResultStore store, ReproduceContext context, IProgress<double> progress, CancellationToken cancel)
-    {
-        var configs = Configure(context);
-        var options = new DataOptions(context.DataDirectory, AllowDownload: true);
-        var datasets = new Dictionary<string, LabeledDataset>();
-        var total = configs.Sum(c => (double)c.MaxSteps);
-        var done = 0.0;
-        foreach (var config in configs)
-        {
-            cancel.ThrowIfCancellationRequested();
-            if (!store.Exists(RunId, Json.Hash(config)))
+    public IReadOnlyList<RunUnit> Units(ReproduceContext context) =>
+        Configure(context).Select(config => new RunUnit(id, RunId, Json.Hash(config),
+            $"{config.Model} {Randomization.Parse(config.Randomization).Name}{(config.Augment ? " crop" : "")}{(config.WeightDecay > 0 ? " wd" : "")}, {config.Train?.ToString("N0") ?? "all"} images",
+            TimeSpan.FromSeconds(Seconds(config, context)),
+            (store, progress, cancel) =>
             {
-                if (!datasets.TryGetValue(config.Dataset, out var dataset))
-                    datasets[config.Dataset] = dataset = DatasetLoader.Load(config.Dataset, options);
+                var dataset = DatasetLoader.Load(config.Dataset, new DataOptions(context.DataDirectory, AllowDownload: true));
                 var data = TrainingData.From(dataset, config);
                 var directory = Path.Combine(context.OutputDirectory, "runs", $"{config.Model}-{Randomization.Parse(config.Randomization).Name}-{Json.Hash(config)}");
                 var watch = System.Diagnostics.Stopwatch.StartNew();
-                var before = done;
                 var result = Trainer.Run(config, data, directory, resume: true,
-                    new Cli.SynchronousProgressAdapter<TrainingProgress>(p => progress.Report((before + p.Step) / total)), cancel);
+                    new Cli.SynchronousProgressAdapter<TrainingProgress>(p => progress.Report((double)p.Step / config.MaxSteps)), cancel);
                 store.Save(RunId, config, result, watch.Elapsed.TotalSeconds);
-            }
-            done += config.MaxSteps;
-            progress.Report(done / total);
-        }
-    }
+                if (result.Final is { Step: > 0 } final) context.Costs.Observe(config.Model, config.Device, config.BatchSize, watch.Elapsed.TotalSeconds / final.Step);
+            })).ToList();
 
     public IReadOnlyList<TrainingResult> Load(ResultStore store, ReproduceContext context) =>
         Configure(context).Select(c => store.TryLoad<TrainingConfig, TrainingResult>(RunId, c)?.Result

@@ -19,8 +19,8 @@ public interface IExperiment
 
     bool IsCached(ResultStore store, ReproduceContext context);
 
-    /// <summary>Runs and saves the result. <paramref name="progress"/> takes fractions in [0, 1].</summary>
-    void Run(ResultStore store, ReproduceContext context, IProgress<double> progress, CancellationToken cancel);
+    /// <summary>The units of work (one per result file) for the context's profile.</summary>
+    IReadOnlyList<RunUnit> Units(ReproduceContext context);
 
     /// <summary>The result files this experiment reads for the context's profile (for the run manifest).</summary>
     IReadOnlyList<string> ResultFiles(ResultStore store, ReproduceContext context);
@@ -43,11 +43,14 @@ public abstract class Experiment<TConfig, TResult> : IExperiment
     public ExperimentRecord<TConfig, TResult>? Load(ResultStore store, ReproduceContext context) =>
         store.TryLoad<TConfig, TResult>(Id, Configure(context));
 
-    public void Run(ResultStore store, ReproduceContext context, IProgress<double> progress, CancellationToken cancel)
+    public IReadOnlyList<RunUnit> Units(ReproduceContext context)
     {
         var config = Configure(context);
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        var result = Compute(config, context, progress, cancel);
-        store.Save(Id, config, result, watch.Elapsed.TotalSeconds);
+        return [new RunUnit(Id, Id, Json.Hash(config), Title, Estimate(context), (store, progress, cancel) =>
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var result = Compute(config, context, progress, cancel);
+            store.Save(Id, config, result, watch.Elapsed.TotalSeconds);
+        })];
     }
 }

@@ -30,13 +30,15 @@ public sealed class KernelRunGroup(string id, string title, Func<ReproduceContex
     }
 
     /// <summary>n³/3 flops at about 30 GFLOP/s (FP64, 2 cores) plus the Gram and prediction products.</summary>
-    public TimeSpan Estimate(ReproduceContext context) => TimeSpan.FromSeconds(Configure(context).Sum(c =>
+    public TimeSpan Estimate(ReproduceContext context) => TimeSpan.FromSeconds(Configure(context).Sum(Seconds));
+
+    private static double Seconds(KernelFitConfig c)
     {
         double n = c.Train ?? (c.Dataset == "cifar10" ? 50_000 : 60_000);
         double d = c.Dataset == "cifar10" ? 3072 : 784;
         var flops = n * n * n / 3 + n * n * d + 2 * n * (c.Test ?? 10_000) * d;
         return flops / (c.Precision == Precision.Fp32 ? 60e9 : 30e9) + 2;
-    }));
+    }
 
     public IReadOnlyList<string> ResultFiles(ResultStore store, ReproduceContext context) =>
         Configure(context).Select(c => store.PathFor(RunId, Json.Hash(c))).ToList();
@@ -44,24 +46,19 @@ public sealed class KernelRunGroup(string id, string title, Func<ReproduceContex
     public bool IsCached(ResultStore store, ReproduceContext context) =>
         Configure(context).All(c => store.Exists(RunId, Json.Hash(c)));
 
-    public void Run(ResultStore store, ReproduceContext context, IProgress<double> progress, CancellationToken cancel)
-    {
-        var configs = Configure(context);
-        var options = new DataOptions(context.DataDirectory, AllowDownload: true);
-        for (var i = 0; i < configs.Count; i++)
-        {
-            cancel.ThrowIfCancellationRequested();
-            if (store.Exists(RunId, Json.Hash(configs[i]))) continue;
-            var watch = System.Diagnostics.Stopwatch.StartNew();
-            var index = i;
-            var features = configs[i].Features is { } f ? Features.FeatureMaps.Create(f) : null;
-            var (result, model) = KernelFitRunner.Run(configs[i], options, features,
-                new Cli.SynchronousProgressAdapter<KernelProgress>(p => progress.Report((index + 0.5) / configs.Count)), cancel);
-            model.Dispose();
-            store.Save(RunId, configs[i], result, watch.Elapsed.TotalSeconds);
-            progress.Report((i + 1.0) / configs.Count);
-        }
-    }
+    public IReadOnlyList<RunUnit> Units(ReproduceContext context) =>
+        Configure(context).Select(config => new RunUnit(id, RunId, Json.Hash(config),
+            $"{config.Dataset} {config.Features?.Name ?? "raw"} {config.Labels.Name} n={config.Train?.ToString("N0") ?? "all"}{(config.Ridge > 0 ? $" ridge {config.Ridge:G3}" : "")}",
+            TimeSpan.FromSeconds(Seconds(config)),
+            (store, progress, cancel) =>
+            {
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                var features = config.Features is { } f ? Features.FeatureMaps.Create(f) : null;
+                var (result, model) = KernelFitRunner.Run(config, new DataOptions(context.DataDirectory, AllowDownload: true), features,
+                    new Cli.SynchronousProgressAdapter<KernelProgress>(p => progress.Report(p.Fraction)), cancel);
+                model.Dispose();
+                store.Save(RunId, config, result, watch.Elapsed.TotalSeconds);
+            })).ToList();
 
     public IReadOnlyList<KernelFitResult> Load(ResultStore store, ReproduceContext context) =>
         Configure(context).Select(c => store.TryLoad<KernelFitConfig, KernelFitResult>(RunId, c)?.Result

@@ -8,4 +8,7 @@ public sealed record ReproduceContext(RunProfile Profile, ComputeDevice Device, 
     public string FiguresDirectory => Path.Combine(OutputDirectory, "figures");
     public string TablesDirectory => Path.Combine(OutputDirectory, "tables");
     public string DataResultsDirectory => Path.Combine(OutputDirectory, "data");
+
+    /// <summary>Seconds per training step, measured from the runs in the results folder.</summary>
+    public CostModel Costs { get; init; } = new();
 }

@@ -21,6 +21,20 @@ public sealed class ResultStore(string directory)
         return Json.Deserialize<ExperimentRecord<TConfig, TResult>>(File.ReadAllText(path), path);
     }
 
+    /// <summary>The seconds a stored result took (0 when unreadable).</summary>
+    public double TryLoadSeconds(string experiment, string hash)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(PathFor(experiment, hash)));
+            return doc.RootElement.GetProperty("run").GetProperty("seconds").GetDouble();
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return 0;
+        }
+    }
+
     public ExperimentRecord<TConfig, TResult> Save<TConfig, TResult>(string experiment, TConfig config, TResult result, double seconds)
     {
         var hash = Json.Hash(config);

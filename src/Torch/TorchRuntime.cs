@@ -20,19 +20,26 @@ public static class TorchRuntime
 
     private static string? Probe()
     {
+        // TorchSharp prints a page of its own load trace on failure; the one-line reason below replaces it.
+        var output = Console.Out;
+        Console.SetOut(TextWriter.Null);
         try
         {
             using var t = TorchSharp.torch.ones(1);
             TorchSharp.torch.set_num_threads(Environment.ProcessorCount);
             return null;
         }
-        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or NotSupportedException or ExternalException or InvalidOperationException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             var detail = (e.InnerException ?? e).Message.Split('\n')[0];
             var glibcxx = detail.Contains("GLIBCXX", StringComparison.Ordinal) || File.Exists("/etc/debian_version") && !HasGlibcxx32();
             return glibcxx
                 ? $"TorchSharp's native library did not load ({detail}): it needs libstdc++ with GLIBCXX_3.4.32 — on Debian 12 run `sudo bash .ci/deps.sh` to install libstdc++6 from Debian 13."
                 : $"TorchSharp's native library did not load ({detail}); the libtorch-cpu-linux-x64 package must be restored next to the program.";
+        }
+        finally
+        {
+            Console.SetOut(output);
         }
     }
 

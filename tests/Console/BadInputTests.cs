@@ -35,6 +35,7 @@ public sealed class BadInputTests : IDisposable
     {
         ["reproduce"] = ["--out", _dir.File("reproduce"), "--only", "lemma1-spectrum", "--device", "cpu"],
         ["render"] = ["--out", _dir.File("render"), "--only", "lemma1-spectrum"],
+        ["status"] = ["--out", _dir.File("status"), "--only", "lemma1-spectrum"],
         ["theory lemma1"] = ["--n", "5"],
         ["theory interpolate"] = ["--n", "20", "--d", "3"],
         ["theory sgd"] = ["--n", "5", "--d", "10", "--steps", "10"],
@@ -85,6 +86,8 @@ public sealed class BadInputTests : IDisposable
             ["--weight-decay"] = ["-1"],
             ["--dropout"] = ["1.5"],
             ["--lr"] = ["-0.1"],
+            ["--shard"] = ["3/2"],
+            ["--jobs"] = ["0"],
         };
     }
 

@@ -57,6 +57,19 @@ public static class RethinkProcess
         return new ProcessResult(process.ExitCode, stdout.Result, stderr.Result, watch.Elapsed);
     }
 
+    /// <summary>Starts `rethink ARGS` without waiting: the running process and its output so far.</summary>
+    public static RunningProcess Launch(IEnumerable<string> args, IDictionary<string, string?>? environment = null, string? program = null)
+    {
+        var info = new ProcessStartInfo(program ?? Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment["RETHINK_DATA"] = DataDirectory;
+        if (environment is not null)
+            foreach (var (k, v) in environment)
+                if (v is null) info.Environment.Remove(k);
+                else info.Environment[k] = v;
+        return new RunningProcess(Process.Start(info)!);
+    }
+
     /// <summary>Whether a program is on PATH.</summary>
     public static bool OnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, program)));
@@ -72,5 +85,56 @@ public sealed class TempDirectory : IDisposable
     {
         try { Directory.Delete(Path, recursive: true); }
         catch (IOException) { }
+    }
+}
+
+/// <summary>A child process whose output is collected as it arrives.</summary>
+public sealed class RunningProcess : IDisposable
+{
+    private readonly System.Text.StringBuilder _stdout = new(), _stderr = new();
+
+    public RunningProcess(Process process)
+    {
+        Process = process;
+        process.OutputDataReceived += (_, e) => { if (e.Data is { } line) lock (_stdout) _stdout.AppendLine(line); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) lock (_stderr) _stderr.AppendLine(line); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public Process Process { get; }
+    public string Stdout { get { lock (_stdout) return _stdout.ToString(); } }
+    public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
+
+    /// <summary>Waits until <paramref name="condition"/> holds (polling), failing after <paramref name="timeout"/>.</summary>
+    public void WaitUntil(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (Process.HasExited) throw new InvalidOperationException($"the process exited ({Process.ExitCode}) before {what}:\n{Stdout}\n{Stderr}");
+            if (watch.Elapsed > timeout) throw new TimeoutException($"{what} did not happen within {timeout.TotalSeconds} s:\n{Stdout}\n{Stderr}");
+            Thread.Sleep(20);
+        }
+    }
+
+    /// <summary>SIGKILL: no chance to clean up, as when a machine loses power or the OOM killer strikes.</summary>
+    public void Kill()
+    {
+        Process.Kill(entireProcessTree: true);
+        Process.WaitForExit();
+    }
+
+    public ProcessResult Wait(TimeSpan timeout)
+    {
+        if (!Process.WaitForExit(timeout)) { Kill(); throw new TimeoutException($"did not finish in {timeout.TotalSeconds} s:\n{Stdout}\n{Stderr}"); }
+        Process.WaitForExit();
+        return new ProcessResult(Process.ExitCode, Stdout, Stderr, TimeSpan.Zero);
+    }
+
+    public void Dispose()
+    {
+        if (!Process.HasExited) Kill();
+        Process.Dispose();
     }
 }

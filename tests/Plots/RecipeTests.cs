@@ -55,7 +55,7 @@ public sealed class RecipeTests : IDisposable
                     foreach (var c in kernel.Configure(context)) store.Save(KernelRunGroup.RunId, c, FakeKernel(c), 1);
                     break;
                 default:
-                    experiment.Run(store, context, new Progress<double>(), default);
+                    foreach (var unit in experiment.Units(context)) unit.Execute(store, new Progress<double>(), default);
                     break;
             }
         return (context, catalog, store);
@@ -79,7 +79,7 @@ public sealed class RecipeTests : IDisposable
                     foreach (var c in kernel.Configure(context)) store.Save(KernelRunGroup.RunId, c, FakeKernel(c), 1);
                     break;
                 default:
-                    experiment.Run(store, context, new Progress<double>(), default);
+                    foreach (var unit in experiment.Units(context)) unit.Execute(store, new Progress<double>(), default);
                     break;
             }
             Assert.True(experiment.IsCached(store, context), experiment.Id);
