@@ -1,6 +1,7 @@
 using Rethink.Data;
 using Rethink.Kernels;
 using Rethink.Kernels.FeatureMaps;
+using Rethink.Kernels.InnerProducts;
 
 namespace Rethink.Features;
 
@@ -30,10 +31,29 @@ public sealed class GaborFeatureMap(GaborConfig config) : IFeatureMap
     }
 }
 
-/// <summary>Random convolutional features (<see cref="RandomConvFeatures"/>), filters drawn from the training split, as a feature map.</summary>
-public sealed class RandomConvFeatureMap(RandomConvConfig config) : IFeatureMap
+/// <summary>
+/// Random convolutional features (<see cref="RandomConvFeatures"/>), filters drawn from the training
+/// split, as a feature map: materialized, or streamed into Gram matrices (<see cref="StreamedGram"/>).
+/// </summary>
+public sealed class RandomConvFeatureMap(RandomConvConfig config) : IStreamedFeatureMap
 {
     public FeatureMapConfig Config => config;
+
+    public bool? Stream => config.Stream;
+
+    public long MaterializedBytes(int trainPoints, int testPoints) => (trainPoints + (long)testPoints) * config.Dimension * sizeof(double);
+
+    public StreamedProducts Products(PreparedData data, Precision precision, string directory, IProgress<KernelProgress>? progress, CancellationToken cancel)
+    {
+        progress?.Report(new KernelProgress("random conv filters", 0));
+        var features = RandomConvFeatures.Create(config, data.Train);
+        // The checkpoint belongs to exactly these features and these images.
+        var key = Core.Json.Hash(new { config, precision, train = Digest(data.Train), test = Digest(data.Test) });
+        return StreamedGram.Compute(features, data.Train, data.Test, precision, directory, key, progress, cancel);
+    }
+
+    private static string Digest(ImageTensor images) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(images.Data.AsSpan())))[..16];
 
     public (FeatureMatrix Train, FeatureMatrix Test, string Description) Transform(PreparedData data, IProgress<KernelProgress>? progress)
     {

@@ -36,6 +36,36 @@ public sealed record Bandwidth(BandwidthRule Rule, double Scale, double Multipli
         return new Bandwidth(rule, scale, multiplier, multiplier / scale, Math.Sqrt(scale) / multiplier);
     }
 
+    /// <summary>
+    /// The same rules from the training points' Gram matrix: squared distances ‖xᵢ‖² + ‖xⱼ‖² − 2⟨xᵢ, xⱼ⟩
+    /// read on the same seeded sample (the median rule); the variance rule needs the coordinates' mean,
+    /// which inner products do not give.
+    /// </summary>
+    public static Bandwidth Resolve(BandwidthRule rule, double multiplier, InnerProducts.IInnerProducts gram, int seed = 0, int sample = 2000)
+    {
+        ArgumentNullException.ThrowIfNull(gram);
+        if (!(multiplier > 0)) throw new ArgumentOutOfRangeException(nameof(multiplier), multiplier, "The bandwidth multiplier must be positive.");
+        if (rule != BandwidthRule.Median)
+            throw new NotSupportedException($"--bandwidth-rule {rule.ToString().ToLowerInvariant()}: streamed features keep only inner products; use --bandwidth-rule median.");
+        var indices = Enumerable.Range(0, gram.Rows).ToArray();
+        SeedMixer.Random(seed, 0xBA4D).Shuffle(indices);
+        var rows = indices.Take(Math.Min(sample, gram.Rows)).ToArray();
+        var column = new double[gram.Rows];
+        var distances = new List<double>(rows.Length * (rows.Length - 1) / 2);
+        for (var b = 0; b < rows.Length; b++)
+        {
+            gram.CopyColumns(rows[b], 1, column);
+            for (var a = 0; a < b; a++)
+                distances.Add(Kernel.SquaredDistance(column[rows[a]], gram.RowNorms[rows[a]], gram.RowNorms[rows[b]]));
+        }
+        if (distances.Count == 0) throw new ArgumentException("One point has no distances: no bandwidth rule applies.", nameof(gram));
+        distances.Sort();
+        var mid = distances.Count / 2;
+        var scale = distances.Count % 2 == 1 ? distances[mid] : 0.5 * (distances[mid - 1] + distances[mid]);
+        if (!(scale > 0)) throw new ArgumentException($"The median squared distance is {scale}: all points coincide, no bandwidth rule applies.", nameof(gram));
+        return new Bandwidth(rule, scale, multiplier, multiplier / scale, Math.Sqrt(scale) / multiplier);
+    }
+
     /// <summary>Median of ‖xᵢ − xⱼ‖² over all pairs i &lt; j of a seeded sample of points.</summary>
     public static double MedianSquaredDistance(FeatureMatrix x, int seed, int sample)
     {

@@ -35,41 +35,64 @@ public static class KernelFitRunner
         var prepared = DataPipeline.Prepare(dataset, pipeline);
         timings["data"] = watch.Lap();
 
-        FeatureMatrix train, test;
-        string? featureDescription = null;
-        if (features is not null)
-        {
-            (train, test, featureDescription) = features.Transform(prepared, progress);
-            timings["features"] = watch.Lap();
-        }
-        else
-        {
-            train = prepared.Train.ToFeatureMatrix();
-            test = prepared.Test.ToFeatureMatrix();
-        }
-
-        var (kernel, bandwidth) = config.Kernel.Resolve(train, config.Seed);
-        timings["bandwidth"] = watch.Lap();
         var targets = OneHot(prepared.TrainLabels, prepared.Classes);
+        var options = new SolveOptions(config.Precision, config.Ridge, Method: config.Method);
         var (device, warning) = ComputeDevices.Open(config.Device, config.Precision, config.Layout);
-        KernelModel model;
         try
         {
-            var options = new SolveOptions(config.Precision, config.Ridge, Method: config.Method);
-            model = new MinimumNormSolver(device).Fit(train, targets, prepared.Classes, kernel, options, progress, cancel).Owning(device);
+            // Streamed features: Gram matrices accumulated block by block, when asked or when the features would not fit.
+            if (features is IStreamedFeatureMap streamed
+                && (streamed.Stream ?? streamed.MaterializedBytes(prepared.Train.Count, prepared.Test.Count) > 0.4 * MemoryBudget.Available()))
+            {
+                var directory = Path.Combine(GramCache, Json.Hash(new { config.Dataset, config.Features, config.Train, config.Test, config.Subset, config.Labels, config.Seed, config.Precision }));
+                using var products = streamed.Products(prepared, config.Precision, directory, progress, cancel);
+                timings["features"] = watch.Lap();
+                var (kernel, bandwidth) = config.Kernel.Resolve(products.Train, config.Seed);
+                timings["bandwidth"] = watch.Lap();
+                var model = new MinimumNormSolver(device).Fit(products.Train, targets, prepared.Classes, kernel, options, progress, cancel).Owning(device);
+                timings["fit"] = watch.Lap();
+                return Finish(config, prepared, model, kernel, bandwidth, products.Description + $"; Gram matrices cached in {directory}", warning, timings, watch,
+                    () => model.Predict(products.Cross, progress, cancel));
+            }
+            FeatureMatrix train, test;
+            string? featureDescription = null;
+            if (features is not null)
+            {
+                (train, test, featureDescription) = features.Transform(prepared, progress);
+                timings["features"] = watch.Lap();
+            }
+            else
+            {
+                train = prepared.Train.ToFeatureMatrix();
+                test = prepared.Test.ToFeatureMatrix();
+            }
+            {
+                var (kernel, bandwidth) = config.Kernel.Resolve(train, config.Seed);
+                timings["bandwidth"] = watch.Lap();
+                var model = new MinimumNormSolver(device).Fit(train, targets, prepared.Classes, kernel, options, progress, cancel).Owning(device);
+                timings["fit"] = watch.Lap();
+                return Finish(config, prepared, model, kernel, bandwidth, featureDescription, warning, timings, watch, () => model.Predict(test, progress, cancel));
+            }
         }
         catch
         {
             device.Dispose();
             throw;
         }
-        timings["fit"] = watch.Lap();
+    }
+
+    /// <summary>Where streamed Gram matrices are checkpointed and kept for reuse (by experiment configs that share features): $XDG_CACHE_HOME/rethink/grams.</summary>
+    public static string GramCache => Path.Combine(DataLocator.CacheDirectory, "grams");
+
+    private static (KernelFitResult, KernelModel) Finish(KernelFitConfig config, PreparedData prepared, KernelModel model, Kernel kernel, Bandwidth? bandwidth,
+        string? featureDescription, string? warning, Dictionary<string, double> timings, Stopwatch watch, Func<double[]> predict)
+    {
         try
         {
-            var scores = model.Predict(test, progress, cancel);
+            var scores = predict();
             timings["predict"] = watch.Lap();
             var (error, perClass) = Evaluate(scores, prepared.TestLabels, prepared.Classes);
-            var result = new KernelFitResult(config, kernel, bandwidth, prepared.Steps, featureDescription, train.Rows, test.Rows,
+            var result = new KernelFitResult(config, kernel, bandwidth, prepared.Steps, featureDescription, model.Report.N, prepared.Test.Count,
                 prepared.Classes, prepared.Randomization.RealizedCorruption, model.Report, error, perClass, warning, MachineInfo.Current, timings, scores);
             return (result, model);
         }

@@ -47,11 +47,24 @@ public sealed class KernelModel : IDisposable
         ArgumentNullException.ThrowIfNull(test);
         if (test.Columns != _points.Dimension) throw new ArgumentException($"Test points have {test.Columns} features; the model was fitted on {_points.Dimension}.", nameof(test));
         test.EnsureFinite(nameof(test));
-        int n = _points.Count, c = _alpha.Columns, m = test.Rows;
+        return Predict(test.Rows, (t0, count) => _device.UploadPoints(test.Slice(t0, count)), progress, cancel);
+    }
+
+    /// <summary>Scores from the test points' inner products with the training points (n×m, a streamed feature map's cross products).</summary>
+    public double[] Predict(InnerProducts.IInnerProducts cross, IProgress<KernelProgress>? progress = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(cross);
+        if (cross.Rows != _points.Count || cross.Symmetric) throw new ArgumentException($"Cross products need one row per training point ({_points.Count}); got {cross.Rows} rows.", nameof(cross));
+        return Predict(cross.Columns, (t0, count) => _device.UploadProducts(cross.SliceColumns(t0, count)), progress, cancel);
+    }
+
+    private double[] Predict(int m, Func<int, int, IDevicePoints> tileOf, IProgress<KernelProgress>? progress, CancellationToken cancel)
+    {
+        int n = _points.Count, c = _alpha.Columns;
         var bytes = _device.Precision == Precision.Fp64 ? 8 : 4;
         var rows = _options.PredictionRows ?? (int)Math.Clamp(_device.TileBytes * _device.ProcessCount / Math.Max(1L, (long)n * bytes), 1, 16_384);
         rows = Math.Max(1, Math.Min(rows, m));
-        _device.EnsureCapacity(new MemoryRequest("A prediction tile", n, [(n, rows), (rows, _points.Dimension), (rows, c)]));
+        _device.EnsureCapacity(new MemoryRequest("A prediction tile", n, [(n, rows), (rows, Math.Min(_points.Dimension, n)), (rows, c)]));
         var scores = new double[(long)m * c];
         IDeviceMatrix? cross = null, part = null;
         try
@@ -67,7 +80,7 @@ public sealed class KernelModel : IDisposable
                     cross = _device.Allocate(n, count);
                     part = _device.Allocate(count, c);
                 }
-                using (var tile = _device.UploadPoints(test.Slice(t0, count)))
+                using (var tile = tileOf(t0, count))
                     _device.CrossGram(_points, tile, _kernel, cross);
                 _device.Gemm(true, false, cross, _alpha, part!);
                 var block = _device.Download(part!);

@@ -4,7 +4,7 @@ namespace Rethink.Kernels;
 
 /// <summary>
 /// The kernel an experiment asks for, as data: a concrete kernel when its parameters are given, or a
-/// bandwidth rule resolved on the training points (<see cref="Resolve"/>). Parsed once at the console
+/// bandwidth rule resolved on the training points (<see cref="Resolve(FeatureMatrix, int)"/>). Parsed once at the console
 /// edge, written verbatim into results (polymorphic JSON, discriminated by "kind").
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
@@ -25,6 +25,9 @@ public abstract record KernelSpec
 
     /// <summary>The kernel for these training points, and the bandwidth when a rule chose it.</summary>
     public abstract (Kernel Kernel, Bandwidth? Bandwidth) Resolve(FeatureMatrix train, int seed);
+
+    /// <summary>The same from the training points' Gram matrix (streamed features).</summary>
+    public abstract (Kernel Kernel, Bandwidth? Bandwidth) Resolve(InnerProducts.IInnerProducts train, int seed);
 }
 
 /// <summary>exp(−γ‖x − x′‖²) with γ = <see cref="Value"/> (rule given) or γ = <see cref="Value"/> / scale (median or variance rule).</summary>
@@ -43,6 +46,12 @@ public sealed record GaussianSpec(BandwidthRule Rule = BandwidthRule.Given, doub
         var b = Rule == BandwidthRule.Given ? Bandwidth.Given(Value) : Bandwidth.Resolve(Rule, Value, train, seed);
         return (new GaussianKernel(b.Gamma), b);
     }
+
+    public override (Kernel, Bandwidth?) Resolve(InnerProducts.IInnerProducts train, int seed)
+    {
+        var b = Rule == BandwidthRule.Given ? Bandwidth.Given(Value) : Bandwidth.Resolve(Rule, Value, train, seed);
+        return (new GaussianKernel(b.Gamma), b);
+    }
 }
 
 /// <summary>exp(−‖x − x′‖/σ) with σ = <see cref="Value"/> (rule given) or σ = √scale / <see cref="Value"/>.</summary>
@@ -56,11 +65,15 @@ public sealed record LaplacianSpec(BandwidthRule Rule = BandwidthRule.Given, dou
             throw new ArgumentOutOfRangeException(nameof(Value), Value, Rule == BandwidthRule.Given ? "--gamma (sigma for the Laplacian) must be a positive number." : "--multiplier must be a positive number.");
     }
 
-    public override (Kernel, Bandwidth?) Resolve(FeatureMatrix train, int seed)
+    public override (Kernel, Bandwidth?) Resolve(FeatureMatrix train, int seed) =>
+        From(Rule == BandwidthRule.Given ? null : Bandwidth.Resolve(Rule, Value, train, seed));
+
+    public override (Kernel, Bandwidth?) Resolve(InnerProducts.IInnerProducts train, int seed) =>
+        From(Rule == BandwidthRule.Given ? null : Bandwidth.Resolve(Rule, Value, train, seed));
+
+    private (Kernel, Bandwidth?) From(Bandwidth? resolved)
     {
-        var b = Rule == BandwidthRule.Given
-            ? new Bandwidth(BandwidthRule.Given, double.NaN, 1, 1 / (Value * Value), Value)
-            : Bandwidth.Resolve(Rule, Value, train, seed);
+        var b = resolved ?? new Bandwidth(BandwidthRule.Given, double.NaN, 1, 1 / (Value * Value), Value);
         return (new LaplacianKernel(b.Sigma), b);
     }
 }
@@ -77,6 +90,7 @@ public sealed record PolynomialSpec(int Degree = 2, double? Gamma = null, double
     }
 
     public override (Kernel, Bandwidth?) Resolve(FeatureMatrix train, int seed) => (new PolynomialKernel(Degree, Gamma ?? 1.0 / train.Columns, Coef0), null);
+    public override (Kernel, Bandwidth?) Resolve(InnerProducts.IInnerProducts train, int seed) => (new PolynomialKernel(Degree, Gamma ?? 1.0 / train.Dimension, Coef0), null);
 }
 
 /// <summary>⟨x, x′⟩.</summary>
@@ -84,6 +98,7 @@ public sealed record LinearSpec : KernelSpec
 {
     public override string Name => "linear";
     public override (Kernel, Bandwidth?) Resolve(FeatureMatrix train, int seed) => (new LinearKernel(), null);
+    public override (Kernel, Bandwidth?) Resolve(InnerProducts.IInnerProducts train, int seed) => (new LinearKernel(), null);
 }
 
 /// <summary>The arc-cosine kernel of degree 1.</summary>
@@ -91,4 +106,5 @@ public sealed record ArcCosineSpec : KernelSpec
 {
     public override string Name => "arc-cosine";
     public override (Kernel, Bandwidth?) Resolve(FeatureMatrix train, int seed) => (new ArcCosineKernel(), null);
+    public override (Kernel, Bandwidth?) Resolve(InnerProducts.IInnerProducts train, int seed) => (new ArcCosineKernel(), null);
 }

@@ -23,9 +23,28 @@ public sealed class MinimumNormSolver(IDenseDevice device)
         IProgress<KernelProgress>? progress = null, CancellationToken cancel = default)
     {
         KernelInputs.Validate(x, targets, columns, options);
+        return Fit(() => Device.UploadPoints(x), x.Rows, x.Columns, targets, columns, kernel, options, progress, cancel);
+    }
+
+    /// <summary>
+    /// The same solve when the training points are known only by their inner products (a streamed
+    /// feature map): K is built from the stored Gram and squared norms.
+    /// </summary>
+    public KernelModel Fit(InnerProducts.IInnerProducts train, double[] targets, int columns, Kernel kernel, SolveOptions options,
+        IProgress<KernelProgress>? progress = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        if (!train.Symmetric) throw new ArgumentException("Training needs the symmetric Gram of the training points, not cross products.", nameof(train));
+        KernelInputs.ValidateTargets(train.Rows, targets, columns, options);
+        return Fit(() => Device.UploadProducts(train), train.Rows, train.Dimension, targets, columns, kernel, options, progress, cancel);
+    }
+
+    private KernelModel Fit(Func<IDevicePoints> upload, int n, int dim, double[] targets, int columns, Kernel kernel, SolveOptions options,
+        IProgress<KernelProgress>? progress, CancellationToken cancel)
+    {
         ArgumentNullException.ThrowIfNull(kernel);
         var d = Device;
-        int n = x.Rows, dim = x.Columns, c = columns;
+        var c = columns;
         var epsilon = d.Precision == Precision.Fp64 ? Math.Pow(2, -52) : Math.Pow(2, -23);
         var timings = new Dictionary<string, double>();
         var watch = Stopwatch.StartNew();
@@ -37,7 +56,7 @@ public sealed class MinimumNormSolver(IDenseDevice device)
         }
 
         d.EnsureCapacity(new MemoryRequest("The kernel matrix", n, [(n, n), (dim, n), (n, c), (n, c), (n, c)]));
-        var points = d.UploadPoints(x);
+        var points = upload();
         IDeviceMatrix? alpha = null;
         try
         {

@@ -81,7 +81,7 @@ public class FeatureTests
         return new ImageTensor(data, count, 3, 32, 32);
     }
 
-    [TorchFact]
+    [Fact]
     public void Random_conv_features_are_deterministic_by_seed_and_batch_invariant()
     {
         var train = RandomImages(40, 1);
@@ -89,16 +89,51 @@ public class FeatureTests
         var a = RandomConvFeatures.Create(config, train);
         var b = RandomConvFeatures.Create(config, train);
         var c = RandomConvFeatures.Create(config with { Seed = 6 }, train);
-        var fa = a.Apply(train, batch: 7);
+        var white = RandomConvFeatures.Whitened(train);
+        var fa = a.ApplyBlock(white, 0, 16, batch: 7);
         Assert.Equal(40 * 16 * 4, fa.Length);
-        Assert.Equal(fa, b.Apply(train, batch: 500));
-        Assert.NotEqual(fa, c.Apply(train));
+        Assert.Equal(fa, b.ApplyBlock(white, 0, 16, batch: 64));
+        Assert.NotEqual(fa, c.ApplyBlock(white, 0, 16));
         var (tr, te) = a.Transform(train, RandomImages(9, 2));
         Assert.Equal((40, 64), (tr.Rows, tr.Columns));
         Assert.Equal((9, 64), (te.Rows, te.Columns));
         // Standardized with training statistics: each training feature has mean 0.
         for (var k = 0; k < 64; k++)
             Assert.True(Math.Abs(Enumerable.Range(0, 40).Average(i => tr.Values[i * 64 + k])) < 1e-9);
+    }
+
+    /// <summary>The GEMM convolution (im2col × filters, then rectification and pooling) equals TorchSharp's conv2d and adaptive pooling.</summary>
+    [TorchFact]
+    public void Gemm_convolution_equals_the_torchsharp_convolution()
+    {
+        var images = RandomImages(23, 4);
+        foreach (var config in new[] { new RandomConvConfig(Filters: 12, Seed: 2), new RandomConvConfig(Filters: 7, Patch: 3, Threshold: 0.1, Grid: 3, Seed: 3), new RandomConvConfig(Filters: 5, Source: FilterSource.Gaussian, Seed: 1) })
+        {
+            var features = RandomConvFeatures.Create(config, images);
+            var torch = features.ApplyTorch(images, batch: 10);
+            var gemm = features.ApplyBlock(RandomConvFeatures.Whitened(images), 0, config.Filters, batch: 6);
+            Assert.Equal(torch.Length, gemm.Length);
+            var scale = torch.Max(Math.Abs);
+            for (var i = 0; i < torch.Length; i++)
+                Assert.True(Math.Abs(torch[i] - gemm[i]) <= 2e-5 * Math.Max(scale, 1), $"{config.Describe()} feature {i}: torch {torch[i]}, gemm {gemm[i]}");
+        }
+    }
+
+    /// <summary>Both signs: the second half of each filter's features is max(−z − a, 0), pooled alike.</summary>
+    [Fact]
+    public void Both_signs_split_each_response_into_its_positive_and_negative_parts()
+    {
+        var images = RandomImages(6, 9);
+        var one = RandomConvFeatures.Create(new RandomConvConfig(Filters: 4, Threshold: 0, Seed: 8), images);
+        var two = RandomConvFeatures.Create(new RandomConvConfig(Filters: 4, Threshold: 0, Seed: 8, Signs: 2), images);
+        var white = RandomConvFeatures.Whitened(images);
+        var (a, b) = (one.ApplyBlock(white, 0, 4), two.ApplyBlock(white, 0, 4));
+        Assert.Equal(2 * a.Length, b.Length);
+        for (var i = 0; i < 6; i++)
+            for (var f = 0; f < 4; f++)
+                for (var q = 0; q < 4; q++)
+                    Assert.Equal(a[i * 16 + f * 4 + q], b[i * 32 + f * 8 + q]); // the positive part is the one-sign feature
+        Assert.Contains(b, v => v > 0 && Array.IndexOf(b, v) % 8 >= 4); // negative parts are used
     }
 
     [TorchFact]

@@ -64,6 +64,12 @@ public sealed class CudaDeviceTests
     }
 
     [CudaFact]
+    public void Inner_products_solve_like_the_points()
+    {
+        foreach (var c in Cases) DeviceChecks.Inner_products_solve_like_the_points(Gpu, c);
+    }
+
+    [CudaFact]
     public void Ridge_solves_the_regularized_system() => DeviceChecks.Ridge_solves_the_regularized_system(Gpu);
 
     [CudaFact]

@@ -140,6 +140,31 @@ public static class DeviceChecks
         for (var i = 0; i < p.Length; i++) Assert.Equal(p[i], q[i], 9);
     }
 
+    /// <summary>
+    /// Points known only by their inner products (a streamed feature map) give the solve their
+    /// coordinates give: the same α and scores (FP64: relative 1e-12), through training and prediction.
+    /// </summary>
+    public static void Inner_products_solve_like_the_points(Func<Precision, IDenseDevice> open, KernelCase c)
+    {
+        c = c with { D = Math.Max(c.D, 4), N = Math.Max(c.N, 10) };
+        var x = c.Points();
+        var y = c.Y();
+        var test = c.Points(rows: 9, salt: 4);
+        var kernel = new GaussianKernel(1.0 / c.D);
+        using var device = open(Precision.Fp64);
+        var solver = new MinimumNormSolver(device);
+        using var fromPoints = solver.Fit(x, y, c.Targets, kernel, new SolveOptions(Precision.Fp64));
+        using var fromProducts = solver.Fit(Rethink.Kernels.InnerProducts.InnerProductMatrix.From(x), y, c.Targets, kernel, new SolveOptions(Precision.Fp64, TileColumns: 3, PredictionRows: 4));
+        var a = Dense(fromPoints.Alpha, c.N, c.Targets);
+        var b = Dense(fromProducts.Alpha, c.N, c.Targets);
+        var condition = ReferenceGram(kernel, x).ConditionNumber();
+        Assert.True((a - b).FrobeniusNorm() <= 1e-13 * condition * a.FrobeniusNorm() + 1e-300, $"|alpha(products) - alpha(points)| = {(a - b).FrobeniusNorm()}, |alpha| = {a.FrobeniusNorm()}, cond {condition:G3}");
+        var p = fromPoints.Predict(test);
+        var q = fromProducts.Predict(Rethink.Kernels.InnerProducts.InnerProductMatrix.From(x, test));
+        for (var i = 0; i < p.Length; i++) Assert.True(Math.Abs(p[i] - q[i]) <= 1e-9 * Math.Max(1, Math.Abs(p[i])), $"score {i}: {q[i]} vs {p[i]}");
+        Assert.Equal(fromPoints.Report.KernelNorm, fromProducts.Report.KernelNorm, 9);
+    }
+
     public static void Ridge_solves_the_regularized_system(Func<Precision, IDenseDevice> open)
     {
         var c = new KernelCase(40, 6, 3, 4);

@@ -33,6 +33,9 @@ public abstract class DeviceContract
     [Property(Arbitrary = [typeof(KernelArbitraries)], MaxTest = 10)]
     public void Small_tiles_give_the_same_solve(KernelCase c) => DeviceChecks.Small_tiles_give_the_same_solve(Open, c);
 
+    [Property(Arbitrary = [typeof(KernelArbitraries)], MaxTest = 10)]
+    public void Inner_products_solve_like_the_points(KernelCase c) => DeviceChecks.Inner_products_solve_like_the_points(Open, c);
+
     [Fact]
     public void Ridge_solves_the_regularized_system() => DeviceChecks.Ridge_solves_the_regularized_system(Open);
 

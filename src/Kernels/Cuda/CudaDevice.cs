@@ -76,6 +76,22 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice w
         }
     }
 
+    public IDevicePoints UploadProducts(InnerProducts.IInnerProducts products)
+    {
+        var norms = products.RowNorms.Select(TiledGram.From<T>).ToArray();
+        using var scope = runtime.Enter();
+        return new ProductPoints(runtime, products, Allocate(norms));
+    }
+
+    /// <summary>Copies product columns [first, first + count) from the host into <paramref name="target"/> at column offset <paramref name="at"/>.</summary>
+    private void CopyProducts(InnerProducts.IInnerProducts products, int first, int count, MemoryBuffer1D<T, Stride1D.Dense> target, long at)
+    {
+        var host = new T[(long)count * products.Rows];
+        if (typeof(T) == typeof(float)) products.CopyColumns(first, count, System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(host.AsSpan()));
+        else products.CopyColumns(first, count, System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(host.AsSpan()));
+        target.View.SubView(at * products.Rows, host.LongLength).CopyFromCPU(host);
+    }
+
     public IDeviceMatrix Upload(double[] columnMajor, int rows, int columns)
     {
         Shapes.ColumnMajor(columnMajor, rows, columns);
@@ -106,9 +122,25 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice w
     public double Gram(IDevicePoints points, Kernel kernel, double ridge, IDeviceMatrix k, int tileColumns, IDictionary<string, double>? timings,
         IProgress<KernelProgress>? progress, CancellationToken cancel)
     {
-        var (p, km) = (P(points), M(k));
-        Shapes.Gram(p, km);
+        var km = M(k);
+        Shapes.Gram(points, km);
         using var scope = runtime.Enter();
+        if (points is ProductPoints products)
+        {
+            if (!products.Products.Symmetric) throw new ArgumentException("A kernel matrix needs the symmetric Gram of the training points.", nameof(points));
+            var size = products.Count;
+            var step = Math.Clamp(tileColumns, 1, Math.Max(1, (int)Math.Min(int.MaxValue / Math.Max(1, size), (256L << 20) / Math.Max(1, (long)size * Size))));
+            for (var j0 = 0; j0 < size; j0 += step)
+            {
+                cancel.ThrowIfCancellationRequested();
+                var width = Math.Min(step, size - j0);
+                CopyProducts(products.Products, j0, width, km.Buffer, j0);
+                runtime.Kernels.Transform(km.Buffer.View, size, size, width, j0, products.Norms.View, products.Norms.View, kernel, ridge);
+                progress?.Report(new KernelProgress("gram", (double)(j0 + width) / size));
+            }
+            return Norm(km.Buffer, (long)size * size);
+        }
+        var p = P(points);
         var n = p.Count;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Gemm(CudaNative.OpT, CudaNative.OpN, n, n, p.Dimension, p.X, p.Dimension, p.X, p.Dimension, km.Buffer, n);
@@ -136,9 +168,17 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice w
 
     public void CrossGram(IDevicePoints rows, IDevicePoints columns, Kernel kernel, IDeviceMatrix c)
     {
-        var (r, s, cm) = (P(rows), P(columns), M(c));
-        Shapes.Cross(r, s, cm);
+        var cm = M(c);
+        Shapes.Cross(rows, columns, cm);
         using var scope = runtime.Enter();
+        if (rows is ProductPoints train && columns is ProductPoints cross)
+        {
+            using var columnNorms = Allocate(cross.Products.ColumnNorms.Select(TiledGram.From<T>).ToArray());
+            CopyProducts(cross.Products, 0, cross.Count, cm.Buffer, 0);
+            runtime.Kernels.Transform(cm.Buffer.View, train.Count, train.Count, cross.Count, 0, train.Norms.View, columnNorms.View, kernel);
+            return;
+        }
+        var (r, s) = (P(rows), P(columns));
         Gemm(CudaNative.OpT, CudaNative.OpN, r.Count, s.Count, r.Dimension, r.X, r.Dimension, s.X, s.Dimension, cm.Buffer, r.Count);
         runtime.Kernels.Transform(cm.Buffer.View, r.Count, r.Count, s.Count, 0, r.Norms.View, s.Norms.View, kernel);
     }
@@ -345,6 +385,20 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice w
         {
             using var scope = runtime.Enter();
             buffer.Dispose();
+        }
+    }
+
+    private sealed class ProductPoints(CudaRuntime runtime, InnerProducts.IInnerProducts products, MemoryBuffer1D<T, Stride1D.Dense> norms) : IDevicePoints
+    {
+        public InnerProducts.IInnerProducts Products => products;
+        public MemoryBuffer1D<T, Stride1D.Dense> Norms => norms;
+        public int Count => products.Columns;
+        public int Dimension => products.Dimension;
+
+        public void Dispose()
+        {
+            using var scope = runtime.Enter();
+            norms.Dispose();
         }
     }
 

@@ -42,6 +42,13 @@ public interface IDenseDevice : IDisposable
     /// <summary>Points (rows of <paramref name="points"/>) and their squared norms, in device memory in this precision.</summary>
     IDevicePoints UploadPoints(FeatureMatrix points);
 
+    /// <summary>
+    /// "Points" known only through their inner products (a streamed feature map's Gram or cross
+    /// products): <see cref="Gram"/> and <see cref="CrossGram"/> then build K from the stored products
+    /// and norms instead of from coordinates.
+    /// </summary>
+    IDevicePoints UploadProducts(InnerProducts.IInnerProducts products);
+
     /// <summary>A rows×columns matrix from its column-major values.</summary>
     IDeviceMatrix Upload(double[] columnMajor, int rows, int columns);
 

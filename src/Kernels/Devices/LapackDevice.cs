@@ -64,6 +64,9 @@ internal sealed unsafe class LapackDevice<T>(string library) : IDenseDevice wher
         return new Points(buffer, points.SquaredNorms().Select(TiledGram.From<T>).ToArray(), points.Rows, d);
     }
 
+    public IDevicePoints UploadProducts(InnerProducts.IInnerProducts products) =>
+        new ProductPoints(products, products.RowNorms.Select(TiledGram.From<T>).ToArray());
+
     public IDeviceMatrix Upload(double[] columnMajor, int rows, int columns)
     {
         Shapes.ColumnMajor(columnMajor, rows, columns);
@@ -92,15 +95,24 @@ internal sealed unsafe class LapackDevice<T>(string library) : IDenseDevice wher
     public double Gram(IDevicePoints points, Kernel kernel, double ridge, IDeviceMatrix k, int tileColumns, IDictionary<string, double>? timings,
         IProgress<KernelProgress>? progress, CancellationToken cancel)
     {
-        var (p, km) = (P(points), M(k));
-        Shapes.Gram(p, km);
+        var km = M(k);
+        Shapes.Gram(points, km);
+        if (points is ProductPoints products)
+            return TiledGram.BuildFromProducts(products.Products, kernel, ridge, km.Buffer.Pointer, tileColumns, progress, cancel, timings);
+        var p = P(points);
         return TiledGram.BuildSymmetric(p.X.Pointer, p.Count, p.Dimension, p.Norms, kernel, ridge, km.Buffer.Pointer, tileColumns, progress, cancel, timings);
     }
 
     public void CrossGram(IDevicePoints rows, IDevicePoints columns, Kernel kernel, IDeviceMatrix c)
     {
-        var (r, s, cm) = (P(rows), P(columns), M(c));
-        Shapes.Cross(r, s, cm);
+        var cm = M(c);
+        Shapes.Cross(rows, columns, cm);
+        if (rows is ProductPoints train && columns is ProductPoints cross)
+        {
+            TiledGram.CrossFromProducts(cross.Products, train.Norms, kernel, cm.Buffer.Pointer);
+            return;
+        }
+        var (r, s) = (P(rows), P(columns));
         TiledGram.BuildCross(r.X.Pointer, r.Count, s.X.Pointer, s.Count, r.Dimension, r.Norms, s.Norms, kernel, cm.Buffer.Pointer);
     }
 
@@ -195,6 +207,16 @@ internal sealed unsafe class LapackDevice<T>(string library) : IDenseDevice wher
         public int Rows => rows;
         public int Columns => columns;
         public void Dispose() => Buffer.Dispose();
+    }
+
+    /// <summary>Points known by their inner products (<see cref="UploadProducts"/>): Count is the products' columns.</summary>
+    private sealed class ProductPoints(InnerProducts.IInnerProducts products, T[] rowNorms) : IDevicePoints
+    {
+        public InnerProducts.IInnerProducts Products => products;
+        public T[] Norms => rowNorms;
+        public int Count => products.Columns;
+        public int Dimension => products.Dimension;
+        public void Dispose() { }
     }
 
     private sealed class Points(NativeBuffer<T> x, T[] norms, int count, int dimension) : IDevicePoints

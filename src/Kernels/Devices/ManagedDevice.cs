@@ -35,6 +35,8 @@ public sealed class ManagedDevice : IDenseDevice
 
     public IDevicePoints UploadPoints(FeatureMatrix points) => new Points(points, points.SquaredNorms());
 
+    public IDevicePoints UploadProducts(InnerProducts.IInnerProducts products) => new ProductPoints(products);
+
     public IDeviceMatrix Upload(double[] columnMajor, int rows, int columns)
     {
         Shapes.ColumnMajor(columnMajor, rows, columns);
@@ -54,8 +56,17 @@ public sealed class ManagedDevice : IDenseDevice
     public double Gram(IDevicePoints points, Kernel kernel, double ridge, IDeviceMatrix k, int tileColumns, IDictionary<string, double>? timings,
         IProgress<KernelProgress>? progress, CancellationToken cancel)
     {
-        var p = P(points);
         var km = M(k);
+        Shapes.Gram(points, km);
+        if (points is ProductPoints products)
+        {
+            if (!products.Products.Symmetric) throw new ArgumentException("A kernel matrix needs the symmetric Gram of the training points.", nameof(points));
+            FromProducts(products.Products, products.Products.RowNorms.ToArray(), kernel, km);
+            for (var i = 0; i < km.Rows; i++) km.Values[(long)i * km.Rows + i] = kernel.Diagonal(products.Products.RowNorms[i]) + ridge;
+            progress?.Report(new KernelProgress("gram", 1));
+            return Math.Sqrt(TensorPrimitives.SumOfSquares(km.Values));
+        }
+        var p = P(points);
         Cross(p, p, kernel, km);
         for (var i = 0; i < p.Count; i++) km.Values[(long)i * p.Count + i] = kernel.Diagonal(p.Norms[i]) + ridge;
         progress?.Report(new KernelProgress("gram", 1));
@@ -64,9 +75,22 @@ public sealed class ManagedDevice : IDenseDevice
 
     public void CrossGram(IDevicePoints rows, IDevicePoints columns, Kernel kernel, IDeviceMatrix c)
     {
-        var (r, s, cm) = (P(rows), P(columns), M(c));
-        Shapes.Cross(r, s, cm);
+        var cm = M(c);
+        Shapes.Cross(rows, columns, cm);
+        if (rows is ProductPoints train && columns is ProductPoints cross)
+        {
+            FromProducts(cross.Products, train.Products.RowNorms.ToArray(), kernel, cm);
+            return;
+        }
+        var (r, s) = (P(rows), P(columns));
         Cross(r, s, kernel, cm);
+    }
+
+    private static void FromProducts(InnerProducts.IInnerProducts products, double[] rowNorms, Kernel kernel, Matrix c)
+    {
+        products.CopyColumns(0, products.Columns, c.Values);
+        var columnNorms = products.ColumnNorms;
+        Parallel.For(0, products.Columns, j => kernel.Transform(c.Values.AsSpan(j * c.Rows, c.Rows), rowNorms, columnNorms[j]));
     }
 
     private static void Cross(Points rows, Points columns, Kernel kernel, Matrix c)
@@ -191,6 +215,13 @@ public sealed class ManagedDevice : IDenseDevice
 
     private sealed record Matrix(int Rows, int Columns, double[] Values) : IDeviceMatrix
     {
+        public void Dispose() { }
+    }
+
+    private sealed record ProductPoints(InnerProducts.IInnerProducts Products) : IDevicePoints
+    {
+        public int Count => Products.Columns;
+        public int Dimension => Products.Dimension;
         public void Dispose() { }
     }
 

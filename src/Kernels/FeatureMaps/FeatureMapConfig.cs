@@ -89,31 +89,52 @@ public enum FilterSource
 
 /// <summary>
 /// A random one-layer convolutional network used as a feature map: per-image whitening, a valid
-/// convolution with <see cref="Filters"/> random Patch×Patch filters, rectification max(z − Threshold, 0),
-/// and average pooling over a Grid×Grid partition of the output (Coates and Ng's quadrants for Grid = 2),
-/// then each feature standardized with training-set statistics. The paper used 32,000 filters.
+/// convolution with <see cref="Filters"/> random Patch×Patch filters, rectification max(z − Threshold, 0)
+/// (with <see cref="Signs"/> = 2 also max(−z − Threshold, 0), as in Coates and Ng's encoding), and
+/// average pooling over a Grid×Grid partition of the output (the quadrants for Grid = 2), then each
+/// feature standardized with training-set statistics: Filters·Signs·Grid² features. The paper used
+/// 32,000 filters. <see cref="Normalize"/> contrast-normalizes every patch (mean 0, divided by
+/// √(variance + 0.1)) before the filters see it. <see cref="Block"/> filters are computed at a time when
+/// the features are streamed into Gram matrices (<see cref="Stream"/>: null = when the materialized
+/// features would not fit in memory).
 /// </summary>
-public sealed record RandomConvConfig(int Filters = 1024, int Patch = 5, FilterSource Source = FilterSource.Patches, double Threshold = 0.25, int Grid = 2, int Seed = 0)
+public sealed record RandomConvConfig(int Filters = 1024, int Patch = 5, FilterSource Source = FilterSource.Patches, double Threshold = 0.25, int Grid = 2, int Seed = 0,
+    int? Signs = null, bool? Normalize = null, int? Block = null, bool? Stream = null)
     : FeatureMapConfig
 {
-    internal static readonly string[] Keys = ["filters", "patch", "threshold", "grid", "gaussian"];
+    internal static readonly string[] Keys = ["filters", "patch", "threshold", "grid", "gaussian", "signs", "normalize", "block", "stream"];
 
     public override string Name => "random-conv";
+
+    /// <summary>Features per filter: signs × grid cells.</summary>
+    public int FeaturesPerFilter => (Signs ?? 1) * Grid * Grid;
+
+    /// <summary>The feature dimension.</summary>
+    public long Dimension => (long)Filters * FeaturesPerFilter;
 
     internal static RandomConvConfig From(Dictionary<string, double> v, int seed)
     {
         var d = new RandomConvConfig();
         return new RandomConvConfig((int)v.GetValueOrDefault("filters", d.Filters), (int)v.GetValueOrDefault("patch", d.Patch),
             v.TryGetValue("gaussian", out var g) && g != 0 ? FilterSource.Gaussian : FilterSource.Patches,
-            v.GetValueOrDefault("threshold", d.Threshold), (int)v.GetValueOrDefault("grid", d.Grid), seed);
+            v.GetValueOrDefault("threshold", d.Threshold), (int)v.GetValueOrDefault("grid", d.Grid), seed,
+            v.TryGetValue("signs", out var signs) && signs != 1 ? (int)signs : null,
+            v.TryGetValue("normalize", out var normalize) && normalize != 0 ? true : null,
+            v.TryGetValue("block", out var block) ? (int)block : null,
+            v.TryGetValue("stream", out var stream) ? stream != 0 : null);
     }
 
     public override void Validate()
     {
         if (Filters is < 1 or > 32_000) throw new ArgumentOutOfRangeException(nameof(Filters), Filters, "--feature-options filters must lie in 1..32000.");
-        if (Patch < 1 || Patch % 2 == 0) throw new ArgumentOutOfRangeException(nameof(Patch), Patch, "--feature-options patch must be odd and positive.");
+        if (Patch is < 1 or > 16) throw new ArgumentOutOfRangeException(nameof(Patch), Patch, "--feature-options patch must lie in 1..16 pixels.");
         if (Grid < 1) throw new ArgumentOutOfRangeException(nameof(Grid), Grid, "--feature-options grid must be at least 1.");
+        if (Signs is not (null or 1 or 2)) throw new ArgumentOutOfRangeException(nameof(Signs), Signs, "--feature-options signs must be 1 (max(z - a, 0)) or 2 (both signs).");
+        if (Block is < 1) throw new ArgumentOutOfRangeException(nameof(Block), Block, "--feature-options block must be at least 1 filter.");
+        if (!(Threshold >= 0) || double.IsInfinity(Threshold)) throw new ArgumentOutOfRangeException(nameof(Threshold), Threshold, "--feature-options threshold must be a number >= 0.");
     }
 
-    public override string Describe() => $"random conv: {Filters} filters {Patch}x{Patch} from {Source.ToString().ToLowerInvariant()}, max(z - {Threshold}, 0), {Grid}x{Grid} average pooling, seed {Seed}";
+    public override string Describe() =>
+        $"random conv: {Filters} filters {Patch}x{Patch} from {Source.ToString().ToLowerInvariant()}{(Normalize == true ? " (normalized patches)" : "")}, " +
+        $"{(Signs == 2 ? $"max(z - {Threshold}, 0) and max(-z - {Threshold}, 0)" : $"max(z - {Threshold}, 0)")}, {Grid}x{Grid} average pooling, seed {Seed}";
 }

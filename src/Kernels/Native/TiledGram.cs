@@ -11,7 +11,7 @@ namespace Rethink.Kernels.Native;
 /// cache-sized squares. Column-major throughout; X is given as the d×n matrix whose columns are the
 /// points (the row-major n×d array read by Fortran).
 /// </summary>
-internal static unsafe class TiledGram
+public static unsafe class TiledGram
 {
     private const int MirrorBlock = 64;
 
@@ -61,6 +61,73 @@ internal static unsafe class TiledGram
         return Math.Sqrt(sumSquares);
     }
 
+    /// <summary>
+    /// K (n×n) from stored inner products instead of points: columns copied in tiles, transformed with
+    /// the stored squared norms, the diagonal at distance exactly 0 plus λ. Returns ‖K‖_F.
+    /// </summary>
+    public static double BuildFromProducts<T>(InnerProducts.IInnerProducts products, Kernel kernel, double ridge, T* k, int tile,
+        IProgress<KernelProgress>? progress, CancellationToken cancel, IDictionary<string, double>? timings = null) where T : unmanaged
+    {
+        if (!products.Symmetric || products.Rows != products.Columns)
+            throw new ArgumentException($"A kernel matrix needs the symmetric Gram of the training points; got {products.Rows}x{products.Columns} cross products.", nameof(products));
+        var n = products.Rows;
+        var norms = products.RowNorms.Select(From<T>).ToArray();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        double copy = 0, transform = 0, sumSquares = 0;
+        var kAddress = (nint)k;
+        for (var j0 = 0; j0 < n; j0 += tile)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var width = Math.Min(tile, n - j0);
+            CopyColumns(products, j0, width, k + (long)j0 * n, n);
+            copy += clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            var partial = new double[width];
+            Parallel.For(j0, j0 + width, j =>
+            {
+                var column = new Span<T>((T*)kAddress + (long)j * n, n);
+                Transform(kernel, column, norms, norms[j]);
+                column[j] = From<T>(kernel.Diagonal(ToDouble(norms[j])) + ridge);
+                partial[j - j0] = SumOfSquares<T>(column);
+            });
+            sumSquares += partial.Sum();
+            transform += clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            progress?.Report(new KernelProgress("gram", (double)(j0 + width) / n));
+        }
+        if (timings is not null)
+        {
+            timings.AddSeconds("gram-products", copy);
+            timings.AddSeconds("gram-transform", transform);
+        }
+        return Math.Sqrt(sumSquares);
+    }
+
+    /// <summary>C (n×m) = k(train, test) from stored cross products and both sets' squared norms.</summary>
+    public static void CrossFromProducts<T>(InnerProducts.IInnerProducts cross, T[] trainNorms, Kernel kernel, T* c) where T : unmanaged
+    {
+        var n = cross.Rows;
+        if (trainNorms.Length != n) throw new ArgumentException($"Cross products have {n} rows; the model has {trainNorms.Length} training points.", nameof(cross));
+        CopyColumns(cross, 0, cross.Columns, c, n);
+        var address = (nint)c;
+        var columnNorms = cross.ColumnNorms;
+        Parallel.For(0, cross.Columns, t =>
+            Transform(kernel, new Span<T>((T*)address + (long)t * n, n), trainNorms, From<T>(columnNorms[t])));
+    }
+
+    private static void CopyColumns<T>(InnerProducts.IInnerProducts products, int first, int count, T* destination, int rows) where T : unmanaged
+    {
+        // In pieces under 2³¹ values (spans are int-indexed).
+        var step = Math.Max(1, int.MaxValue / 2 / Math.Max(1, rows));
+        for (var j = 0; j < count; j += step)
+        {
+            var width = Math.Min(step, count - j);
+            var length = (int)((long)width * rows);
+            if (typeof(T) == typeof(float)) products.CopyColumns(first + j, width, new Span<float>((float*)(destination + (long)j * rows), length));
+            else products.CopyColumns(first + j, width, new Span<double>((double*)(destination + (long)j * rows), length));
+        }
+    }
+
     /// <summary>Σ v² in double.</summary>
     internal static double SumOfSquares<T>(ReadOnlySpan<T> values) where T : unmanaged
     {
@@ -72,6 +139,12 @@ internal static unsafe class TiledGram
         for (var i = 0; i < f.Length; i += 4096)
             s += System.Numerics.Tensors.TensorPrimitives.SumOfSquares(f.Slice(i, Math.Min(4096, f.Length - i)));
         return s;
+    }
+
+    /// <summary>Copies the whole lower triangle of the n×n matrix into the upper triangle (blocked).</summary>
+    public static void MirrorLower<T>(T* k, int n) where T : unmanaged
+    {
+        for (var j0 = 0; j0 < n; j0 += 1024) Mirror(k, n, j0, Math.Min(n, j0 + 1024));
     }
 
     /// <summary>Copies the lower-triangle block below columns [j0, j1) into the upper triangle, square by square.</summary>

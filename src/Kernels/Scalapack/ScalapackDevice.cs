@@ -90,6 +90,8 @@ internal sealed unsafe class ScalapackDevice<T> : IDenseDevice where T : unmanag
 
     public IDevicePoints UploadPoints(FeatureMatrix points) => new Points(points, points.SquaredNorms());
 
+    public IDevicePoints UploadProducts(InnerProducts.IInnerProducts products) => new ProductPoints(products);
+
     public IDeviceMatrix Upload(double[] columnMajor, int rows, int columns)
     {
         Shapes.ColumnMajor(columnMajor, rows, columns);
@@ -129,9 +131,19 @@ internal sealed unsafe class ScalapackDevice<T> : IDenseDevice where T : unmanag
     public double Gram(IDevicePoints points, Kernel kernel, double ridge, IDeviceMatrix k, int tileColumns, IDictionary<string, double>? timings,
         IProgress<KernelProgress>? progress, CancellationToken cancel)
     {
-        var (p, km) = (P(points), M(k));
-        Shapes.Gram(p, km);
-        var sumSquares = LocalBlocks(p, p, kernel, km, symmetricRidge: ridge, tileColumns, timings, progress, cancel);
+        var km = M(k);
+        Shapes.Gram(points, km);
+        double sumSquares;
+        if (points is ProductPoints products)
+        {
+            if (!products.Products.Symmetric) throw new ArgumentException("A kernel matrix needs the symmetric Gram of the training points.", nameof(points));
+            sumSquares = LocalFromProducts(products.Products, products.Products.RowNorms, kernel, km, ridge);
+        }
+        else
+        {
+            var p = P(points);
+            sumSquares = LocalBlocks(p, p, kernel, km, symmetricRidge: ridge, tileColumns, timings, progress, cancel);
+        }
         var total = new[] { sumSquares };
         Sum(total);
         return Math.Sqrt(total[0]);
@@ -139,8 +151,14 @@ internal sealed unsafe class ScalapackDevice<T> : IDenseDevice where T : unmanag
 
     public void CrossGram(IDevicePoints rows, IDevicePoints columns, Kernel kernel, IDeviceMatrix c)
     {
-        var (r, s, cm) = (P(rows), P(columns), M(c));
-        Shapes.Cross(r, s, cm);
+        var cm = M(c);
+        Shapes.Cross(rows, columns, cm);
+        if (rows is ProductPoints train && columns is ProductPoints cross)
+        {
+            LocalFromProducts(cross.Products, train.Products.RowNorms, kernel, cm, symmetricRidge: null);
+            return;
+        }
+        var (r, s) = (P(rows), P(columns));
         LocalBlocks(r, s, kernel, cm, symmetricRidge: null, 1024, null, null, default);
     }
 
@@ -192,6 +210,32 @@ internal sealed unsafe class ScalapackDevice<T> : IDenseDevice where T : unmanag
             timings.AddSeconds("gram-transform", transform);
         }
         return partial.Sum();
+    }
+
+    /// <summary>This process's blocks from stored products: each local column read whole, its local rows kept, then transformed.</summary>
+    private double LocalFromProducts(InnerProducts.IInnerProducts products, IReadOnlyList<double> rowNorms, Kernel kernel, Matrix c, double? symmetricRidge)
+    {
+        int lr = c.LocalRows, lc = c.LocalColumns, n = products.Rows;
+        if (lr == 0 || lc == 0) return 0;
+        var rowIndex = Enumerable.Range(0, lr).Select(i => Global(i, _myRow, _gridRows)).ToArray();
+        var localNorms = rowIndex.Select(i => TiledGram.From<T>(rowNorms[i])).ToArray();
+        var column = new float[n];
+        double sumSquares = 0;
+        for (var lj = 0; lj < lc; lj++)
+        {
+            var g = Global(lj, _myColumn, _gridColumns);
+            products.CopyColumns(g, 1, column);
+            var target = new Span<T>(c.Buffer.Pointer + (long)lj * c.Lld, lr);
+            for (var i = 0; i < lr; i++) target[i] = TiledGram.From<T>(column[rowIndex[i]]);
+            TiledGram.Transform(kernel, target, localNorms, TiledGram.From<T>(products.ColumnNorms[g]));
+            if (symmetricRidge is { } ridge)
+            {
+                var at = Array.IndexOf(rowIndex, g);
+                if (at >= 0) target[at] = TiledGram.From<T>(kernel.Diagonal(rowNorms[g]) + ridge);
+            }
+            sumSquares += TiledGram.SumOfSquares<T>(target);
+        }
+        return sumSquares;
     }
 
     private static NativeBuffer<T> Gather(FeatureMatrix x, int[] indices)
@@ -442,6 +486,13 @@ internal sealed unsafe class ScalapackDevice<T> : IDenseDevice where T : unmanag
         public void Swap(Matrix other) => (Buffer, other.Buffer) = (other.Buffer, Buffer);
 
         public void Dispose() => Buffer.Dispose();
+    }
+
+    private sealed record ProductPoints(InnerProducts.IInnerProducts Products) : IDevicePoints
+    {
+        public int Count => Products.Columns;
+        public int Dimension => Products.Dimension;
+        public void Dispose() { }
     }
 
     private sealed record Points(FeatureMatrix X, double[] Norms) : IDevicePoints
