@@ -36,7 +36,11 @@ public static class DeepCommand
         var augment = new Option<bool>("--augment") { Description = "Random 28x28 crops of CIFAR-10's 32x32 images." };
         var keepGoing = new Option<bool>("--no-stop") { Description = "Keep training after the training set is fitted." };
         var seed = new Option<int>("--seed") { Description = "Master seed.", DefaultValueFactory = _ => 0 };
-        var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" }.AcceptOnlyFromAmong("cpu", "cuda");
+        var device = new Option<string>("--device")
+        {
+            Description = "cpu, cuda (a CUDA libtorch 2.10 from RETHINK_LIBTORCH, LD_LIBRARY_PATH or the installed PyTorch) or auto (cuda when it loads, else cpu with a warning).",
+            DefaultValueFactory = _ => "cpu",
+        }.AcceptOnlyFromAmong("cpu", "cuda", "auto");
         var data = CommonOptions.Data();
         var output = new Option<string?>("--out") { Description = "Run directory (config, metrics.jsonl, checkpoint.bin, result.json); default results/deep/<model>-<randomization>-<hash>." }.OutputDirectory();
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint." };
@@ -46,17 +50,26 @@ public static class DeepCommand
         };
         command.SetAction((parse, cancel) =>
         {
+            // The device first: a CUDA libtorch must load before anything starts TorchSharp.
+            var deviceName = parse.GetValue(device)!;
+            if (deviceName == "cuda") TorchRuntime.EnsureCuda();
+            if (deviceName == "auto")
+            {
+                var (cuda, warning) = TorchRuntime.ResolveAuto();
+                if (warning is not null) Console.Error.WriteLine(warning);
+                deviceName = cuda ? "cuda" : "cpu";
+            }
             TorchRuntime.EnsureAvailable();
             var preset = DeepProfiles.Preset(parse.GetValue(model)!, parse.GetValue(profile) == "paper" ? RunProfile.Paper : RunProfile.Quick);
             var config = new TrainingConfig(parse.GetValue(model)!, parse.GetValue(dataset)!, parse.GetValue(randomization)!,
                 parse.GetValue(train) ?? preset.Train, parse.GetValue(test) ?? preset.Test, parse.GetValue(seed),
                 parse.GetValue(steps) ?? preset.MaxSteps, parse.GetValue(lr), WeightDecay: parse.GetValue(weightDecay),
                 Dropout: parse.GetValue(dropout), Augment: parse.GetValue(augment), StopWhenFitted: !parse.GetValue(keepGoing),
-                Device: parse.GetValue(device)!);
+                Device: deviceName);
             config.Validate();
             var directory = parse.GetValue(output) ?? Path.Combine("results", "deep", $"{config.Model}-{Randomization.Parse(config.Randomization).Name}-{Json.Hash(config)}");
             var trainingData = TrainingData.Load(config, new DataOptions(parse.GetValue(data), Progress: ConsoleDownloadProgress.Instance));
-            Console.WriteLine($"{config.Model} on {config.Dataset} ({config.Randomization}): {trainingData.TrainCount:N0} train, {trainingData.TestCount:N0} test, " +
+            Console.WriteLine($"{config.Model} on {config.Dataset} ({config.Randomization}) on {config.Device}, {TorchRuntime.Description}: {trainingData.TrainCount:N0} train, {trainingData.TestCount:N0} test, " +
                 $"batch {config.BatchSize}, lr {config.InitialLearningRate} x {config.Decay} every {config.DecayEvery} steps, up to {config.MaxSteps:N0} steps; run directory {directory}");
             var result = TrainingProgressDisplay.Run(config, p => Trainer.Run(config, trainingData, directory, parse.GetValue(resume), p, cancel));
             Print(result, directory);

@@ -157,27 +157,29 @@ public static class KernelsCommand
         var data = CommonOptions.Data();
         var selectFeatures = new Option<string?>("--features") { Description = "Feature map (gabor, random-conv) applied before the kernel." }.AcceptOnlyFromAmong("gabor", "random-conv");
         var selectOptions = new Option<string?>("--feature-options") { Description = "Feature parameters, key=value,..." };
-        var selectRidge = new Option<double>("--ridge") { Description = "Ridge lambda used by every candidate (0: exact interpolation).", DefaultValueFactory = _ => 0 };
+        var selectRidges = new Option<string>("--ridges") { Description = "Ridge lambdas, comma-separated; every (multiplier, lambda) pair is scored (0: exact interpolation).", DefaultValueFactory = _ => "0" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or auto.", DefaultValueFactory = _ => "cpu" }.AcceptOnlyFromAmong("cpu", "cuda", "auto");
         var command = new Command("select-bandwidth", "Choose the Gaussian bandwidth multiplier on held-out training data (never the test set).")
         {
-            dataset, rule, multipliers, fit, heldOut, precision, seed, data, selectFeatures, selectOptions, selectRidge, device,
+            dataset, rule, multipliers, fit, heldOut, precision, seed, data, selectFeatures, selectOptions, selectRidges, device,
         };
         command.SetAction(parse =>
         {
             var candidates = ReportText.ParseList(parse.GetValue(multipliers)!, "--multipliers");
             if (candidates.Length == 0 || candidates.Any(m => !(m > 0))) throw new CommandLineException("--multipliers: give positive numbers, e.g. 0.5,1,2.");
+            var ridges = ReportText.ParseList(parse.GetValue(selectRidges)!, "--ridges");
+            if (ridges.Length == 0 || ridges.Any(r => !(r >= 0) || double.IsInfinity(r))) throw new CommandLineException("--ridges: give numbers at least 0, e.g. 0,0.01,0.1.");
             var featureName = parse.GetValue(selectFeatures);
             if (featureName is null && parse.GetValue(selectOptions) is not null) throw new CommandLineException("--feature-options needs --features gabor or random-conv.");
             var featureMap = featureName is null ? null : FeatureMaps.Create(FeatureMapConfig.Parse(featureName, parse.GetValue(selectOptions), parse.GetValue(seed)));
             var (best, all) = BandwidthSelection.Select(parse.GetValue(dataset)!, new DataOptions(parse.GetValue(data)),
                 Enum.Parse<BandwidthRule>(parse.GetValue(rule)!, ignoreCase: true), candidates, parse.GetValue(fit), parse.GetValue(heldOut),
                 parse.GetValue(precision) == "fp64" ? Precision.Fp64 : Precision.Fp32, Enum.Parse<ComputeDevice>(parse.GetValue(device)!, ignoreCase: true),
-                parse.GetValue(seed), features: featureMap, ridge: parse.GetValue(selectRidge));
+                parse.GetValue(seed), features: featureMap, ridges: ridges);
             Console.WriteLine($"{parse.GetValue(dataset)}: fit {parse.GetValue(fit):N0}, held out {parse.GetValue(heldOut):N0} (training split only), rule {parse.GetValue(rule)}");
-            Console.WriteLine($"  {"m",8} {"gamma",12} {"held-out error",15} {"RKHS norm",10} {"time",8}");
+            Console.WriteLine($"  {"m",8} {"gamma",12} {"ridge",8} {"held-out error",15} {"RKHS norm",10} {"time",8}");
             foreach (var c in all)
-                Console.WriteLine($"  {c.Multiplier,8:G4} {c.Gamma,12:G4} {100 * c.HeldOutError,14:F2}% {c.RkhsNorm,10:F1} {ReportText.Seconds(c.Seconds),8}{(c == best ? "  <- chosen" : "")}");
+                Console.WriteLine($"  {c.Multiplier,8:G4} {c.Gamma,12:G4} {c.Ridge,8:G3} {100 * c.HeldOutError,14:F2}% {c.RkhsNorm,10:F1} {ReportText.Seconds(c.Seconds),8}{(c == best ? "  <- chosen" : "")}");
             return 0;
         });
         return command;

@@ -90,6 +90,8 @@ public static class ReproduceCommand
         var needed = selected.SelectMany(f => f.Needs).Distinct().ToList();
         var status = new Dictionary<IExperiment, (string State, double Seconds)>();
         var prefix = shard.Count > 1 ? $"[shard {shard}] " : "";
+        // The deep runs' device is settled before any experiment starts TorchSharp (a CUDA libtorch must load first).
+        if (needed.Any(e => e is DeepRunGroup) && context.Torch.Warning is { } warning) Console.Error.WriteLine(prefix + warning);
 
         var units = new List<RunUnit>();
         foreach (var experiment in needed)
@@ -106,7 +108,21 @@ public static class ReproduceCommand
         {
             var pending = units.Where(u => !store.Exists(u.ResultKind, u.Hash)).ToList();
             var estimate = TimeSpan.FromSeconds(pending.Where(u => shard.Owns(u.Hash)).Sum(u => u.Estimate.TotalSeconds));
-            var measured = context.Costs.IsMeasured(Deep.ModelKind.Mlp1x512, context.Device == Kernels.Devices.ComputeDevice.Cuda ? "cuda" : "cpu", 128) ? "rates measured from earlier runs in this folder" : "default rates of a 2-core CPU";
+            var deepPending = needed.OfType<DeepRunGroup>().Where(g => units.Any(u => u.Experiment == g.Id)).SelectMany(g => g.Configure(context)).Where(c => !store.Exists(DeepRunGroup.RunId, Json.Hash(c))).ToList();
+            var calibrated = 0;
+            if (context.Profile == RunProfile.Paper && deepPending.Count > 0)
+            {
+                // Seconds per step of each model not yet measured here, from a few timed steps on this device.
+                calibrated = context.Costs.Calibrate(deepPending, c => Deep.StepTimer.Measure(c, c.Dataset == "cifar10" ? 3 : 1));
+                units = needed.Where(e => units.Any(u => u.Experiment == e.Id)).SelectMany(e => e.Units(context)).ToList();
+                pending = units.Where(u => !store.Exists(u.ResultKind, u.Hash)).ToList();
+                estimate = TimeSpan.FromSeconds(pending.Where(u => shard.Owns(u.Hash)).Sum(u => u.Estimate.TotalSeconds));
+            }
+            var measured = deepPending.Count == 0 ? "kernel solves at the rates of a 2-core CPU"
+                : deepPending.All(c => context.Costs.IsMeasured(c.Model, c.Device, c.BatchSize) && !context.Costs.IsCalibrated(c.Model, c.Device, c.BatchSize)) ? "deep-run rates measured from earlier runs in this folder"
+                : calibrated > 0 ? $"deep-run rates timed on {context.Torch.Name} just now, {calibrated} model(s) × 5 steps"
+                : deepPending.Any(c => context.Costs.IsMeasured(c.Model, c.Device, c.BatchSize)) ? "deep-run rates partly measured here, partly the defaults of a 2-core CPU"
+                : "default deep-run rates of a 2-core CPU";
             Console.WriteLine($"{prefix}rethink reproduce --profile {context.Profile.ToString().ToLowerInvariant()}: {pending.Count} run(s) to compute" +
                 (shard.Count > 1 ? $", {pending.Count(u => shard.Owns(u.Hash))} of them in shard {shard}" : "") +
                 $", estimated {Durations.Format(estimate)} on this machine ({measured}); output in {context.OutputDirectory}");

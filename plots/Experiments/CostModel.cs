@@ -12,6 +12,35 @@ namespace Rethink.Plots.Experiments;
 public sealed class CostModel
 {
     private readonly Dictionary<(string Model, string Device, int Batch), List<double>> _measured = new();
+    private readonly HashSet<(string Model, string Device, int Batch)> _calibrated = [];
+
+    /// <summary>Evaluations on the whole training and test sets, amortized over the steps between them.</summary>
+    public const double EvaluationFactor = 1.5;
+
+    /// <summary>
+    /// Times a few steps of every (model, device, batch) among <paramref name="configs"/> that has no
+    /// measurement yet — <paramref name="timeStep"/> returns seconds per bare step (see
+    /// <see cref="Deep.StepTimer"/>) — so the first estimate on a new machine or device is its own.
+    /// Returns how many were calibrated.
+    /// </summary>
+    public int Calibrate(IEnumerable<Deep.TrainingConfig> configs, Func<Deep.TrainingConfig, double> timeStep)
+    {
+        var count = 0;
+        foreach (var config in configs.DistinctBy(c => (c.Model, c.Device, c.BatchSize)))
+        {
+            if (IsMeasured(config.Model, config.Device, config.BatchSize)) continue;
+            Observe(config.Model, config.Device, config.BatchSize, EvaluationFactor * timeStep(config));
+            lock (_measured) _calibrated.Add((config.Model, config.Device, config.BatchSize));
+            count++;
+        }
+        return count;
+    }
+
+    /// <summary>Whether the rate for this run came from <see cref="Calibrate"/> rather than finished runs.</summary>
+    public bool IsCalibrated(string model, string device, int batch)
+    {
+        lock (_measured) return _calibrated.Contains((model, device, batch));
+    }
 
     /// <summary>The measured seconds per step for a run, when it has been measured at least once.</summary>
     public double? Measured(string model, string device, int batch)
@@ -63,8 +92,8 @@ public sealed class CostModel
         return model;
     }
 
-    /// <summary>Measured on a 2-core CPU at batch 128, evaluations included (×1.5).</summary>
-    private static double Default(string model) => 1.5 * model switch
+    /// <summary>Measured on a 2-core CPU at batch 128, evaluations included.</summary>
+    private static double Default(string model) => EvaluationFactor * model switch
     {
         Deep.ModelKind.Mlp1x512 => 0.008,
         Deep.ModelKind.Mlp3x512 => 0.015,

@@ -17,13 +17,12 @@ public sealed class DeepRunGroup(string id, string title, Func<ReproduceContext,
     public string Title => title;
 
     public IReadOnlyList<TrainingConfig> Configure(ReproduceContext context) =>
-        configure(context).Select(c => c with { Device = context.Device == Kernels.Devices.ComputeDevice.Cuda ? "cuda" : "cpu" }).ToList();
+        configure(context).Select(c => c with { Device = context.Torch.Name }).ToList();
 
     public string? Unavailable(ReproduceContext context)
     {
+        if (context.Torch.Unavailable is { } cuda) return cuda;
         if (TorchRuntime.Unavailable is { } reason) return reason;
-        if (context.Device == Kernels.Devices.ComputeDevice.Cuda && !TorchSharp.torch.cuda.is_available())
-            return "--device cuda: TorchSharp sees no CUDA device (this build bundles the CPU libtorch); use --device auto or cpu.";
         if (DatasetAvailability.Missing(Configure(context).Select(c => c.Dataset), context.DataDirectory) is { } missing) return missing;
         return null;
     }

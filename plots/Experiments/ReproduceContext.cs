@@ -11,4 +11,38 @@ public sealed record ReproduceContext(RunProfile Profile, ComputeDevice Device, 
 
     /// <summary>Seconds per training step, measured from the runs in the results folder.</summary>
     public CostModel Costs { get; init; } = new();
+
+    private readonly Lazy<TorchDevice> _torch = new(() => TorchDevice.Resolve(Device));
+
+    /// <summary>
+    /// Where the deep runs train, resolved once. It must be resolved before anything else in the process
+    /// starts TorchSharp (a CUDA libtorch is loaded first), so `reproduce` resolves it up front.
+    /// </summary>
+    public TorchDevice Torch => _torch.Value;
+}
+
+/// <summary>The training device of the deep runs: "cuda" or "cpu", why CUDA cannot be used when it was asked for, and the auto fallback's warning.</summary>
+public sealed record TorchDevice(string Name, string? Unavailable, string? Warning)
+{
+    public static TorchDevice Resolve(ComputeDevice device)
+    {
+        switch (device)
+        {
+            case ComputeDevice.Cuda:
+                try
+                {
+                    Rethink.Torch.TorchRuntime.EnsureCuda();
+                    return new("cuda", null, null);
+                }
+                catch (Rethink.Torch.TorchUnavailableException e)
+                {
+                    return new("cuda", e.Message, null);
+                }
+            case ComputeDevice.Auto:
+                var (cuda, warning) = Rethink.Torch.TorchRuntime.ResolveAuto();
+                return new(cuda ? "cuda" : "cpu", null, warning);
+            default:
+                return new("cpu", null, null);
+        }
+    }
 }

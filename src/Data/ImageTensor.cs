@@ -29,6 +29,16 @@ public sealed class ImageTensor
 
     public Span<float> Image(int index) => Data.AsSpan(index * Dimension, Dimension);
 
+    /// <summary>The images at <paramref name="indices"/>, in that order (a copy).</summary>
+    public ImageTensor Select(IReadOnlyList<int> indices)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        var d = Dimension;
+        var data = new float[(long)indices.Count * d];
+        for (var i = 0; i < indices.Count; i++) Image(indices[i]).CopyTo(data.AsSpan(i * d, d));
+        return new ImageTensor(data, indices.Count, Channels, Height, Width);
+    }
+
     /// <summary>
     /// The images as points (one row per image) in double. A value that is a scaled pixel k·(1/255) in
     /// float is taken as the exact double k/255 (what numpy's uint8 / 255 gives); any other value

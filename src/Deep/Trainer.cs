@@ -33,10 +33,13 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
         config.Validate();
+        Device device = CPU;
+        if (config.Device == "cuda")
+        {
+            TorchRuntime.EnsureCuda(); // before anything starts TorchSharp on the bundled CPU libtorch
+            device = CUDA;
+        }
         TorchRuntime.EnsureAvailable();
-        var device = config.Device == "cuda"
-            ? (cuda.is_available() ? CUDA : throw new NotSupportedException("--device cuda: TorchSharp finds no CUDA device here (this build bundles the CPU libtorch); use --device cpu."))
-            : CPU;
         var hash = Json.Hash(config);
 
         manual_seed(config.Seed);
@@ -74,12 +77,24 @@ public static class Trainer
         {
             var order = Enumerable.Range(0, data.TrainCount).ToArray();
             SeedMixer.Random(config.Seed, 0x0E90C000L + state.Epoch).Shuffle(order);
+            // The next minibatch is prepared on another thread while this one trains (on CUDA its copy
+            // goes through pinned memory): the host work hides behind the device's.
+            Task<HostBatch>? next = null;
             for (var start = 0; start < order.Length && state.Step < config.MaxSteps && !fitted; start += config.BatchSize)
             {
                 cancel.ThrowIfCancellationRequested();
                 var batch = order.AsSpan(start, Math.Min(config.BatchSize, order.Length - start));
+                var host = next?.Result ?? data.PrepareTrainBatch(batch, state.Step);
+                var following = start + config.BatchSize;
+                next = null;
+                if (following < order.Length && state.Step + 1 < config.MaxSteps)
+                {
+                    var indices = order[following..Math.Min(following + config.BatchSize, order.Length)];
+                    var step = state.Step + 1;
+                    next = Task.Run(() => data.PrepareTrainBatch(indices, step));
+                }
                 watch.Start();
-                var (loss, accuracy) = TrainStep(model, optimizer, data, config, batch, state.Step, device);
+                var (loss, accuracy) = TrainStep(model, optimizer, data, config, host, state.Step, device);
                 watch.Stop();
                 var lr = config.LearningRateAt(state.Step);
                 state.Losses.Add(new StepLoss(state.Step + 1, loss, accuracy));
@@ -110,21 +125,21 @@ public static class Trainer
     }
 
     private static (double Loss, double Accuracy) TrainStep(nn.Module<Tensor, Tensor> model, SgdMomentum optimizer, TrainingData data,
-        TrainingConfig config, ReadOnlySpan<int> batch, long step, Device device)
+        TrainingConfig config, HostBatch batch, long step, Device device)
     {
         using var scope = NewDisposeScope();
         // Dropout draws depend only on (seed, step): a resumed run draws the same masks. libtorch's
         // generator is process-wide, so runs are reproducible one training at a time per process.
         manual_seed(SeedMixer.Mix(config.Seed, 0x5D0000L + step));
         model.train();
-        var (x, y) = data.TrainBatch(batch, step, device);
+        var (x, y) = data.ToDevice(batch, device);
         var logits = model.forward(x);
         var loss = nn.functional.cross_entropy(logits, y);
         optimizer.ZeroGrad();
         loss.backward();
         optimizer.Step(config.LearningRateAt(step));
         var correct = logits.argmax(1).eq(y).sum().item<long>();
-        return (loss.item<float>(), (double)correct / batch.Length);
+        return (loss.item<float>(), (double)correct / batch.Labels.Length);
     }
 
     private static TrainerState Evaluate(nn.Module<Tensor, Tensor> model, TrainingData data, TrainingConfig config, TrainerState state, double lr, Device device)
@@ -169,6 +184,6 @@ public static class Trainer
         var thin = Math.Max(1, state.Losses.Count / 2000);
         var losses = state.Losses.Where((_, i) => i % thin == 0 || i == state.Losses.Count - 1).ToList();
         return new TrainingResult(config, ModelKind.CountParameters(model), data.TrainCount, data.TestCount, data.Steps,
-            data.Prepared.Randomization.RealizedCorruption, state.Records, losses, state.StepsToFit, state.SecondsToFit, device.type.ToString().ToLowerInvariant(), state.Resumed);
+            data.Prepared.Randomization.RealizedCorruption, state.Records, losses, state.StepsToFit, state.SecondsToFit, device.type.ToString().ToLowerInvariant(), state.Resumed, TorchRuntime.Description);
     }
 }

@@ -59,7 +59,15 @@ public sealed class TrainingData
     }
 
     /// <summary>A training minibatch of the images at <paramref name="indices"/> (N×C×28×28) and their labels.</summary>
-    public (Tensor Images, Tensor Labels) TrainBatch(ReadOnlySpan<int> indices, long step, Device device)
+    public (Tensor Images, Tensor Labels) TrainBatch(ReadOnlySpan<int> indices, long step, Device device) =>
+        ToDevice(PrepareTrainBatch(indices, step), device);
+
+    /// <summary>
+    /// The host side of <see cref="TrainBatch"/>: crops, whitening and labels in plain arrays. It depends
+    /// only on (indices, step), so the trainer prepares the next batch on another thread while the
+    /// device runs the current step.
+    /// </summary>
+    public HostBatch PrepareTrainBatch(ReadOnlySpan<int> indices, long step)
     {
         var d = Channels * Side * Side;
         var buffer = new float[indices.Length * d];
@@ -76,7 +84,24 @@ public sealed class TrainingData
             }
             labels[k] = Prepared.TrainLabels[indices[k]];
         }
-        return (tensor(buffer, [indices.Length, Channels, Side, Side]).to(device), tensor(labels).to(device));
+        return new HostBatch(buffer, labels);
+    }
+
+    /// <summary>
+    /// Tensors of a host batch on <paramref name="device"/>; on CUDA through pinned memory with an
+    /// asynchronous copy, so the transfer overlaps the work already queued on the GPU.
+    /// </summary>
+    public (Tensor Images, Tensor Labels) ToDevice(HostBatch batch, Device device)
+    {
+        var count = batch.Labels.Length;
+        var images = tensor(batch.Images, [count, Channels, Side, Side]);
+        var labels = tensor(batch.Labels);
+        if (device.type != DeviceType.CUDA) return (images, labels);
+        using (images)
+        using (labels)
+        using (var pinnedImages = images.pin_memory())
+        using (var pinnedLabels = labels.pin_memory())
+            return (pinnedImages.to(device, non_blocking: true), pinnedLabels.to(device, non_blocking: true));
     }
 
     /// <summary>Contiguous range [start, start + count) of the training or test images, for evaluation.</summary>
@@ -100,7 +125,7 @@ public sealed class TrainingData
             }
             labels[k] = labelSource[start + k];
         }
-        return (tensor(buffer, [count, Channels, Side, Side]).to(device), tensor(labels).to(device));
+        return ToDevice(new HostBatch(buffer, labels), device);
     }
 
     private void Crop(ReadOnlySpan<float> image, int height, int width, int top, int left, Span<float> target)
@@ -117,3 +142,6 @@ public sealed class TrainingData
         return images;
     }
 }
+
+/// <summary>A minibatch in host memory: images (count × channels × side × side, row-major) and labels.</summary>
+public sealed record HostBatch(float[] Images, long[] Labels);

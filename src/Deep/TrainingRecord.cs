@@ -35,6 +35,7 @@ public sealed record StepLoss(long Step, double Loss, double BatchAccuracy);
 /// <param name="SecondsToFit">Training wall time at that step, or null.</param>
 /// <param name="Device">Where it ran.</param>
 /// <param name="Resumed">How many times the run was resumed from a checkpoint.</param>
+/// <param name="LibTorch">The libtorch build TorchSharp ran on (the bundled CPU build, or which CUDA build from where).</param>
 public sealed record TrainingResult(
     TrainingConfig Config,
     long Parameters,
@@ -47,7 +48,8 @@ public sealed record TrainingResult(
     long? StepsToFit,
     double? SecondsToFit,
     string Device,
-    int Resumed)
+    int Resumed,
+    string? LibTorch = null)
 {
     public TrainingRecord? Final => Records.Count > 0 ? Records[^1] : null;
 }

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace Rethink.Torch;
@@ -16,6 +17,101 @@ public static class TorchRuntime
     public static void EnsureAvailable()
     {
         if (Unavailable is { } reason) throw new TorchUnavailableException(reason);
+    }
+
+    private static readonly object CudaGate = new();
+    private static CudaLibTorch? _cuda;
+    private static TorchUnavailableException? _cudaFailure;
+
+    /// <summary>What TorchSharp runs on: the bundled CPU libtorch, or the CUDA libtorch loaded by <see cref="EnsureCuda"/>.</summary>
+    public static string Description => _cuda?.Describe() ?? "libtorch 2.10.0 (CPU, bundled with TorchSharp 0.107.0)";
+
+    /// <summary>
+    /// Makes TorchSharp run on CUDA: finds, checks and loads a CUDA libtorch (<see cref="CudaLibTorch"/>),
+    /// initializes TorchSharp's CUDA backend and checks that it sees a GPU. Throws
+    /// <see cref="TorchUnavailableException"/> (one line) when it cannot.
+    /// </summary>
+    public static CudaLibTorch EnsureCuda()
+    {
+        lock (CudaGate)
+        {
+            if (_cuda is not null) return _cuda;
+            if (_cudaFailure is not null) throw _cudaFailure;
+            try
+            {
+                return _cuda = LoadCuda();
+            }
+            catch (TorchUnavailableException e)
+            {
+                _cudaFailure = e;
+                throw;
+            }
+        }
+    }
+
+    private static CudaLibTorch LoadCuda()
+    {
+        {
+            var libtorch = CudaLibTorch.Locate(Environment.GetEnvironmentVariable(CudaLibTorch.Variable),
+                Environment.GetEnvironmentVariable("LD_LIBRARY_PATH"), CudaLibTorch.FindInstalledPyTorch);
+            // Two copies of libtorch in one process register every operator twice: once TorchSharp has
+            // started on a libtorch that is not this one, the choice of device came too late.
+            if (LoadedLibrary("libtorch_cpu.so") is { } loaded && Path.GetDirectoryName(loaded) != libtorch.Directory)
+                throw new TorchUnavailableException($"--device cuda: TorchSharp already runs on {loaded} in this process; choose the CUDA device before anything else uses TorchSharp (or use --device cpu).");
+            libtorch.Load();
+            var output = Console.Out;
+            Console.SetOut(TextWriter.Null);
+            try
+            {
+                TorchSharp.torch.InitializeDeviceType(TorchSharp.DeviceType.CUDA);
+                // TorchSharp's CPU start-up would load the bundled CPU libtorch beside this one; the
+                // native backend is loaded already (TorchSharp's own flag, private in 0.107).
+                typeof(TorchSharp.torch).GetField("nativeBackendLoaded", BindingFlags.NonPublic | BindingFlags.Static)?.SetValue(null, true);
+                if (!TorchSharp.torch.cuda.is_available())
+                    throw new TorchUnavailableException($"--device cuda: {libtorch.Describe()} loaded, but it sees no GPU (check the driver and CUDA_VISIBLE_DEVICES); use --device cpu.");
+            }
+            catch (Exception e) when (e is not TorchUnavailableException and not OutOfMemoryException)
+            {
+                throw new TorchUnavailableException($"--device cuda: TorchSharp did not start on {libtorch.Describe()} ({(e.InnerException ?? e).Message.Split('\n')[0]}); use --device cpu.");
+            }
+            finally
+            {
+                Console.SetOut(output);
+            }
+            return libtorch;
+        }
+    }
+
+    /// <summary>The path this process loaded a shared library with the given file name from, or null.</summary>
+    private static string? LoadedLibrary(string fileName)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/maps"))
+            {
+                var slash = line.IndexOf('/', StringComparison.Ordinal);
+                if (slash >= 0 && line.EndsWith("/" + fileName, StringComparison.Ordinal)) return Path.GetFullPath(line[slash..]);
+            }
+        }
+        catch (IOException)
+        {
+            // Not Linux: nothing to compare.
+        }
+        return null;
+    }
+
+    /// <summary>--device auto: CUDA when <see cref="EnsureCuda"/> succeeds, else the CPU and the reason in one line.</summary>
+    public static (bool Cuda, string? Warning) ResolveAuto()
+    {
+        try
+        {
+            EnsureCuda();
+            return (true, null);
+        }
+        catch (TorchUnavailableException e)
+        {
+            return (false, $"warning: --device auto: no usable CUDA libtorch ({e.Message.Replace("--device cuda: ", "", StringComparison.Ordinal).TrimEnd('.')}); training on the CPU.");
+        }
     }
 
     private static string? Probe()

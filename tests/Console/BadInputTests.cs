@@ -67,6 +67,7 @@ public sealed class BadInputTests : IDisposable
             ["--grid"] = ["2by2"],
             ["--feature-options"] = ["filterz=3"],
             ["--multipliers"] = ["1,x"],
+            ["--ridges"] = ["0,-1"],
             ["--n"] = ["0"],
             ["--d"] = ["0"],
             ["--k"] = ["0"],

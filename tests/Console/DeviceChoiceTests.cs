@@ -55,4 +55,40 @@ public sealed class DeviceChoiceTests : IDisposable
         Assert.Equal("auto", result.GetProperty("config").GetProperty("device").GetString());
         Assert.Contains("no usable GPU", result.GetProperty("backendWarning").GetString());
     }
+
+    private static readonly string[] DeepProblem = ["deep", "run", "--model", "mlp1x512", "--dataset", "mnist", "--train", "128", "--test", "32", "--steps", "2"];
+
+    /// <summary>A CPU libtorch where a CUDA one is named: deep runs refuse in one line, or fall back under auto.</summary>
+    private Dictionary<string, string?> CpuLibTorch()
+    {
+        var lib = Directory.CreateDirectory(Path.Combine(_dir.Path, "fake-torch", "lib")).FullName;
+        foreach (var library in new[] { "libc10.so", "libtorch_cpu.so", "libtorch.so" }) File.WriteAllText(Path.Combine(lib, library), "");
+        File.WriteAllText(Path.Combine(_dir.Path, "fake-torch", "version.py"), "__version__ = '2.10.0+cpu'\n");
+        return new() { ["RETHINK_LIBTORCH"] = lib };
+    }
+
+    [Fact]
+    public void Deep_cuda_with_a_cpu_libtorch_is_one_line_and_exit_code_2()
+    {
+        var run = RethinkProcess.Run([.. DeepProblem, "--device", "cuda", "--out", Path.Combine(_dir.Path, "run")], environment: CpuLibTorch());
+        Assert.Equal(2, run.ExitCode);
+        var lines = run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1, run.ToString());
+        Assert.StartsWith("rethink: --device cuda: ", lines[0]);
+        Assert.Contains("is not a CUDA build of libtorch", lines[0]);
+        Assert.False(Directory.Exists(Path.Combine(_dir.Path, "run")));
+    }
+
+    [Fact]
+    public void Deep_auto_with_a_cpu_libtorch_trains_on_the_cpu_and_records_the_build()
+    {
+        var run = RethinkProcess.Run([.. DeepProblem, "--device", "auto", "--out", Path.Combine(_dir.Path, "run")], environment: CpuLibTorch());
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var warnings = run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(warnings.Length == 1 && warnings[0].StartsWith("warning: --device auto: no usable CUDA libtorch", StringComparison.Ordinal), run.ToString());
+        var result = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir.Path, "run", "result.json"))).RootElement;
+        Assert.Equal("cpu", result.GetProperty("device").GetString());
+        Assert.Equal("cpu", result.GetProperty("config").GetProperty("device").GetString());
+        Assert.Equal("libtorch 2.10.0 (CPU, bundled with TorchSharp 0.107.0)", result.GetProperty("libTorch").GetString());
+    }
 }

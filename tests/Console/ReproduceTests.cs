@@ -91,6 +91,20 @@ public sealed partial class ReproduceTests(ITestOutputHelper output) : IDisposab
     }
 
     [Fact]
+    public void The_paper_profile_times_a_few_steps_of_each_unmeasured_model_before_estimating()
+    {
+        // Figure 2: Inception with and without BatchNorm, on all 50,000 images; no run of either finished here yet.
+        using var run = RethinkProcess.Launch(["reproduce", "--profile", "paper", "--only", "fig2", "--device", "cpu", "--out", _dir.Path]);
+        run.WaitUntil(() => run.Stdout.Contains('\n'), TimeSpan.FromMinutes(3), "the first line");
+        var first = run.Stdout.Split('\n')[0];
+        run.Kill();
+        output.WriteLine(first);
+        var match = Regex.Match(first, @"--profile paper: (\d+) run\(s\) to compute, estimated ([\d.]+) (min|h) on this machine \(deep-run rates timed on cpu just now, 2 model\(s\) × 5 steps\)");
+        Assert.True(match.Success, first);
+        Assert.Empty(Results(_dir.Path));
+    }
+
+    [Fact]
     public void Without_torchsharp_the_deep_figures_degrade_to_one_line_and_the_rest_renders()
     {
         // The console as installed, minus libtorch's native libraries (runtimes/): the program's own files

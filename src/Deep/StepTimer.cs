@@ -1,0 +1,51 @@
+using Rethink.Torch;
+using System.Diagnostics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Rethink.Deep;
+
+/// <summary>
+/// Seconds per optimization step of a config's model on its device, timed on random inputs of the
+/// config's shape after a few untimed warm-up steps (allocator, cuDNN autotuning, JIT): how a cost
+/// model is calibrated before any run of that model has finished on this machine.
+/// </summary>
+public static class StepTimer
+{
+    /// <param name="config">Model, batch size, dropout and device of the runs to estimate.</param>
+    /// <param name="channels">Input channels (3 for CIFAR-10, 1 for the MNIST-like datasets).</param>
+    /// <param name="warmup">Untimed steps first.</param>
+    /// <param name="steps">Timed steps.</param>
+    public static double Measure(TrainingConfig config, int channels, int warmup = 1, int steps = 5)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentOutOfRangeException.ThrowIfNegative(warmup);
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        Device device = CPU;
+        if (config.Device == "cuda")
+        {
+            TorchRuntime.EnsureCuda();
+            device = CUDA;
+        }
+        TorchRuntime.EnsureAvailable();
+        using var model = ModelKind.Create(config.Model, channels, 28, 10, config.Dropout);
+        model.to(device);
+        model.train();
+        using var optimizer = new SgdMomentum(model.parameters(), config.Momentum, config.WeightDecay);
+        var generator = new Generator(0x57E9);
+        using var x = randn([config.BatchSize, channels, 28, 28], generator: generator).to(device);
+        using var y = randint(0, 10, [config.BatchSize], generator: generator).to(device);
+        var watch = new Stopwatch();
+        for (var step = 0; step < warmup + steps; step++)
+        {
+            if (step == warmup) watch.Start();
+            using var scope = NewDisposeScope();
+            var loss = nn.functional.cross_entropy(model.forward(x), y);
+            optimizer.ZeroGrad();
+            loss.backward();
+            optimizer.Step(config.LearningRateAt(step));
+            _ = loss.item<float>(); // waits for the device, as the trainer does every step
+        }
+        return watch.Elapsed.TotalSeconds / steps;
+    }
+}

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Rethink.Torch;
+
+/// <summary>
+/// A CUDA build of libtorch found on this machine, for TorchSharp to run on the GPU: the NuGet build
+/// bundles the CPU libtorch only (no CUDA libtorch for Linux is served as a package), while users with
+/// a GPU have PyTorch installed, or an unpacked LibTorch. Found through <c>RETHINK_LIBTORCH</c> (the
+/// directory holding libtorch_cuda.so), else a directory on <c>LD_LIBRARY_PATH</c> that holds it, else
+/// next to an installed PyTorch (<c>torch/lib</c> of the first python3 that imports torch); checked to be a CUDA build of the libtorch version TorchSharp
+/// 0.107 was built against (2.10), and loaded before TorchSharp initializes so that TorchSharp's native
+/// library binds to it. Every failure is one line naming what was found and what to do.
+/// </summary>
+public sealed record CudaLibTorch(string Directory, string Version, string Source)
+{
+    public const string Variable = "RETHINK_LIBTORCH";
+
+    /// <summary>The libtorch minor version TorchSharp 0.107.0's native library is compiled against.</summary>
+    public const string CompatibleVersion = "2.10";
+
+    private static readonly string[] Libraries = ["libc10.so", "libc10_cuda.so", "libtorch_cpu.so", "libtorch_cuda.so", "libtorch.so"];
+
+    public string Describe() => $"libtorch {Version} (CUDA) from {Directory} ({Source})";
+
+    /// <summary>
+    /// Finds and checks a CUDA libtorch without loading it: <paramref name="variable"/> (the value of
+    /// RETHINK_LIBTORCH) first, else the first directory of <paramref name="libraryPath"/> (the value of
+    /// LD_LIBRARY_PATH) holding libtorch_cuda.so, else <paramref name="findPyTorch"/> (an installed
+    /// PyTorch's torch/lib). Throws <see cref="TorchUnavailableException"/> with one line when there is
+    /// none or it does not fit.
+    /// </summary>
+    public static CudaLibTorch Locate(string? variable, string? libraryPath, Func<string?> findPyTorch)
+    {
+        string directory, source;
+        var onPath = (libraryPath ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .FirstOrDefault(d => File.Exists(Path.Combine(d, "libtorch_cuda.so")));
+        if (!string.IsNullOrWhiteSpace(variable))
+        {
+            (directory, source) = (variable, $"${Variable}");
+        }
+        else if (onPath is not null)
+        {
+            (directory, source) = (onPath, "LD_LIBRARY_PATH");
+        }
+        else if (findPyTorch() is { } found)
+        {
+            (directory, source) = (found, "the installed PyTorch");
+        }
+        else
+        {
+            throw new TorchUnavailableException($"--device cuda: no CUDA libtorch found: set {Variable} to the directory holding libtorch_cuda.so (LibTorch {CompatibleVersion}.x for CUDA, or an installed PyTorch {CompatibleVersion}.x's torch/lib), or use --device cpu.");
+        }
+        if (!System.IO.Directory.Exists(directory))
+            throw new TorchUnavailableException($"--device cuda: {source} names {directory}, which does not exist; point {Variable} at the directory holding libtorch_cuda.so, or use --device cpu.");
+        var missing = Libraries.Where(l => !File.Exists(Path.Combine(directory, l))).ToList();
+        if (missing.Contains("libtorch_cuda.so") || missing.Contains("libc10_cuda.so"))
+            throw new TorchUnavailableException($"--device cuda: {directory} ({source}) is not a CUDA build of libtorch (no {string.Join(", ", missing)}); install a CUDA PyTorch {CompatibleVersion}.x or LibTorch, or use --device cpu.");
+        if (missing.Count > 0)
+            throw new TorchUnavailableException($"--device cuda: {directory} ({source}) lacks {string.Join(", ", missing)}; point {Variable} at a complete libtorch lib directory, or use --device cpu.");
+        var version = VersionOf(directory)
+            ?? throw new TorchUnavailableException($"--device cuda: cannot tell the libtorch version in {directory} ({source}: no build-version or version.py beside it); TorchSharp 0.107 needs {CompatibleVersion}.x. Use a LibTorch or PyTorch {CompatibleVersion}.x directory, or --device cpu.");
+        if (!version.StartsWith(CompatibleVersion + ".", StringComparison.Ordinal))
+            throw new TorchUnavailableException($"--device cuda: {directory} ({source}) holds libtorch {version}; TorchSharp 0.107's native library needs {CompatibleVersion}.x. Install PyTorch or LibTorch {CompatibleVersion}.x for CUDA and set {Variable}, or use --device cpu.");
+        return new CudaLibTorch(Path.GetFullPath(directory), version, source);
+    }
+
+    /// <summary>The version of the libtorch in <paramref name="directory"/>: LibTorch's build-version, or PyTorch's torch/version.py.</summary>
+    internal static string? VersionOf(string directory)
+    {
+        var parent = Path.GetDirectoryName(Path.GetFullPath(directory).TrimEnd('/'))!;
+        var buildVersion = Path.Combine(parent, "build-version");
+        if (File.Exists(buildVersion)) return File.ReadAllText(buildVersion).Trim();
+        var versionPy = Path.Combine(parent, "version.py");
+        if (File.Exists(versionPy))
+            foreach (var line in File.ReadLines(versionPy))
+                if (line.StartsWith("__version__", StringComparison.Ordinal))
+                    return line.Split('=', 2)[1].Trim().Trim('\'', '"');
+        return null;
+    }
+
+    /// <summary>torch/lib of the first python3 on this machine that imports torch, or null.</summary>
+    public static string? FindInstalledPyTorch()
+    {
+        foreach (var python in new[] { "python3", "/usr/bin/python3", "/usr/local/bin/python3", "/opt/conda/bin/python" })
+        {
+            try
+            {
+                var info = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+                info.ArgumentList.Add("-c");
+                info.ArgumentList.Add("import torch, os; print(os.path.join(os.path.dirname(torch.__file__), 'lib'))");
+                using var process = Process.Start(info);
+                if (process is null) continue;
+                var output = process.StandardOutput.ReadToEnd().Trim();
+                process.StandardError.ReadToEnd();
+                if (!process.WaitForExit(30_000)) { process.Kill(); continue; }
+                if (process.ExitCode == 0 && System.IO.Directory.Exists(output)) return output;
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                // No such interpreter here.
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Loads the libraries in dependency order (before TorchSharp initializes), so its native library binds to them.</summary>
+    public void Load()
+    {
+        foreach (var library in Libraries)
+        {
+            try
+            {
+                NativeLibrary.Load(Path.Combine(Directory, library));
+            }
+            catch (DllNotFoundException e)
+            {
+                throw new TorchUnavailableException($"--device cuda: {Path.Combine(Directory, library)} did not load ({e.Message.Split('\n')[0]}); check the CUDA driver and that this libtorch matches it, or use --device cpu.");
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Rethink.Console.Tests;
+
+/// <summary>
+/// SIGKILL at the worst moment, as the OOM killer or a pre-empted cluster job does it: a training run
+/// killed in the middle of an epoch resumes to the same metrics and weights bit for bit (BatchNorm
+/// running statistics, random crops and weight decay included), and a kernel fit killed mid-solve
+/// leaves no partial result behind and does not confuse the next run.
+/// </summary>
+public sealed class FaultTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    // Inception (BatchNorm) on 384 CIFAR-10 images: 3 steps per epoch, 3 epochs; random crops and weight decay on.
+    private static readonly string[] Training =
+        ["deep", "run", "--model", "inception", "--dataset", "cifar10", "--randomization", "random-labels", "--train", "384", "--test", "64",
+         "--steps", "9", "--augment", "--weight-decay", "0.0005", "--no-stop", "--seed", "7"];
+
+    [Fact]
+    public void A_training_run_killed_mid_epoch_resumes_to_the_same_metrics_and_weights_bit_for_bit()
+    {
+        var whole = Path.Combine(_dir.Path, "whole");
+        var reference = RethinkProcess.Run([.. Training, "--out", whole], TimeSpan.FromMinutes(5));
+        Assert.True(reference.ExitCode == 0, reference.ToString());
+
+        var killed = Path.Combine(_dir.Path, "killed");
+        var checkpoint = Path.Combine(killed, "checkpoint.bin");
+        DateTime firstCheckpoint;
+        using (var run = RethinkProcess.Launch([.. Training, "--out", killed]))
+        {
+            run.WaitUntil(() => File.Exists(Path.Combine(killed, "config.json")), TimeSpan.FromMinutes(2), "the run directory");
+            var started = Stopwatch.StartNew();
+            run.WaitUntil(() => File.Exists(checkpoint), TimeSpan.FromMinutes(3), "the first checkpoint (end of epoch 1)");
+            firstCheckpoint = File.GetLastWriteTimeUtc(checkpoint);
+            // An epoch is 3 steps: kill about 1.5 steps into the second one.
+            var step = started.Elapsed / 3;
+            Thread.Sleep(step * 1.5);
+            Assert.False(run.Process.HasExited, "the run finished before it could be killed");
+            run.Kill();
+            output.WriteLine($"killed {(step * 1.5).TotalSeconds:F1} s after the first checkpoint (a step takes about {step.TotalSeconds:F2} s)");
+        }
+        Assert.False(File.Exists(Path.Combine(killed, "result.json")));
+        Assert.True(firstCheckpoint == File.GetLastWriteTimeUtc(checkpoint), "the second epoch's checkpoint was written before the kill: not killed mid-epoch");
+        Assert.Empty(Directory.GetFiles(killed, "*.tmp*"));
+
+        var resumed = RethinkProcess.Run([.. Training, "--out", killed, "--resume"], TimeSpan.FromMinutes(5));
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+
+        var (a, b) = (Result(whole), Result(killed));
+        Assert.Equal(0, a.GetProperty("resumed").GetInt32());
+        Assert.Equal(1, b.GetProperty("resumed").GetInt32());
+        Assert.Equal(WithoutTimes(a), WithoutTimes(b));
+        Assert.Equal(File.ReadAllLines(Path.Combine(whole, "metrics.jsonl")).Select(WithoutTimes), File.ReadAllLines(Path.Combine(killed, "metrics.jsonl")).Select(WithoutTimes));
+
+        // Weights, BatchNorm running statistics and momentum buffers: the checkpoints' tensor bytes are identical.
+        var (wa, wb) = (Tensors(Path.Combine(whole, "checkpoint.bin")), Tensors(Path.Combine(killed, "checkpoint.bin")));
+        Assert.True(wa.Model.Length > 100_000, $"model section of {wa.Model.Length} bytes");
+        Assert.True(wa.Model.AsSpan().SequenceEqual(wb.Model), "model parameters or buffers differ");
+        Assert.True(wa.Momentum.AsSpan().SequenceEqual(wb.Momentum), "momentum buffers differ");
+        Assert.Contains("running_mean", Encoding.ASCII.GetString(wa.Model));
+    }
+
+    private static JsonElement Result(string directory) => JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "result.json"))).RootElement;
+
+    /// <summary>The JSON with every wall-time field and the resume count removed.</summary>
+    private static string WithoutTimes(JsonElement element)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(element.GetRawText())!;
+        Strip(node);
+        return node.ToJsonString();
+
+        static void Strip(System.Text.Json.Nodes.JsonNode? n)
+        {
+            switch (n)
+            {
+                case System.Text.Json.Nodes.JsonObject o:
+                    foreach (var key in o.Select(p => p.Key).Where(k => k is "seconds" or "secondsToFit" or "resumed").ToList()) o.Remove(key);
+                    foreach (var (_, value) in o) Strip(value);
+                    break;
+                case System.Text.Json.Nodes.JsonArray a:
+                    foreach (var value in a) Strip(value);
+                    break;
+            }
+        }
+    }
+
+    private static string WithoutTimes(string jsonLine) => WithoutTimes(JsonDocument.Parse(jsonLine).RootElement);
+
+    /// <summary>A checkpoint's tensor sections (the trainer state, with its wall times, is skipped).</summary>
+    private static (byte[] Model, byte[] Momentum) Tensors(string path)
+    {
+        using var reader = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
+        Assert.Equal("RETHINK-CKPT-1", reader.ReadString());
+        _ = reader.ReadString();
+        var model = reader.ReadBytes(checked((int)reader.ReadInt64()));
+        var momentum = reader.ReadBytes(checked((int)(reader.BaseStream.Length - reader.BaseStream.Position)));
+        return (model, momentum);
+    }
+
+    private static readonly string[] Fit = ["kernels", "fit", "--dataset", "mnist", "--gamma", "0.02", "--train", "9000", "--test", "1000"];
+
+    [Fact]
+    public void A_kernel_fit_killed_mid_solve_leaves_nothing_and_the_next_run_completes()
+    {
+        var dir = Path.Combine(_dir.Path, "fit");
+        using (var run = RethinkProcess.Launch([.. Fit, "--out", dir]))
+        {
+            // Killed once the solve has started: the Gram is built and the factorization runs.
+            run.WaitUntil(() => run.Stdout.Contains("gram", StringComparison.OrdinalIgnoreCase) || run.Stderr.Contains("gram", StringComparison.OrdinalIgnoreCase),
+                TimeSpan.FromMinutes(2), "the Gram phase");
+            Thread.Sleep(1500);
+            Assert.False(run.Process.HasExited, "the fit finished before it could be killed");
+            run.Kill();
+        }
+        Assert.True(!Directory.Exists(dir) || Directory.GetFiles(dir, "*", SearchOption.AllDirectories).Length == 0,
+            "files left by the killed fit: " + (Directory.Exists(dir) ? string.Join(", ", Directory.GetFiles(dir, "*", SearchOption.AllDirectories)) : ""));
+        var again = RethinkProcess.Run([.. Fit, "--out", dir], TimeSpan.FromMinutes(5));
+        Assert.True(again.ExitCode == 0, again.ToString());
+        var result = JsonDocument.Parse(File.ReadAllText(Directory.GetFiles(dir, "*.json").Single())).RootElement;
+        Assert.Equal(9000, result.GetProperty("config").GetProperty("train").GetInt32());
+    }
+}
