@@ -4,7 +4,7 @@
 #   TorchSharp 0.107 needs (GLIBCXX_3.4.32).
 # Optional extras by argument:  bench  -> Python anchors for the benchmark programs
 #                                fashion -> Debian's Fashion-MNIST package
-#                                latex  -> pdflatex + booktabs to check macros.tex
+#                                latex  -> pdflatex, booktabs and siunitx (macros.tex, the example paper), poppler (pdftotext)
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 sudo_=""; [ "$(id -u)" -eq 0 ] || sudo_="sudo"
@@ -14,7 +14,7 @@ for extra in "$@"; do
   case "$extra" in
     bench)   want+=(python3-numpy python3-scipy python3-sklearn python3-torch) ;;
     fashion) want+=(dataset-fashion-mnist) ;;
-    latex)   want+=(texlive-latex-base texlive-latex-recommended) ;;
+    latex)   want+=(texlive-latex-base texlive-latex-recommended texlive-science poppler-utils) ;;
     *) echo "deps.sh: unknown extra '$extra' (bench, fashion, latex)" >&2; exit 2 ;;
   esac
 done

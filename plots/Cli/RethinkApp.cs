@@ -18,6 +18,7 @@ public static class RethinkApp
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(KernelsCommand.Create());
         root.Subcommands.Add(DeepCommand.Create());
+        root.Subcommands.Add(PaperCommand.Create());
         return root;
     }
 

@@ -173,7 +173,7 @@ public static class ReproduceCommand
         var written = new List<(IFigure Figure, string State)>();
         var rendered = new List<(IFigure Figure, IReadOnlyList<string> Files)>();
         var skipped = new List<(IFigure Figure, string Reason)>();
-        var macros = new List<(string Name, string Value)>();
+        var macros = new List<(string Name, string Value, IReadOnlyList<string> Sources)>();
         foreach (var figure in figures)
         {
             var missing = figure.Needs.FirstOrDefault(e => !e.IsCached(store, context));
@@ -186,16 +186,32 @@ public static class ReproduceCommand
             }
             var files = figure.Render(store, context);
             rendered.Add((figure, files));
-            macros.AddRange(figure.Macros(store, context));
+            var sources = Provenance.Sources(figure.Needs, store, context);
+            macros.AddRange(figure.Macros(store, context).Select(m => (m.Name, m.Value, sources)));
             written.Add((figure, string.Join(", ", files.Select(f => Path.GetRelativePath(context.OutputDirectory, f)))));
         }
-        if (rendered.Count > 0)
+        // The property suite's theorem checks (dotnet test writes them into <out>/checks).
+        var checks = TheoremCheck.LoadAll(context.OutputDirectory);
+        if (checks.Count > 0)
         {
-            Manifest.Save(figures.SelectMany(f => f.Needs).Distinct(), store, context);
+            var files = TheoremChecksReport.Save(checks, context);
+            macros.AddRange(TheoremChecksReport.Macros(checks));
+            written.Add((null!, $"{checks.Count} theorem check(s): {string.Join(", ", files.Select(f => Path.GetRelativePath(context.OutputDirectory, f)))}"));
+        }
+        if (rendered.Count > 0 || checks.Count > 0)
+        {
+            if (rendered.Count > 0) Manifest.Save(figures.SelectMany(f => f.Needs).Distinct(), store, context);
+            macros.Add(("RethinkVersion", RethinkVersion.Version, []));
+            macros.Add(("RethinkCommit", RethinkVersion.Commit[..Math.Min(12, RethinkVersion.Commit.Length)], []));
             var macroPath = Path.Combine(context.OutputDirectory, "macros.tex");
-            AtomicFile.WriteAllText(macroPath, Macros.Render(macros, $"Rethink {context.Profile.ToString().ToLowerInvariant()} profile, {DateTimeOffset.UtcNow:yyyy-MM-dd}"));
+            var now = DateTimeOffset.UtcNow;
+            AtomicFile.WriteAllText(macroPath, Provenance.Header(macros.SelectMany(m => m.Sources).Distinct().Order(StringComparer.Ordinal), now) +
+                Macros.Render(macros.Select(m => (m.Name, m.Value)), $"Rethink {context.Profile.ToString().ToLowerInvariant()} profile, {now:yyyy-MM-dd}"));
+            new MacroIndex(RethinkVersion.Version, RethinkVersion.Commit, now, context.Profile.ToString().ToLowerInvariant(),
+                context.Device.ToString().ToLowerInvariant(), context.Torch.Name,
+                macros.ToDictionary(m => m.Name, m => new MacroEntry(m.Value, m.Sources), StringComparer.Ordinal)).Save(context.OutputDirectory);
             var report = ReportWriter.Save(context, rendered, skipped);
-            written.Add((null!, $"{Path.GetRelativePath(context.OutputDirectory, macroPath)}, tables/manifest.md, {Path.GetRelativePath(context.OutputDirectory, report)}"));
+            written.Add((null!, $"{Path.GetRelativePath(context.OutputDirectory, macroPath)}, {MacroIndex.FileName}, tables/manifest.md, {Path.GetRelativePath(context.OutputDirectory, report)}"));
         }
         PrintSummary(status, written);
     }

@@ -10,5 +10,5 @@ public sealed record ExperimentRecord<TConfig, TResult>(
     TResult Result,
     RunInfo Run);
 
-/// <summary>When, where and how long a result was computed.</summary>
-public sealed record RunInfo(DateTimeOffset Finished, double Seconds, MachineInfo Machine);
+/// <summary>When, where, how long and by which Rethink version and commit a result was computed.</summary>
+public sealed record RunInfo(DateTimeOffset Finished, double Seconds, MachineInfo Machine, string? Version = null, string? Commit = null);

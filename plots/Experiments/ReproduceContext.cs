@@ -12,13 +12,18 @@ public sealed record ReproduceContext(RunProfile Profile, ComputeDevice Device, 
     /// <summary>Seconds per training step, measured from the runs in the results folder.</summary>
     public CostModel Costs { get; init; } = new();
 
-    private readonly Lazy<TorchDevice> _torch = new(() => TorchDevice.Resolve(Device));
+    private Lazy<TorchDevice>? _torch;
 
     /// <summary>
     /// Where the deep runs train, resolved once. It must be resolved before anything else in the process
-    /// starts TorchSharp (a CUDA libtorch is loaded first), so `reproduce` resolves it up front.
+    /// starts TorchSharp (a CUDA libtorch is loaded first), so `reproduce` resolves it up front. Set it
+    /// to name configs without loading anything (`paper check` reads it from macros.json).
     /// </summary>
-    public TorchDevice Torch => _torch.Value;
+    public TorchDevice Torch
+    {
+        get => (_torch ??= new Lazy<TorchDevice>(() => TorchDevice.Resolve(Device))).Value;
+        init => _torch = new Lazy<TorchDevice>(value);
+    }
 }
 
 /// <summary>The training device of the deep runs: "cuda" or "cpu", why CUDA cannot be used when it was asked for, and the auto fallback's warning.</summary>

@@ -39,7 +39,7 @@ public sealed class ResultStore(string directory)
     {
         var hash = Json.Hash(config);
         var record = new ExperimentRecord<TConfig, TResult>(experiment, hash, config, result,
-            new RunInfo(DateTimeOffset.UtcNow, seconds, MachineInfo.Current));
+            new RunInfo(DateTimeOffset.UtcNow, seconds, MachineInfo.Current, RethinkVersion.Version, RethinkVersion.Commit));
         AtomicFile.WriteAllText(PathFor(experiment, hash), Json.Serialize(record));
         return record;
     }

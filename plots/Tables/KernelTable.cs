@@ -50,7 +50,8 @@ public sealed class KernelTable(KernelRunGroup runs) : IFigure
             ];
         }).ToList();
         return TableFile.Save(context.TablesDirectory, Id, Caption(context),
-            ["dataset", "features", "n", "precision", "ℓ2", "test error (paper)", "test error (ours)", "Δ", "norm (paper)", "norm (ours)"], rows, "lllll" + new string('r', 5));
+            ["dataset", "features", "n", "precision", "ℓ2", "test error (paper)", "test error (ours)", "Δ", "norm (paper)", "norm (ours)"], rows, "lllll" + new string('r', 5),
+            Provenance.Sources(Needs, store, context));
     }
 
     public IReadOnlyList<(string Name, string Value)> Macros(ResultStore store, ReproduceContext context) =>

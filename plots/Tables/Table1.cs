@@ -59,7 +59,8 @@ public sealed class Table1(DeepRunGroup trueLabels, DeepRunGroup sweep) : IFigur
             ];
         }).ToList();
         return TableFile.Save(context.TablesDirectory, Id, Caption(context),
-            ["model", "# params", "random crop", "weight decay", "train (paper)", "train (ours)", "Δ", "test (paper)", "test (ours)", "Δ"], rows, "lrcc" + new string('r', 6));
+            ["model", "# params", "random crop", "weight decay", "train (paper)", "train (ours)", "Δ", "test (paper)", "test (ours)", "Δ"], rows, "lrcc" + new string('r', 6),
+            Provenance.Sources(Needs, store, context));
     }
 
     private static string Signed(double v) => (v >= 0 ? "+" : "") + v.ToString("F2", CultureInfo.InvariantCulture);

@@ -45,7 +45,16 @@ public sealed class BadInputTests : IDisposable
         ["kernels fit"] = ["--dataset", "mnist", "--gamma", "0.02", "--train", "50", "--test", "20", "--out", _dir.File("fit")],
         ["kernels select-bandwidth"] = ["--dataset", "mnist", "--fit", "50", "--held-out", "20", "--multipliers", "1"],
         ["deep run"] = ["--model", "mlp1x512", "--dataset", "mnist", "--train", "20", "--test", "10", "--steps", "1", "--out", _dir.File("deep")],
+        ["paper init"] = [_dir.File("paper-init")],
+        ["paper check"] = [PaperWithoutMacros(), "--results", _dir.Path],
     };
+
+    private string PaperWithoutMacros()
+    {
+        var paper = Directory.CreateDirectory(_dir.File("paper-check")).FullName;
+        File.WriteAllText(Path.Combine(paper, "main.tex"), "\\documentclass{article}\\begin{document}x\\end{document}\n");
+        return paper;
+    }
 
     /// <summary>Values wrong for what an option means, by option name (for every command that has it).</summary>
     private Dictionary<string, string[]> Meaning()
@@ -89,6 +98,7 @@ public sealed class BadInputTests : IDisposable
             ["--lr"] = ["-0.1"],
             ["--shard"] = ["3/2"],
             ["--jobs"] = ["0"],
+            ["--results"] = [file],
         };
     }
 

@@ -37,7 +37,7 @@ public class Lemma1Properties
     }
 
     [Property]
-    public void Interleaving_matrix_has_full_rank(InterleavingCase c)
+    public void Interleaving_matrix_has_full_rank(InterleavingCase c) => ClaimLog.Check(Claims.Lemma1, "rank modulo a prime, exact", c.N, () =>
     {
         var a = IntegerInterleaving(c);
         var report = a.Analyze();
@@ -48,10 +48,10 @@ public class Lemma1Properties
         // Floating point can only lose rank, and does not while A is well conditioned.
         Assert.True(report.NumericalRank <= c.N);
         if (report.ConditionNumber * c.N * 2.3e-16 < 0.25) Assert.Equal(c.N, report.NumericalRank);
-    }
+    });
 
     [Property]
-    public void Eigenvalues_are_the_diagonal_and_the_smallest_is_min_x_minus_b(InterleavingCase c)
+    public void Eigenvalues_are_the_diagonal_and_the_smallest_is_min_x_minus_b(InterleavingCase c) => ClaimLog.Check(Claims.Lemma1, "characteristic polynomial modulo a prime at random points, exact", c.N, () =>
     {
         var a = IntegerInterleaving(c);
         // The reported multiset of eigenvalues is the true one: det(A − λI) equals ∏(μᵢ − λ) exactly
@@ -75,7 +75,7 @@ public class Lemma1Properties
         Assert.Equal(0UL, ModularMatrix.Eliminate(Modular(a, (long)smallest)).Determinant);
         Assert.All(eigenvalues, e => Assert.True(e >= smallest));
         Assert.Contains(smallest, eigenvalues);
-    }
+    });
 
     /// <summary>
     /// The smallest singular value against an independent reference: 1/‖A⁻¹‖₂ with A⁻¹ exact (rational
@@ -85,7 +85,7 @@ public class Lemma1Properties
     /// </summary>
     [Property(MaxTest = 40)]
     public Property Singular_value_is_a_different_smaller_number() =>
-        Prop.ForAll(Gen.Choose(1, 24).ToArbitrary(), Gen.Choose(0, int.MaxValue).ToArbitrary(), (n, seed) =>
+        Prop.ForAll(Gen.Choose(1, 24).ToArbitrary(), Gen.Choose(0, int.MaxValue).ToArbitrary(), (n, seed) => ClaimLog.Check(Claims.Lemma1, "smallest singular value against 1/|A^-1| with A^-1 in exact rationals", n, () =>
         {
             var a = IntegerInterleaving(new InterleavingCase(n, seed));
             var report = a.Analyze();
@@ -104,10 +104,10 @@ public class Lemma1Properties
             // For any matrix, sigma_min <= |lambda|_min; for n >= 2 interleavings it is strictly smaller.
             Assert.True(reference <= report.SmallestEigenvalue * (1 + 1e-12));
             if (n >= 2) Assert.True(reference < report.SmallestEigenvalue);
-        });
+        }));
 
     [Property]
-    public void Matrix_is_lower_triangular_with_positive_diagonal(InterleavingCase c)
+    public void Matrix_is_lower_triangular_with_positive_diagonal(InterleavingCase c) => ClaimLog.Check(Claims.Lemma1, "lower triangular with positive diagonal, entries read off", c.N, () =>
     {
         var a = InterleavingMatrix.Random(c.N, new Random(c.Seed));
         for (var i = 0; i < c.N; i++)
@@ -115,7 +115,7 @@ public class Lemma1Properties
             Assert.True(a[i, i] > 0);
             for (var j = i + 1; j < c.N; j++) Assert.Equal(0.0, a[i, j]);
         }
-    }
+    });
 
     [Property]
     public Property Non_interleaving_input_names_the_first_bad_index() =>

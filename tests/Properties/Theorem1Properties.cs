@@ -18,7 +18,7 @@ public class Theorem1Properties
     /// exact value, a bound that is itself small next to max|y|.
     /// </summary>
     [Property(MaxTest = 30)]
-    public void Every_training_point_is_fitted_by_the_exact_network(InterpolationCase c)
+    public void Every_training_point_is_fitted_by_the_exact_network(InterpolationCase c) => ClaimLog.Check(Claims.Theorem1, "every training point, the stored network evaluated in exact rationals", c.N, () =>
     {
         var (x, y) = Samples.Draw(c);
         var net = ReluInterpolation.Fit(x, y, new ReluFitOptions(Seed: c.Seed)).Network;
@@ -43,10 +43,10 @@ public class Theorem1Properties
             Assert.True(Math.Abs(literal - exact) <= bound + 1e-300, $"point {i}: literal {literal:R}, exact {exact:R}, bound {bound:G3}");
             Assert.True(net.LiteralErrorBound(z) <= 1e-6 * scale, $"point {i}: the literal-sum bound {net.LiteralErrorBound(z):G3} is not small next to max|y| = {scale}");
         }
-    }
+    });
 
     [Property]
-    public void Has_exactly_2n_plus_d_parameters(InterpolationCase c)
+    public void Has_exactly_2n_plus_d_parameters(InterpolationCase c) => ClaimLog.Check(Claims.Theorem1, "parameter count 2n + d", c.N, () =>
     {
         var (x, y) = Samples.Draw(c);
         var network = ReluInterpolation.Fit(x, y).Network;
@@ -55,20 +55,20 @@ public class Theorem1Properties
         Assert.Equal(c.D, network.Direction.Length);
         Assert.Equal(c.N, network.Thresholds.Length);
         Assert.Equal(c.N, network.Weights.Length);
-    }
+    });
 
     /// <summary>Inputs that break naive constructions, each with its fact checked by exact evaluation.</summary>
     [Fact]
-    public void One_point_is_fitted_by_one_unit()
+    public void One_point_is_fitted_by_one_unit() => ClaimLog.Check(Claims.Theorem1, "one point in 3 dimensions, exact evaluation", 1, () =>
     {
         var x = FeatureMatrix.FromRows([[3.0, -1.0, 2.0]]);
         var fit = ReluInterpolation.Fit(x, [-7.5]);
         Assert.Equal(1 * 2 + 3, fit.Network.ParameterCount);
         Assert.Equal(0.0, ExactNetwork.MaxRelativeError(fit.Network, x, [-7.5]), 12);
-    }
+    });
 
     [Fact]
-    public void One_dimensional_points_are_fitted_in_their_own_order()
+    public void One_dimensional_points_are_fitted_in_their_own_order() => ClaimLog.Check(Claims.Theorem1, "d = 1, 200 points, exact evaluation", 200, () =>
     {
         var values = Enumerable.Range(0, 200).Select(i => Math.Sin(i) * 1000).ToArray();
         var x = new FeatureMatrix(values, 200, 1);
@@ -76,10 +76,10 @@ public class Theorem1Properties
         var fit = ReluInterpolation.Fit(x, y);
         Assert.Equal(1.0, Math.Abs(fit.Network.Direction[0]));
         Assert.True(ExactNetwork.MaxRelativeError(fit.Network, x, y) <= 1e-9);
-    }
+    });
 
     [Fact]
-    public void Near_duplicate_points_are_separated()
+    public void Near_duplicate_points_are_separated() => ClaimLog.Check(Claims.Theorem1, "30 pairs 1e-9 apart, exact evaluation", 60, () =>
     {
         // Pairs 1e-9 apart in one coordinate, labelled +1 and −1: slopes of about 1e9 between them. The
         // exact network fits every point to the accuracy the rounding of z = <a, x> allows: slope × ε × Σ|aₜxₜ|.
@@ -101,10 +101,10 @@ public class Theorem1Properties
         Assert.True(maxSlope > 1e8, $"slope {maxSlope}");
         var tolerance = 4 * 5 * 2.3e-16 * maxAbsDot * maxSlope + 1e-8;
         Assert.True(ExactNetwork.MaxRelativeError(net, x, y) <= tolerance, $"error {ExactNetwork.MaxRelativeError(net, x, y)}, tolerance {tolerance}");
-    }
+    });
 
     [Fact]
-    public void Points_that_collide_in_projection_make_the_fit_draw_another_direction()
+    public void Points_that_collide_in_projection_make_the_fit_draw_another_direction() => ClaimLog.Check(Claims.Theorem1, "colliding projections force a redraw, exact evaluation", 4, () =>
     {
         // The first direction drawn with seed 7, reproduced here; two distinct points with the same projection on it.
         var a = new double[2];
@@ -117,10 +117,10 @@ public class Theorem1Properties
         var fit = ReluInterpolation.Fit(x, y, new ReluFitOptions(Seed: 7));
         Assert.True(fit.DirectionTries >= 2, $"direction tries {fit.DirectionTries}");
         Assert.True(ExactNetwork.MaxRelativeError(fit.Network, x, y) <= 1e-12);
-    }
+    });
 
     [Fact]
-    public void Labels_of_mixed_scale_are_fitted_relative_to_the_largest()
+    public void Labels_of_mixed_scale_are_fitted_relative_to_the_largest() => ClaimLog.Check(Claims.Theorem1, "labels from 1e-6 to 1e6, exact evaluation", 120, () =>
     {
         var (x, _) = Samples.Draw(new InterpolationCase(120, 6, LabelKind.Random, 11));
         var y = Enumerable.Range(0, 120).Select(i => Math.Pow(10, -6 + 12.0 * i / 119) * (i % 2 == 0 ? 1 : -1)).ToArray();
@@ -132,10 +132,10 @@ public class Theorem1Properties
             var exact = ExactNetwork.Evaluate(fit.Network.Direction, fit.Network.Thresholds, fit.Network.Weights, x.Row(i)).ToDouble();
             Assert.True(Math.Abs(exact - y[i]) <= 1e-3 * Math.Abs(y[i]) + 1e-8 * 1e6, $"point {i}: {exact} vs {y[i]}");
         }
-    }
+    });
 
     [Property]
-    public void Sorted_thresholds_interleave_the_projections(InterpolationCase c)
+    public void Sorted_thresholds_interleave_the_projections(InterpolationCase c) => ClaimLog.Check(Claims.Theorem1, "thresholds interleave the projections", c.N, () =>
     {
         var (x, y) = Samples.Draw(c);
         var fit = ReluInterpolation.Fit(x, y);
@@ -144,7 +144,7 @@ public class Theorem1Properties
         Assert.Equal(fit.SmallestEigenvalue, matrix.SmallestEigenvalue);
         Assert.True(fit.SmallestEigenvalue <= fit.SmallestProjectionGap);
         Assert.True(fit.SmallestEigenvalue >= fit.SmallestProjectionGap * (1 - 1e-5) || c.N == 1);
-    }
+    });
 
     [Property(MaxTest = 60)]
     public Property Linear_time_solve_equals_dense_triangular_solve() =>

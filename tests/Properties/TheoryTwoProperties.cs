@@ -70,17 +70,17 @@ public class TheoryTwoProperties
     private static double SafeStep(Matrix<double> x) => 1.0 / Math.Pow(x.L2Norm(), 2);
 
     [Property]
-    public void Sgd_from_zero_stays_in_the_row_space_at_every_step(LeastSquaresCase c)
+    public void Sgd_from_zero_stays_in_the_row_space_at_every_step(LeastSquaresCase c) => ClaimLog.Check(Claims.SgdRowSpace, "distance to the row space at every step", c.N, () =>
     {
         var (x, y) = c.Draw();
         var w0 = Vector<double>.Build.Dense(c.D);
         var run = ImplicitRegularization.StochasticGradientDescent(x, y, w0, new StepSchedule(0.5 / x.RowNorms(2).Maximum() / x.RowNorms(2).Maximum()), 200, c.Seed);
         var scale = Math.Max(1, run.Trajectory.Max(p => new[] { p.Residual }.Max()));
         Assert.True(run.MaxDistanceToRowSpace <= 1e-10 * scale, $"max distance to the row space {run.MaxDistanceToRowSpace}");
-    }
+    });
 
     [Property]
-    public void Gradient_descent_converges_to_the_pseudo_inverse_solution(LeastSquaresCase c)
+    public void Gradient_descent_converges_to_the_pseudo_inverse_solution(LeastSquaresCase c) => ClaimLog.Check(Claims.SgdRowSpace, "limit against the pseudo-inverse solution", c.N, () =>
     {
         var (x, y) = c.DrawConditioned(kappa: 4);
         var svd = x.Svd();
@@ -92,10 +92,10 @@ public class TheoryTwoProperties
         var expected = x.PseudoInverse() * y;
         var w = Vector<double>.Build.DenseOfArray(run.Weights);
         Assert.True((w - expected).L2Norm() <= 1e-6 * Math.Max(1, expected.L2Norm()), $"|w - X+y| = {(w - expected).L2Norm()}");
-    }
+    });
 
     [Property]
-    public void From_a_nonzero_start_the_limit_is_pinv_y_plus_the_null_space_part_of_w0(LeastSquaresCase c)
+    public void From_a_nonzero_start_the_limit_is_pinv_y_plus_the_null_space_part_of_w0(LeastSquaresCase c) => ClaimLog.Check(Claims.SgdRowSpace, "limit from a nonzero start", c.N, () =>
     {
         var (x, y) = c.DrawConditioned(kappa: 4);
         var svd = x.Svd();
@@ -109,10 +109,10 @@ public class TheoryTwoProperties
         Assert.True((w - expected).L2Norm() <= 1e-6 * Math.Max(1, expected.L2Norm()), $"|w - w_inf| = {(w - expected).L2Norm()}");
         // The null-space component of w0 never moves.
         Assert.True(run.MaxDistanceToRowSpace <= 1e-9 * Math.Max(1, w0.L2Norm()));
-    }
+    });
 
     [Property]
-    public void Kernel_gradient_descent_converges_to_the_interpolant(LeastSquaresCase c)
+    public void Kernel_gradient_descent_converges_to_the_interpolant(LeastSquaresCase c) => ClaimLog.Check(Claims.SgdRowSpace, "kernel gradient descent limit against the interpolant", c.N, () =>
     {
         var (x, y) = c.DrawConditioned(kappa: 4);
         var k = x * x.Transpose();
@@ -122,10 +122,10 @@ public class TheoryTwoProperties
         var (alpha, gaps) = ImplicitRegularization.KernelGradientDescent(k, y, 1 / eig.Max(), steps, recordEvery: steps);
         Assert.True(gaps[^1].Gap <= 1e-6, $"gap {gaps[^1].Gap}");
         Assert.True((k * alpha - y).L2Norm() <= 1e-6 * Math.Max(1, y.L2Norm()));
-    }
+    });
 
     [Property]
-    public void Depth_k_network_interpolates_with_the_stated_widths_and_parameters(DepthCase c)
+    public void Depth_k_network_interpolates_with_the_stated_widths_and_parameters(DepthCase c) => ClaimLog.Check(Claims.DepthK, "every training point, widths and parameter count", c.N, () =>
     {
         var (x, y) = Samples.Draw(new InterpolationCase(c.N, c.D, LabelKind.Random, c.Seed));
         var fit = ReluInterpolation.Fit(x, y, new ReluFitOptions(Seed: c.Seed));
@@ -149,17 +149,17 @@ public class TheoryTwoProperties
             var bound = 4 * fit.Network.LiteralErrorBound(z) + 1e-9;
             Assert.True(Math.Abs(value - y[i]) <= bound, $"point {i}: {value} vs {y[i]} (bound {bound})");
         }
-    }
+    });
 
     [Fact]
-    public void Depth_one_is_theorem_one()
+    public void Depth_one_is_theorem_one() => ClaimLog.Check(Claims.DepthK, "depth one equals the Theorem 1 network", 20, () =>
     {
         var (x, y) = Samples.Draw(new InterpolationCase(20, 3, LabelKind.Random, 5));
         var fit = ReluInterpolation.Fit(x, y);
         var deep = DepthNetwork.FromInterpolant(fit.Network, 1);
         Assert.Equal([22], deep.Widths);
         for (var i = 0; i < 20; i++) Assert.Equal(fit.Network.EvaluateLiteral(x.Row(i)), deep.Evaluate(x.Row(i)), 9);
-    }
+    });
 
     /// <summary>
     /// The per-σ closed forms against an independent computation with plain loops: the maximizing
@@ -168,7 +168,7 @@ public class TheoryTwoProperties
     /// Carlo interval.
     /// </summary>
     [Property(MaxTest = 15)]
-    public void Rademacher_closed_forms_are_attained_and_never_exceeded(int seed)
+    public void Rademacher_closed_forms_are_attained_and_never_exceeded(int seed) => ClaimLog.Check(Claims.Rademacher, "closed forms attained by the maximizer, never exceeded by random members", () =>
     {
         var random = new Random(seed);
         var n = random.Next(4, 13);
@@ -227,10 +227,11 @@ public class TheoryTwoProperties
             var estimate = RademacherComplexity.Estimate(n, sup, 4000, new Random(seed + 1), confidence: 0.9999);
             Assert.True(estimate.Contains(exact), $"exact {exact} outside [{estimate.Low}, {estimate.High}]");
         }
-    }
+        return n;
+    });
 
     [Property(MaxTest = 20)]
-    public void Relu_interpolation_class_has_rademacher_complexity_one_on_every_sigma(int seed)
+    public void Relu_interpolation_class_has_rademacher_complexity_one_on_every_sigma(int seed) => ClaimLog.Check(Claims.Rademacher, "every sigma, the interpolating network evaluated exactly", () =>
     {
         var random = new Random(seed);
         var c = new InterpolationCase(random.Next(1, 200), random.Next(1, 20), LabelKind.Random, seed);
@@ -247,5 +248,6 @@ public class TheoryTwoProperties
             Assert.True(exact >= 1 - 1e-9, $"(1/n) sum sigma_i clip(c(x_i)) = {exact:R} with exact evaluation");
             Assert.Equal(exact, RademacherComplexity.ReluInterpolationSupremum(x, sigma, seed + t), 9);
         }
-    }
+        return c.N;
+    });
 }

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.Text.RegularExpressions;
+using Rethink.Plots.Cli;
+using Rethink.Plots.Paper;
+
+namespace Rethink.Plots.Commands;
+
+/// <summary>`rethink paper init|check`: a LaTeX paper that quotes Rethink results, and the check that none of its numbers is missing or stale.</summary>
+public static partial class PaperCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("paper", "A LaTeX paper that reads its numbers, figures and tables from Rethink results, and the check that none is missing or stale.");
+        command.Subcommands.Add(Init());
+        command.Subcommands.Add(Check());
+        return command;
+    }
+
+    private static Command Init()
+    {
+        var directory = new Argument<string>("DIR") { Description = "Folder for the paper (created; existing files are kept)." };
+        var results = new Option<string?>("--results") { Description = "The results folder the paper reads (default: ./results), written into main.tex relative to DIR." };
+        var command = new Command("init", "Write a LaTeX article skeleton (rethink.sty, main.tex, Makefile) that inputs the macros, figures, kernel table and theorem-check table.") { directory, results };
+        command.SetAction(parse =>
+        {
+            var dir = Path.GetFullPath(parse.GetValue(directory)!);
+            if (File.Exists(dir)) throw new CommandLineException($"DIR: {dir} is a file; give a folder for the paper.");
+            var resultsDir = Path.GetFullPath(parse.GetValue(results) ?? "results");
+            if (File.Exists(resultsDir)) throw new CommandLineException($"--results: {resultsDir} is a file; give the results folder (rethink reproduce --out).");
+            var relative = Path.GetRelativePath(dir, resultsDir).Replace('\\', '/');
+            var written = PaperTemplate.Write(dir, relative);
+            foreach (var file in written) Console.WriteLine($"wrote {Path.GetRelativePath(Environment.CurrentDirectory, file)}");
+            if (written.Count < 3) Console.WriteLine($"kept {3 - written.Count} existing file(s) in {dir}");
+            Console.WriteLine($"the paper reads {relative} (from DIR); build it with `make -C {Path.GetRelativePath(Environment.CurrentDirectory, dir)}`, check it with `rethink paper check {Path.GetRelativePath(Environment.CurrentDirectory, dir)}`");
+            return 0;
+        });
+        return command;
+    }
+
+    [GeneratedRegex(@"\\rethinkresults\{([^}]+)\}")]
+    private static partial Regex ResultsDeclaration();
+
+    private static Command Check()
+    {
+        var directory = new Argument<string>("DIR") { Description = "The paper's folder (every .tex file below it is read)." };
+        var results = new Option<string?>("--results") { Description = "The results folder (default: the \\rethinkresults{...} of the paper, else ./results)." };
+        var command = new Command("check", "List every Rethink macro the paper uses that is missing from the results or stale (its result changed, was recomputed or came from another version); exit 1 if any.") { directory, results };
+        command.SetAction(parse =>
+        {
+            var dir = Path.GetFullPath(parse.GetValue(directory)!);
+            if (!Directory.Exists(dir)) throw new CommandLineException($"DIR: no folder {dir}; give the paper's folder (rethink paper init DIR writes one).");
+            var texFiles = Directory.GetFiles(dir, "*.tex", SearchOption.AllDirectories);
+            if (texFiles.Length == 0) throw new CommandLineException($"DIR: {dir} holds no .tex file.");
+            var resultsDir = parse.GetValue(results) is { } given ? Path.GetFullPath(given) : DeclaredResults(dir, texFiles) ?? Path.GetFullPath("results");
+            if (!Directory.Exists(resultsDir)) throw new CommandLineException($"--results: no folder {resultsDir}; run rethink reproduce --out {resultsDir}, or point --results at the results.");
+            var problems = PaperCheck.Run(dir, resultsDir);
+            var used = PaperCheck.Uses(dir, Tables.MacroIndex.Load(resultsDir)).Count;
+            foreach (var problem in problems) Console.WriteLine(problem);
+            Console.WriteLine(problems.Count == 0
+                ? $"{used} Rethink macro(s) used in {Path.GetFileName(dir)}, all present and current (results {resultsDir})"
+                : $"{problems.Count(p => p.Kind == "missing")} missing and {problems.Count(p => p.Kind == "stale")} stale of {used} Rethink macro(s) used (results {resultsDir})");
+            return problems.Count == 0 ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static string? DeclaredResults(string dir, IEnumerable<string> texFiles)
+    {
+        foreach (var file in texFiles)
+            if (ResultsDeclaration().Match(File.ReadAllText(file)) is { Success: true } m)
+                return Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, m.Groups[1].Value));
+        return null;
+    }
+}

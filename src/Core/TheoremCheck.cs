@@ -1,0 +1,61 @@
+using System.Text.Json;
+
+namespace Rethink.Core;
+
+/// <summary>
+/// The machine-readable record of how a theorem-level claim was checked: which properties, how many
+/// cases of which sizes, with which seed, by which version of the code, and whether every case passed.
+/// The property suite writes one per claim (<c>checks/&lt;claim&gt;.json</c>); <c>rethink render</c> turns
+/// them into a LaTeX macro per claim and an appendix table "claim → property → cases → result".
+/// </summary>
+/// <param name="Claim">Stable identifier, e.g. "lemma1".</param>
+/// <param name="Title">How the paper names it, e.g. "Lemma 1".</param>
+/// <param name="Statement">The claim in one sentence.</param>
+/// <param name="Properties">The properties that check it.</param>
+/// <param name="Seed">The FsCheck seed of the run (null: FsCheck's own seeds).</param>
+/// <param name="Version">Rethink version that ran the checks.</param>
+/// <param name="Commit">Git commit of that build.</param>
+/// <param name="Finished">When the run finished.</param>
+public sealed record TheoremCheck(
+    string Claim,
+    string Title,
+    string Statement,
+    IReadOnlyList<PropertyCheck> Properties,
+    ulong? Seed,
+    string Version,
+    string Commit,
+    DateTimeOffset Finished)
+{
+    /// <summary>Every property ran and every case passed.</summary>
+    public bool Passed => Properties.Count > 0 && Properties.All(p => p.Passed);
+
+    public int Cases => Properties.Sum(p => p.Cases);
+
+    public const string Directory = "checks";
+
+    public static string PathFor(string root, string claim) => System.IO.Path.Combine(root, Directory, claim + ".json");
+
+    public void Save(string root) => AtomicFile.WriteAllText(PathFor(root, Claim), Json.Serialize(this));
+
+    /// <summary>Every record under <c>root/checks</c>, by claim.</summary>
+    public static IReadOnlyList<TheoremCheck> LoadAll(string root)
+    {
+        var directory = System.IO.Path.Combine(root, Directory);
+        if (!System.IO.Directory.Exists(directory)) return [];
+        return System.IO.Directory.GetFiles(directory, "*.json").Order(StringComparer.Ordinal)
+            .Select(f => Json.Deserialize<TheoremCheck>(File.ReadAllText(f), f)).ToList();
+    }
+}
+
+/// <summary>One property's part in checking a claim.</summary>
+/// <param name="Property">Test name.</param>
+/// <param name="How">What it compares with what, e.g. "rank modulo a prime, exact".</param>
+/// <param name="Cases">Cases run.</param>
+/// <param name="Failed">Cases that failed (FsCheck's shrinking counts its attempts here too).</param>
+/// <param name="SizeMin">Smallest size among the cases (n, points, …).</param>
+/// <param name="SizeMax">Largest size.</param>
+/// <param name="SizeName">What the size counts, e.g. "n".</param>
+public sealed record PropertyCheck(string Property, string How, int Cases, int Failed, long SizeMin, long SizeMax, string SizeName)
+{
+    public bool Passed => Cases > 0 && Failed == 0;
+}

@@ -1,0 +1,151 @@
+using System.Text.Json.Nodes;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Rethink.Console.Tests;
+
+/// <summary>
+/// `rethink paper init|check` as an author meets them: the skeleton builds even before any result
+/// exists (numbers show as ??), and the check names every macro the paper uses that is missing or
+/// stale — a result from another Rethink version, a result recomputed after the render, a theorem
+/// check run by another version — and passes once everything is current.
+/// </summary>
+public sealed class PaperTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private string Results => _dir.File("results");
+    private string PaperDir => _dir.File("paper");
+
+    /// <summary>The MNIST kernel-norm fits (a few seconds) rendered into a results folder, and a paper using them.</summary>
+    private void Reproduce()
+    {
+        var run = RethinkProcess.Run(["reproduce", "--only", "kernel-norm", "--device", "cpu", "--out", Results], TimeSpan.FromMinutes(3));
+        Assert.True(run.ExitCode == 0, run.ToString());
+    }
+
+    private void Paper(params string[] body)
+    {
+        Directory.CreateDirectory(PaperDir);
+        File.WriteAllText(Path.Combine(PaperDir, "main.tex"),
+            "\\documentclass{article}\n\\usepackage{rethink}\n\\rethinkresults{../results}\n\\begin{document}\n" + string.Join("\n", body) + "\n\\end{document}\n");
+    }
+
+    private ProcessResult Check()
+    {
+        var run = RethinkProcess.Run(["paper", "check", PaperDir]);
+        output.WriteLine(run.ToString());
+        return run;
+    }
+
+    [Fact]
+    public void A_missing_macro_is_named_with_its_place_and_fails_the_check()
+    {
+        Reproduce();
+        Paper("The norm is \\rethink{MnistNormTrueLabels}.", "% \\rethink{CommentedOut} is not a use", "Unknown: \\rethink{NoSuchNumber}.");
+        var run = Check();
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("missing \\NoSuchNumber (main.tex:7)", run.Stdout);
+        Assert.DoesNotContain("MnistNormTrueLabels", run.Stdout);
+        Assert.DoesNotContain("CommentedOut", run.Stdout);
+        Assert.Contains("1 missing and 0 stale of 2", run.Stdout);
+
+        Paper("The norm is \\rethink{MnistNormTrueLabels}, random labels \\MnistNormRandomLabels.");
+        var clean = Check();
+        Assert.True(clean.ExitCode == 0, clean.ToString());
+        Assert.Contains("2 Rethink macro(s) used in paper, all present and current", clean.Stdout);
+    }
+
+    [Fact]
+    public void A_result_from_another_version_or_recomputed_after_the_render_is_stale()
+    {
+        Reproduce();
+        Paper("The norm is \\rethink{MnistNormTrueLabels}.");
+        Assert.Equal(0, Check().ExitCode);
+        var index = JsonNode.Parse(File.ReadAllText(Path.Combine(Results, "macros.json")))!;
+        var source = index["macros"]!["MnistNormTrueLabels"]!["sources"]!.AsArray().Select(s => s!.GetValue<string>()).First();
+        var file = Path.Combine(Results, "data", source + ".json");
+        var original = File.ReadAllText(file);
+
+        // Deliberately stale: the result claims to come from an older Rethink.
+        var old = JsonNode.Parse(original)!;
+        old["run"]!["version"] = "0.4.0";
+        File.WriteAllText(file, old.ToJsonString());
+        var stale = Check();
+        Assert.Equal(1, stale.ExitCode);
+        Assert.Contains($"stale \\MnistNormTrueLabels (main.tex:5): {source} was computed by Rethink 0.4.0", stale.Stdout);
+
+        // Recomputed after the render: macros.tex no longer shows it.
+        var newer = JsonNode.Parse(original)!;
+        newer["run"]!["finished"] = DateTimeOffset.UtcNow.AddHours(1).ToString("O");
+        File.WriteAllText(file, newer.ToJsonString());
+        var rerun = Check();
+        Assert.Equal(1, rerun.ExitCode);
+        Assert.Contains("was recomputed after the render", rerun.Stdout);
+    }
+
+    [Fact]
+    public void A_theorem_check_from_another_version_is_stale()
+    {
+        Directory.CreateDirectory(Path.Combine(Results, "checks"));
+        string Record(string version) => $$"""
+            {"claim":"lemma1","title":"Lemma 1","statement":"s","properties":[{"property":"P","how":"exact","cases":3,"failed":0,"sizeMin":1,"sizeMax":9,"sizeName":"n"}],
+             "seed":null,"version":"{{version}}","commit":"0123456789abcdef","finished":"2026-01-01T00:00:00+00:00"}
+            """;
+        File.WriteAllText(Path.Combine(Results, "checks", "lemma1.json"), Record("0.4.0"));
+        var render = RethinkProcess.Run(["render", "--only", "lemma1-spectrum", "--out", Results]);
+        Assert.True(render.ExitCode == 0, render.ToString());
+        Assert.Contains("\\newcommand{\\CheckedLemmaOne}{checked on 3 cases with n up to 9 by 1 property, all passed}", File.ReadAllText(Path.Combine(Results, "macros.tex")));
+        Paper("\\rethink{CheckedLemmaOne}");
+        var stale = Check();
+        Assert.Equal(1, stale.ExitCode);
+        Assert.Contains("stale \\CheckedLemmaOne (main.tex:5): checked by Rethink 0.4.0", stale.Stdout);
+    }
+
+    [Fact]
+    public void Init_writes_a_paper_that_builds_before_any_result_exists()
+    {
+        var init = RethinkProcess.Run(["paper", "init", PaperDir, "--results", Results]);
+        Assert.True(init.ExitCode == 0, init.ToString());
+        foreach (var file in new[] { "main.tex", "rethink.sty", "Makefile" }) Assert.True(File.Exists(Path.Combine(PaperDir, file)), file);
+        Assert.Contains("\\rethinkresults{../results}", File.ReadAllText(Path.Combine(PaperDir, "main.tex")));
+        // Without results every number is a visible ?? and the PDF still builds.
+        var pdf = LaTeX.Compile(PaperDir, "main.tex");
+        Assert.True(pdf.Success, pdf.Log);
+        Assert.Contains("??", pdf.Text);
+        // A second init keeps what the author wrote.
+        File.WriteAllText(Path.Combine(PaperDir, "main.tex"), "mine");
+        Assert.Equal(0, RethinkProcess.Run(["paper", "init", PaperDir]).ExitCode);
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(PaperDir, "main.tex")));
+    }
+
+    [Fact]
+    public void A_missing_paper_folder_is_one_line_and_exit_code_2()
+    {
+        var run = RethinkProcess.Run(["paper", "check", _dir.File("nowhere")]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("rethink: DIR: no folder", run.Stderr);
+    }
+}
+
+/// <summary>pdflatex (twice) in a folder, and the PDF's text (pdftotext).</summary>
+public static class LaTeX
+{
+    public sealed record Build(bool Success, string Log, string Text);
+
+    public static Build Compile(string directory, string file)
+    {
+        ProcessResult run = null!;
+        for (var pass = 0; pass < 2; pass++)
+        {
+            run = RethinkProcess.Start("pdflatex", ["-interaction=nonstopmode", "-halt-on-error", file], TimeSpan.FromMinutes(2), null, directory);
+            if (run.ExitCode != 0) return new Build(false, run.Stdout + run.Stderr, "");
+        }
+        var pdf = Path.Combine(directory, Path.ChangeExtension(file, ".pdf"));
+        var text = RethinkProcess.Start("pdftotext", [pdf, "-"], TimeSpan.FromMinutes(1), null, directory);
+        return new Build(File.Exists(pdf), run.Stdout, text.Stdout);
+    }
+}
