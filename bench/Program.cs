@@ -7,6 +7,7 @@ var suites = new Dictionary<string, Func<string[], int>>
     ["data"] = DataBenchmark.Run,
     ["kernels"] = KernelBenchmark.Run,
     ["deep"] = DeepBenchmark.Run,
+    ["features"] = FeatureBenchmark.Run,
 };
 if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))
 {

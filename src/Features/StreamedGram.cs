@@ -82,6 +82,7 @@ public static class StreamedGram
         var (whiteTrain, whiteTest) = (RandomConvFeatures.Whitened(train), RandomConvFeatures.Whitened(test));
         var watch = Stopwatch.StartNew();
         var blocksThisCall = 0;
+        var timings = new PhaseTimes();
         for (var b = start; b < blocks; b++)
         {
             cancel.ThrowIfCancellationRequested();
@@ -90,24 +91,41 @@ public static class StreamedGram
             var rate = blocksThisCall == 0 ? "" : $", {60 * blocksThisCall * block / watch.Elapsed.TotalSeconds:F0} filters/min, about {Durations(TimeSpan.FromSeconds(watch.Elapsed.TotalSeconds / blocksThisCall * (blocks - b)))} left";
             progress?.Report(new KernelProgress($"random features: block {b + 1}/{blocks} (filters {first + 1}-{first + count}){rate}", (double)b / blocks));
             var w = count * config.FeaturesPerFilter;
+            var phase = Stopwatch.StartNew();
             var (fa, fb) = (features.ApplyBlock(whiteTrain, first, count), features.ApplyBlock(whiteTest, first, count));
             var (ta, tb) = (Convert<T>(fa), Convert<T>(fb));
             FeatureStatistics.Standardize<T>(ta, tb, n, m, w);
             AddSquares(ta, trainNorms, w);
             AddSquares(tb, testNorms, w);
+            timings.Features += phase.Elapsed.TotalSeconds;
+            phase.Restart();
             fixed (T* pa = ta)
             fixed (T* pb = tb)
             {
                 NativeLinearAlgebra.Syrk('T', n, w, T.One, pa, w, T.One, k.Pointer, n);
                 NativeLinearAlgebra.Gemm('T', 'N', n, m, w, T.One, pa, w, pb, w, T.One, c.Pointer, n);
             }
+            timings.Products += phase.Elapsed.TotalSeconds;
+            phase.Restart();
             state = Checkpoint(directory, key, b + 1, blocks, n, m, (long)(first + count) * config.FeaturesPerFilter, precision, trainNorms, testNorms, k, c, state);
+            timings.Checkpoints += phase.Elapsed.TotalSeconds;
+            timings.Blocks++;
             blocksThisCall++;
             if (blocksThisCall == stopAfterBlocks && b + 1 < blocks)
                 throw new OperationCanceledException($"Stopped after {blocksThisCall} block(s), as asked.");
         }
         progress?.Report(new KernelProgress("random features: Gram matrices done", 1));
-        return Products(directory, state!, config, precision);
+        return Products(directory, state!, config, precision, timings);
+    }
+
+    /// <summary>Seconds spent by this call in each phase of the blocks it computed.</summary>
+    private sealed class PhaseTimes
+    {
+        public double Features, Products, Checkpoints;
+        public int Blocks;
+
+        public override string ToString() => Blocks == 0 ? "all blocks from an earlier run"
+            : $"{Blocks} block(s) here: features (convolution, pooling, standardization) {Features:F1} s, syrk+gemm {Products:F1} s, checkpoints {Checkpoints:F1} s";
     }
 
     private static string Durations(TimeSpan t) => t.TotalHours >= 2 ? $"{t.TotalHours:F1} h" : t.TotalMinutes >= 1 ? $"{t.TotalMinutes:F0} min" : $"{t.TotalSeconds:F0} s";
@@ -175,11 +193,11 @@ public static class StreamedGram
         }
     }
 
-    private static StreamedProducts Products(string directory, State state, RandomConvConfig config, Precision precision)
+    private static StreamedProducts Products(string directory, State state, RandomConvConfig config, Precision precision, PhaseTimes? timings = null)
     {
         var dimension = (int)Math.Min(int.MaxValue, state.Dimension);
         var trainFile = new InnerProductFile(Path.Combine(directory, state.TrainFile!), precision, state.Train, state.Train, dimension, symmetric: true, state.TrainNorms, state.TrainNorms);
         var crossFile = new InnerProductFile(Path.Combine(directory, state.CrossFile!), precision, state.Train, state.Test, dimension, symmetric: false, state.TrainNorms, state.TestNorms);
-        return new StreamedProducts(trainFile, crossFile, $"{config.Describe()}; {config.Dimension:N0} features, streamed into Gram matrices in {state.Blocks} block(s) of filters (the features are never stored)");
+        return new StreamedProducts(trainFile, crossFile, $"{config.Describe()}; {config.Dimension:N0} features, streamed into Gram matrices in {state.Blocks} block(s) of filters (the features are never stored; {timings ?? new PhaseTimes()})");
     }
 }
