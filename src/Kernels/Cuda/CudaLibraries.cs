@@ -55,28 +55,42 @@ public static class CudaLibraries
         CudaNative.cuDriverGetVersion(&version);
         CudaNative.cuDeviceGetCount(&count);
         if (count == 0) throw new DeviceUnavailableException("cuda", "the NVIDIA driver sees no GPU (check CUDA_VISIBLE_DEVICES)", kind: DeviceProblem.NoDevice);
-        var major = version / 1000;
-        var tried = new List<string>();
-        foreach (var set in Sets.Where(s => s.Major <= major))
+        var loaded = new Dictionary<string, string>();
+        var (chosen, tried) = Choose(version, name =>
         {
-            var runtime = TryLoad([set.Runtime], out var runtimePath);
-            var blas = TryLoad([set.Blas], out var blasPath);
-            var solver = TryLoad([set.Solver], out var solverPath);
-            if (runtime is not null && blas is not null && solver is not null)
+            if (TryLoad([name], out var path) is null) return false;
+            loaded[name] = path!;
+            return true;
+        });
+        if (chosen is { } set)
+        {
+            NativeLibraries.AddCandidates(CudaNative.Runtime, loaded[set.Runtime]);
+            NativeLibraries.AddCandidates(CudaNative.Blas, loaded[set.Blas]);
+            NativeLibraries.AddCandidates(CudaNative.Solver, loaded[set.Solver]);
+            return new Loaded(version, set.Major, new Dictionary<string, string>
             {
-                NativeLibraries.AddCandidates(CudaNative.Runtime, runtime);
-                NativeLibraries.AddCandidates(CudaNative.Blas, blas);
-                NativeLibraries.AddCandidates(CudaNative.Solver, solver);
-                return new Loaded(version, set.Major, new Dictionary<string, string>
-                {
-                    ["driver"] = driverPath!, ["cudart"] = runtimePath!, ["cublas"] = blasPath!, ["cusolver"] = solverPath!,
-                });
-            }
-            tried.Add($"CUDA {set.Major}: {set.Runtime}{(runtime is null ? " (missing)" : "")}, {set.Blas}{(blas is null ? " (missing)" : "")}, {set.Solver}{(solver is null ? " (missing)" : "")}");
+                ["driver"] = driverPath!, ["cudart"] = loaded[set.Runtime], ["cublas"] = loaded[set.Blas], ["cusolver"] = loaded[set.Solver],
+            });
         }
         throw new DeviceUnavailableException("cuda",
-            $"the driver supports CUDA {major}.{version % 1000 / 10} but no matching cudart/cuBLAS/cuSOLVER set loads ({(tried.Count == 0 ? "no known set for this CUDA version" : string.Join("; ", tried))}); install the CUDA toolkit or set CUDA_PATH",
+            $"the driver supports CUDA {version / 1000}.{version % 1000 / 10} but no matching cudart/cuBLAS/cuSOLVER set loads ({(tried.Count == 0 ? "no known set for this CUDA version" : string.Join("; ", tried))}); install the CUDA toolkit or set CUDA_PATH",
             kind: DeviceProblem.NoLibraries);
+    }
+
+    /// <summary>
+    /// The newest toolkit set the driver (<paramref name="driverVersion"/>, e.g. 13000 for CUDA 13.0) can
+    /// run whose three libraries all load — never a mix of majors — and what was tried before it.
+    /// </summary>
+    public static ((int Major, string Runtime, string Blas, string Solver)? Set, IReadOnlyList<string> Tried) Choose(int driverVersion, Func<string, bool> loads)
+    {
+        var tried = new List<string>();
+        foreach (var set in Sets.Where(s => s.Major <= driverVersion / 1000))
+        {
+            var (runtime, blas, solver) = (loads(set.Runtime), loads(set.Blas), loads(set.Solver));
+            if (runtime && blas && solver) return (set, tried);
+            tried.Add($"CUDA {set.Major}: {set.Runtime}{(runtime ? "" : " (missing)")}, {set.Blas}{(blas ? "" : " (missing)")}, {set.Solver}{(solver ? "" : " (missing)")}");
+        }
+        return (null, tried);
     }
 
     /// <summary>The first file that loads (by name on the default path, then in the CUDA directories), as an absolute path.</summary>
