@@ -13,9 +13,9 @@ public static class TheoryCommand
         var command = new Command("theory", "Lemma 1, Theorem 1 and the other constructions of the paper, with short numerical reports.");
         command.Subcommands.Add(Lemma1());
         command.Subcommands.Add(Interpolate());
-        command.Subcommands.Add(TheoryTwoCommands.Sgd());
-        command.Subcommands.Add(TheoryTwoCommands.Depth());
-        command.Subcommands.Add(TheoryTwoCommands.Rademacher());
+        command.Subcommands.Add(ImplicitRegularizationCommand.Create());
+        command.Subcommands.Add(DepthCommand.Create());
+        command.Subcommands.Add(RademacherCommand.Create());
         return command;
     }
 

@@ -1,0 +1,50 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using MathNet.Numerics.LinearAlgebra;
+using Rethink.Core;
+using Rethink.Theory;
+using Xunit;
+
+namespace Rethink.Properties;
+
+/// <summary>The depth-k network built from Theorem 1's units interpolates with the stated widths and parameters.</summary>
+[Properties(Arbitrary = [typeof(LeastSquaresArbitraries)], MaxTest = 30)]
+public class DepthProperties
+{
+    [Property]
+    public void Depth_k_network_interpolates_with_the_stated_widths_and_parameters(DepthCase c) => ClaimLog.Check(Claims.DepthK, "every training point, widths and parameter count", c.N, () =>
+    {
+        var (x, y) = Samples.Draw(new InterpolationCase(c.N, c.D, LabelKind.Random, c.Seed));
+        var fit = ReluInterpolation.Fit(x, y, new ReluFitOptions(Seed: c.Seed));
+        var deep = DepthNetwork.FromInterpolant(fit.Network, c.K);
+        var m = (c.N + c.K - 1) / c.K;
+        Assert.Equal(c.K, deep.Hidden.Count);
+        Assert.Equal(m, deep.BlockSize);
+        Assert.All(deep.Widths, width => Assert.True(width <= m + 4, $"width {width} > m + 4 = {m + 4}"));
+        Assert.True(deep.Widths[0] <= m + 2);
+        // Dense parameters, layer by layer: d(w1) + w1, then w_{l-1} w_l + w_l, then the output w_k + 1.
+        var widths = deep.Widths;
+        var expected = (long)c.D * widths[0] + widths[0];
+        for (var l = 1; l < widths.Count; l++) expected += (long)widths[l - 1] * widths[l] + widths[l];
+        expected += widths[^1] + 1;
+        Assert.Equal(expected, deep.DenseParameters);
+        for (var i = 0; i < c.N; i++)
+        {
+            var value = deep.Evaluate(x.Row(i));
+            // Same rounding scale as the literal Theorem 1 sum: the carried partial sums are that sum, split.
+            var z = fit.Network.Project(x.Row(i));
+            var bound = 4 * fit.Network.LiteralErrorBound(z) + 1e-9;
+            Assert.True(Math.Abs(value - y[i]) <= bound, $"point {i}: {value} vs {y[i]} (bound {bound})");
+        }
+    });
+    [Fact]
+    public void Depth_one_is_theorem_one() => ClaimLog.Check(Claims.DepthK, "depth one equals the Theorem 1 network", 20, () =>
+    {
+        var (x, y) = Samples.Draw(new InterpolationCase(20, 3, LabelKind.Random, 5));
+        var fit = ReluInterpolation.Fit(x, y);
+        var deep = DepthNetwork.FromInterpolant(fit.Network, 1);
+        Assert.Equal([22], deep.Widths);
+        for (var i = 0; i < 20; i++) Assert.Equal(fit.Network.EvaluateLiteral(x.Row(i)), deep.Evaluate(x.Row(i)), 9);
+    });
+}
