@@ -1,0 +1,72 @@
+using Rethink.Core;
+using Rethink.Data;
+using Rethink.Kernels;
+using Rethink.Kernels.FeatureMaps;
+using Rethink.Kernels.InnerProducts;
+using Xunit;
+
+namespace Rethink.Properties;
+
+/// <summary>
+/// `kernels fit` takes the streamed path by itself when the materialized features would not fit in
+/// memory (a feature map that claims to need a petabyte), the materialized path when they fit, and
+/// either when told (stream=1/0); both paths give the same solve.
+/// </summary>
+public class StreamedPathChoiceTests
+{
+    /// <summary>Pixels times two, as a feature map that can also deliver its inner products.</summary>
+    private sealed class DoubledPixels(bool? stream, long claimedBytes) : IStreamedFeatureMap
+    {
+        public FeatureMapConfig Config { get; } = new RandomConvConfig(Filters: 2, Stream: stream);
+        public bool? Stream => stream;
+        public int ProductCalls { get; private set; }
+        public long MaterializedBytes(int trainPoints, int testPoints) => claimedBytes;
+
+        private static FeatureMatrix Doubled(ImageTensor images)
+        {
+            var x = images.ToFeatureMatrix();
+            var values = new double[(long)x.Rows * x.Columns];
+            for (var i = 0; i < x.Rows; i++)
+                for (var t = 0; t < x.Columns; t++) values[(long)i * x.Columns + t] = 2 * x.Row(i)[t];
+            return new FeatureMatrix(values, x.Rows, x.Columns);
+        }
+
+        public (FeatureMatrix Train, FeatureMatrix Test, string Description) Transform(PreparedData data, IProgress<KernelProgress>? progress) =>
+            (Doubled(data.Train), Doubled(data.Test), "doubled pixels");
+
+        public StreamedProducts Products(PreparedData data, Precision precision, string directory, IProgress<KernelProgress>? progress, CancellationToken cancel)
+        {
+            ProductCalls++;
+            var (train, test) = (Doubled(data.Train), Doubled(data.Test));
+            return new StreamedProducts(InnerProductMatrix.From(train), InnerProductMatrix.From(train, test), "doubled pixels, streamed");
+        }
+    }
+
+    private static KernelFitConfig Config(bool? stream) =>
+        new("mnist", new GaussianSpec(BandwidthRule.Median, 1.0), Train: 200, Test: 50, Features: new RandomConvConfig(Filters: 2, Stream: stream));
+
+    [Theory]
+    [InlineData(null, 1L << 50, true)]
+    [InlineData(null, 1000L, false)]
+    [InlineData(true, 1000L, true)]
+    [InlineData(false, 1L << 50, false)]
+    public void The_path_follows_the_memory_and_the_option(bool? stream, long claimed, bool streams)
+    {
+        var map = new DoubledPixels(stream, claimed);
+        var (result, model) = KernelFitRunner.Run(Config(stream), new DataOptions(null, AllowDownload: false), map);
+        using (model)
+        {
+            Assert.Equal(streams ? 1 : 0, map.ProductCalls);
+            Assert.StartsWith(streams ? "doubled pixels, streamed" : "doubled pixels", result.FeatureDescription);
+            // The same solve either way: against the materialized run.
+            var reference = new DoubledPixels(false, 0);
+            var (other, otherModel) = KernelFitRunner.Run(Config(false), new DataOptions(null, AllowDownload: false), reference);
+            using (otherModel)
+            {
+                Assert.Equal(other.Bandwidth!.Gamma, result.Bandwidth!.Gamma, 9);
+                Assert.Equal(other.TestError, result.TestError);
+                for (var i = 0; i < other.Scores!.Length; i++) Assert.Equal(other.Scores[i], result.Scores![i], 8);
+            }
+        }
+    }
+}
