@@ -33,9 +33,9 @@ public sealed class ManagedDevice : IDenseDevice
             throw new InsufficientMemoryException($"{request.What} for n = {request.N:N0} in fp64 needs {MemoryBudget.Gigabytes(needed)}; {MemoryBudget.Gigabytes(available)} available. Options: {request.Remedies}a smaller --train, or install OpenBLAS for the native CPU device.");
     }
 
-    public IDevicePoints UploadPoints(FeatureMatrix points) => new Points(points, points.SquaredNorms());
+    public IDevicePoints UploadPoints(FeatureMatrix points) => new HostPoints(points, points.SquaredNorms());
 
-    public IDevicePoints UploadProducts(InnerProducts.IInnerProducts products) => new ProductPoints(products);
+    public IDevicePoints UploadProducts(InnerProducts.IInnerProducts products) => new HostProductPoints(products);
 
     public IDeviceMatrix Upload(double[] columnMajor, int rows, int columns)
     {
@@ -58,7 +58,7 @@ public sealed class ManagedDevice : IDenseDevice
     {
         var km = M(k);
         Shapes.Gram(points, km);
-        if (points is ProductPoints products)
+        if (points is HostProductPoints products)
         {
             if (!products.Products.Symmetric) throw new ArgumentException("A kernel matrix needs the symmetric Gram of the training points.", nameof(points));
             FromProducts(products.Products, products.Products.RowNorms.ToArray(), kernel, km);
@@ -77,7 +77,7 @@ public sealed class ManagedDevice : IDenseDevice
     {
         var cm = M(c);
         Shapes.Cross(rows, columns, cm);
-        if (rows is ProductPoints train && columns is ProductPoints cross)
+        if (rows is HostProductPoints train && columns is HostProductPoints cross)
         {
             FromProducts(cross.Products, train.Products.RowNorms.ToArray(), kernel, cm);
             return;
@@ -93,7 +93,7 @@ public sealed class ManagedDevice : IDenseDevice
         Parallel.For(0, products.Columns, j => kernel.Transform(c.Values.AsSpan(j * c.Rows, c.Rows), rowNorms, columnNorms[j]));
     }
 
-    private static void Cross(Points rows, Points columns, Kernel kernel, Matrix c)
+    private static void Cross(HostPoints rows, HostPoints columns, Kernel kernel, Matrix c)
     {
         var a = Matrix<double>.Build.Dense(rows.Count, rows.Dimension, (i, j) => rows.X.Values[(long)i * rows.Dimension + j]);
         var b = ReferenceEquals(rows, columns) ? a : Matrix<double>.Build.Dense(columns.Count, columns.Dimension, (i, j) => columns.X.Values[(long)i * columns.Dimension + j]);
@@ -210,25 +210,11 @@ public sealed class ManagedDevice : IDenseDevice
     public void Dispose() { }
 
     private static Matrix M(IDeviceMatrix a) => Shapes.Own<Matrix>(a);
-    private static Points P(IDevicePoints p) => Shapes.OwnPoints<Points>(p);
+    private static HostPoints P(IDevicePoints p) => Shapes.OwnPoints<HostPoints>(p);
     private static Matrix Square(IDeviceMatrix a) => Shapes.Square<Matrix>(a);
 
     private sealed record Matrix(int Rows, int Columns, double[] Values) : IDeviceMatrix
     {
-        public void Dispose() { }
-    }
-
-    private sealed record ProductPoints(InnerProducts.IInnerProducts Products) : IDevicePoints
-    {
-        public int Count => Products.Columns;
-        public int Dimension => Products.Dimension;
-        public void Dispose() { }
-    }
-
-    private sealed record Points(FeatureMatrix X, double[] Norms) : IDevicePoints
-    {
-        public int Count => X.Rows;
-        public int Dimension => X.Columns;
         public void Dispose() { }
     }
 }

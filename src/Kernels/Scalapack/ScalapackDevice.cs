@@ -88,9 +88,9 @@ internal sealed unsafe class ScalapackDevice<T> : IDenseDevice where T : unmanag
         throw BlacsGrid.Collective(e);
     }
 
-    public IDevicePoints UploadPoints(FeatureMatrix points) => new Points(points, points.SquaredNorms());
+    public IDevicePoints UploadPoints(FeatureMatrix points) => new HostPoints(points, points.SquaredNorms());
 
-    public IDevicePoints UploadProducts(InnerProducts.IInnerProducts products) => new ProductPoints(products);
+    public IDevicePoints UploadProducts(InnerProducts.IInnerProducts products) => new HostProductPoints(products);
 
     public IDeviceMatrix Upload(double[] columnMajor, int rows, int columns)
     {
@@ -134,7 +134,7 @@ internal sealed unsafe class ScalapackDevice<T> : IDenseDevice where T : unmanag
         var km = M(k);
         Shapes.Gram(points, km);
         double sumSquares;
-        if (points is ProductPoints products)
+        if (points is HostProductPoints products)
         {
             if (!products.Products.Symmetric) throw new ArgumentException("A kernel matrix needs the symmetric Gram of the training points.", nameof(points));
             sumSquares = LocalFromProducts(products.Products, products.Products.RowNorms, kernel, km, ridge);
@@ -153,7 +153,7 @@ internal sealed unsafe class ScalapackDevice<T> : IDenseDevice where T : unmanag
     {
         var cm = M(c);
         Shapes.Cross(rows, columns, cm);
-        if (rows is ProductPoints train && columns is ProductPoints cross)
+        if (rows is HostProductPoints train && columns is HostProductPoints cross)
         {
             LocalFromProducts(cross.Products, train.Products.RowNorms, kernel, cm, symmetricRidge: null);
             return;
@@ -167,7 +167,7 @@ internal sealed unsafe class ScalapackDevice<T> : IDenseDevice where T : unmanag
     /// contiguous matrices, one GEMM per tile of local columns, then the transform; with a symmetric
     /// ridge the global diagonal is k at distance 0 plus λ. Returns the local sum of squares.
     /// </summary>
-    private double LocalBlocks(Points rows, Points columns, Kernel kernel, Matrix c, double? symmetricRidge, int tileColumns,
+    private double LocalBlocks(HostPoints rows, HostPoints columns, Kernel kernel, Matrix c, double? symmetricRidge, int tileColumns,
         IDictionary<string, double>? timings, IProgress<KernelProgress>? progress, CancellationToken cancel)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -468,7 +468,7 @@ internal sealed unsafe class ScalapackDevice<T> : IDenseDevice where T : unmanag
     }
 
     private static Matrix M(IDeviceMatrix a) => Shapes.Own<Matrix>(a);
-    private static Points P(IDevicePoints p) => Shapes.OwnPoints<Points>(p);
+    private static HostPoints P(IDevicePoints p) => Shapes.OwnPoints<HostPoints>(p);
     private static Matrix Square(IDeviceMatrix a) => Shapes.Square<Matrix>(a);
 
     /// <summary>This process's blocks of a distributed matrix: LocalRows × LocalColumns, column-major with leading dimension Lld.</summary>
@@ -486,19 +486,5 @@ internal sealed unsafe class ScalapackDevice<T> : IDenseDevice where T : unmanag
         public void Swap(Matrix other) => (Buffer, other.Buffer) = (other.Buffer, Buffer);
 
         public void Dispose() => Buffer.Dispose();
-    }
-
-    private sealed record ProductPoints(InnerProducts.IInnerProducts Products) : IDevicePoints
-    {
-        public int Count => Products.Columns;
-        public int Dimension => Products.Dimension;
-        public void Dispose() { }
-    }
-
-    private sealed record Points(FeatureMatrix X, double[] Norms) : IDevicePoints
-    {
-        public int Count => X.Rows;
-        public int Dimension => X.Columns;
-        public void Dispose() { }
     }
 }
