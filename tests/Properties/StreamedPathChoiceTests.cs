@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using Rethink.Core;
 using Rethink.Data;
 using Rethink.Kernels;
@@ -12,8 +13,32 @@ namespace Rethink.Properties;
 /// memory (a feature map that claims to need a petabyte), the materialized path when they fit, and
 /// either when told (stream=1/0); both paths give the same solve.
 /// </summary>
-public class StreamedPathChoiceTests
+public sealed class StreamedPathChoiceTests : IDisposable
 {
+    /// <summary>A small MNIST-shaped dataset (random pixels, 10 classes) written as gzipped IDX files, so no real data is needed.</summary>
+    private readonly TempDirectory _data = new();
+    private readonly DataOptions _options;
+
+    public StreamedPathChoiceTests()
+    {
+        var folder = Path.Combine(_data.Path, "mnist");
+        Directory.CreateDirectory(folder);
+        var random = new Random(7);
+        foreach (var (prefix, count) in new[] { ("train", 600), ("t10k", 200) })
+        {
+            var pixels = new byte[count * 28 * 28];
+            random.NextBytes(pixels);
+            var labels = Enumerable.Range(0, count).Select(i => (byte)(i % 10)).ToArray();
+            using (var file = new GZipStream(File.Create(Path.Combine(folder, $"{prefix}-images-idx3-ubyte.gz")), CompressionLevel.Fastest))
+                IdxFile.WriteImages(file, pixels, count, 28, 28);
+            using (var file = new GZipStream(File.Create(Path.Combine(folder, $"{prefix}-labels-idx1-ubyte.gz")), CompressionLevel.Fastest))
+                IdxFile.WriteLabels(file, labels);
+        }
+        _options = new DataOptions(_data.Path, AllowDownload: false);
+    }
+
+    public void Dispose() => _data.Dispose();
+
     /// <summary>Pixels times two, as a feature map that can also deliver its inner products.</summary>
     private sealed class DoubledPixels(bool? stream, long claimedBytes) : IStreamedFeatureMap
     {
@@ -53,14 +78,14 @@ public class StreamedPathChoiceTests
     public void The_path_follows_the_memory_and_the_option(bool? stream, long claimed, bool streams)
     {
         var map = new DoubledPixels(stream, claimed);
-        var (result, model) = KernelFitRunner.Run(Config(stream), new DataOptions(null, AllowDownload: false), map);
+        var (result, model) = KernelFitRunner.Run(Config(stream), _options, map);
         using (model)
         {
             Assert.Equal(streams ? 1 : 0, map.ProductCalls);
             Assert.StartsWith(streams ? "doubled pixels, streamed" : "doubled pixels", result.FeatureDescription);
             // The same solve either way: against the materialized run.
             var reference = new DoubledPixels(false, 0);
-            var (other, otherModel) = KernelFitRunner.Run(Config(false), new DataOptions(null, AllowDownload: false), reference);
+            var (other, otherModel) = KernelFitRunner.Run(Config(false), _options, reference);
             using (otherModel)
             {
                 Assert.Equal(other.Bandwidth!.Gamma, result.Bandwidth!.Gamma, 9);
