@@ -54,7 +54,7 @@ public static partial class PaperCommand
             var resultsDir = parse.GetValue(results) is { } given ? Path.GetFullPath(given) : DeclaredResults(dir, texFiles) ?? Path.GetFullPath("results");
             if (!Directory.Exists(resultsDir)) throw new CommandLineException($"--results: no folder {resultsDir}; run rethink reproduce --out {resultsDir}, or point --results at the results.");
             var problems = PaperCheck.Run(dir, resultsDir);
-            var used = PaperCheck.Uses(dir, Tables.MacroIndex.Load(resultsDir)).Count;
+            var used = PaperCheck.Uses(dir, Tables.MacroIndex.Load(resultsDir), resultsDir).Count;
             foreach (var problem in problems) Console.WriteLine(problem);
             Console.WriteLine(problems.Count == 0
                 ? $"{used} Rethink macro(s) used in {Path.GetFileName(dir)}, all present and current (results {resultsDir})"

@@ -28,12 +28,17 @@ public static partial class PaperCheck
     [GeneratedRegex(@"\\([A-Za-z]+)")]
     private static partial Regex Command();
 
-    /// <summary>Macro uses by name, each with its first place (file:line).</summary>
-    public static IReadOnlyDictionary<string, string> Uses(string paper, MacroIndex? index)
+    /// <summary>
+    /// Macro uses by name, each with its first place (file:line). Files inside the results folder (when
+    /// it lies below the paper, as paper/results does) are Rethink's own output, not uses.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Uses(string paper, MacroIndex? index, string? results = null)
     {
         var uses = new Dictionary<string, string>(StringComparer.Ordinal);
+        var generated = results is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(results)) + Path.DirectorySeparatorChar;
         foreach (var file in Directory.EnumerateFiles(paper, "*.tex", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
+            if (generated is not null && Path.GetFullPath(file).StartsWith(generated, StringComparison.Ordinal)) continue;
             var lines = File.ReadAllLines(file);
             for (var i = 0; i < lines.Length; i++)
             {
@@ -58,7 +63,7 @@ public static partial class PaperCheck
     public static IReadOnlyList<PaperProblem> Run(string paper, string results)
     {
         var index = MacroIndex.Load(results);
-        var uses = Uses(paper, index);
+        var uses = Uses(paper, index, results);
         var problems = new List<PaperProblem>();
         if (index is null)
         {

@@ -152,6 +152,9 @@ public sealed class PaperTests(ITestOutputHelper output) : IDisposable
         Assert.DoesNotContain("Missing result macro", log);
         Assert.DoesNotContain("??", pdf.Text);
         Assert.Contains("all passed", pdf.Text);
+        // Its frozen inputs are complete and current: every number it quotes has its result file beside it.
+        var check = RethinkProcess.Run(["paper", "check", copy]);
+        Assert.True(check.ExitCode == 0, check.ToString());
         var pages = pdf.Text.Count(c => c == '\f');
         output.WriteLine($"{pages} pages");
         Assert.InRange(pages, 2, 4);
