@@ -24,7 +24,58 @@ public static class TorchRuntime
     private static TorchUnavailableException? _cudaFailure;
 
     /// <summary>What TorchSharp runs on: the bundled CPU libtorch, or the CUDA libtorch loaded by <see cref="EnsureCuda"/>.</summary>
-    public static string Description => _cuda?.Describe() ?? "libtorch 2.10.0 (CPU, bundled with TorchSharp 0.107.0)";
+    public static string Description => (_cuda?.Describe() ?? "libtorch 2.10.0 (CPU, bundled with TorchSharp 0.107.0)") + $", {Threads} intra-op thread(s)";
+
+    /// <summary>Environment variable that sets libtorch's intra-op thread count.</summary>
+    public const string ThreadsVariable = "RETHINK_TORCH_THREADS";
+
+    /// <summary>
+    /// libtorch's intra-op thread count. CPU training results depend on it in their last digits (its
+    /// reductions split work by thread), and over thousands of steps those digits grow into different
+    /// test errors; so it is a setting of the machine, never of how a sweep is launched: mpirun binds each
+    /// rank to one core, yet a shard uses as many threads as one process alone would, and its numbers
+    /// are the same bit for bit. <c>RETHINK_TORCH_THREADS</c> sets it, else Slurm's
+    /// <c>SLURM_CPUS_PER_TASK</c>, else the CPUs of this machine (online, within the container's CPU
+    /// quota). It is recorded with every result (<see cref="Description"/>).
+    /// </summary>
+    public static int Threads { get; } = ChooseThreads();
+
+    private static int ChooseThreads()
+    {
+        foreach (var variable in new[] { ThreadsVariable, "SLURM_CPUS_PER_TASK" })
+            if (int.TryParse(Environment.GetEnvironmentVariable(variable), out var n) && n > 0) return n;
+        return MachineCpus();
+    }
+
+    /// <summary>CPUs one unbound process may use: online CPUs, capped by a cgroup v2 quota (cpu.max).</summary>
+    internal static int MachineCpus()
+    {
+        var online = Environment.ProcessorCount;
+        try
+        {
+            if (File.Exists("/sys/devices/system/cpu/online"))
+                online = Math.Max(online, CountCpuList(File.ReadAllText("/sys/devices/system/cpu/online")));
+            if (File.Exists("/sys/fs/cgroup/cpu.max") && File.ReadAllText("/sys/fs/cgroup/cpu.max").Split(' ') is [var quota, var period]
+                && long.TryParse(quota, out var q) && long.TryParse(period, out var p) && p > 0)
+                online = Math.Min(online, Math.Max(1, (int)Math.Ceiling((double)q / p)));
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return Math.Max(1, online);
+    }
+
+    /// <summary>Counts a Linux CPU list such as "0-3,8,10-11".</summary>
+    internal static int CountCpuList(string list)
+    {
+        var count = 0;
+        foreach (var part in list.Trim().Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var range = part.Split('-');
+            if (range.Length == 1 && int.TryParse(range[0], out _)) count++;
+            else if (range.Length == 2 && int.TryParse(range[0], out var a) && int.TryParse(range[1], out var b) && b >= a) count += b - a + 1;
+        }
+        return count;
+    }
 
     /// <summary>
     /// Makes TorchSharp run on CUDA: finds, checks and loads a CUDA libtorch (<see cref="CudaLibTorch"/>),
@@ -122,7 +173,7 @@ public static class TorchRuntime
         try
         {
             using var t = TorchSharp.torch.ones(1);
-            TorchSharp.torch.set_num_threads(Environment.ProcessorCount);
+            TorchSharp.torch.set_num_threads(Threads);
             return null;
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -116,6 +116,25 @@ public sealed class CudaLibTorchTests : IDisposable
     public void The_cpu_path_is_unchanged_the_bundled_build_is_described()
     {
         // No CUDA libtorch was asked for in this test process: TorchSharp runs on its bundled CPU build.
-        Assert.Equal("libtorch 2.10.0 (CPU, bundled with TorchSharp 0.107.0)", TorchRuntime.Description);
+        Assert.Equal($"libtorch 2.10.0 (CPU, bundled with TorchSharp 0.107.0), {TorchRuntime.Threads} intra-op thread(s)", TorchRuntime.Description);
+    }
+
+    [Theory]
+    [InlineData("0-1\n", 2)]
+    [InlineData("0", 1)]
+    [InlineData("0-3,8,10-11", 7)]
+    [InlineData("", 0)]
+    public void Cpu_lists_are_counted(string list, int count) => Assert.Equal(count, TorchRuntime.CountCpuList(list));
+
+    [Fact]
+    public void The_thread_count_is_the_machines_not_the_process_binding()
+    {
+        // mpirun binds a rank to one core (the affinity .NET's ProcessorCount reports); libtorch's thread
+        // count must not follow it, or a shard's numbers differ from one process's.
+        if (Environment.GetEnvironmentVariable(TorchRuntime.ThreadsVariable) is null && Environment.GetEnvironmentVariable("SLURM_CPUS_PER_TASK") is null)
+            Assert.Equal(TorchRuntime.MachineCpus(), TorchRuntime.Threads);
+        Assert.True(TorchRuntime.MachineCpus() >= 1);
+        var online = File.Exists("/sys/devices/system/cpu/online") ? TorchRuntime.CountCpuList(File.ReadAllText("/sys/devices/system/cpu/online")) : Environment.ProcessorCount;
+        Assert.InRange(TorchRuntime.MachineCpus(), 1, Math.Max(online, Environment.ProcessorCount));
     }
 }
