@@ -1,10 +1,5 @@
-using Rethink.Torch;
 using System.CommandLine;
-using System.Diagnostics;
-using MathNet.Numerics.LinearAlgebra;
 using Rethink.Core;
-using Rethink.Data;
-using Rethink.Deep;
 using Rethink.Plots.Cli;
 using Rethink.Theory;
 
