@@ -47,9 +47,18 @@ public sealed class RandomConvFeatureMap(RandomConvConfig config) : IStreamedFea
     {
         progress?.Report(new KernelProgress("random conv filters", 0));
         var features = RandomConvFeatures.Create(config, data.Train);
-        // The checkpoint belongs to exactly these features and these images.
-        var key = Core.Json.Hash(new { config, precision, train = Digest(data.Train), test = Digest(data.Test) });
-        return StreamedGram.Compute(features, data.Train, data.Test, precision, directory, key, progress, cancel);
+        var keyAt = KeyAt(config, precision, data.Train, data.Test);
+        return StreamedGram.Compute(features, data.Train, data.Test, precision, directory, keyAt(config.Filters), progress, cancel, keyAt: keyAt);
+    }
+
+    /// <summary>
+    /// The key of a streamed checkpoint: it belongs to exactly these features and these images. As a
+    /// function of the filter count, so that a run with more filters finds the finished stream of fewer.
+    /// </summary>
+    public static Func<int, string> KeyAt(RandomConvConfig config, Precision precision, ImageTensor train, ImageTensor test)
+    {
+        var (trainDigest, testDigest) = (Digest(train), Digest(test));
+        return filters => Core.Json.Hash(new { config = config with { Filters = filters }, precision, train = trainDigest, test = testDigest });
     }
 
     private static string Digest(ImageTensor images) =>

@@ -16,14 +16,20 @@ namespace Rethink.Features;
 /// C += F Tᵀ (gemm, train × test) and the squared norms; the block is dropped. Memory: K, C and one
 /// block. After every block both matrices and the norms are checkpointed (versioned files, then the
 /// state file, each written atomically), so an interrupted run continues where it stopped and reaches
-/// the same matrices bit for bit.
+/// the same matrices bit for bit. Filters are drawn in sequence from one seed, so the first f filters of
+/// a larger bank are the f filters of a smaller one: a run with more filters continues from the finished
+/// stream of fewer filters of the same configuration (a sibling folder whose key is this configuration's
+/// key at that filter count), and pays only for the filters it adds.
 /// </summary>
 public static class StreamedGram
 {
     public const string Format = "rethink.streamed-gram/1";
 
     private sealed record State(string Format, string Key, int BlocksDone, int Blocks, int Train, int Test, long Dimension, Precision Precision,
-        double[] TrainNorms, double[] TestNorms, string? TrainFile, string? CrossFile);
+        double[] TrainNorms, double[] TestNorms, string? TrainFile, string? CrossFile, string? ContinuedFrom = null);
+
+    /// <summary>A finished stream of the first <paramref name="Filters"/> filters of this configuration, in <paramref name="Directory"/>.</summary>
+    private sealed record Prefix(string Directory, State State, int Filters);
 
     /// <param name="features">The feature map (its filters drawn).</param>
     /// <param name="train">Training images (not yet whitened).</param>
@@ -34,28 +40,30 @@ public static class StreamedGram
     /// <param name="progress">Blocks done, rate and time left.</param>
     /// <param name="cancel">Stops between blocks.</param>
     /// <param name="stopAfterBlocks">Stop after this many blocks of this call, as if killed after a checkpoint (for resume tests).</param>
+    /// <param name="keyAt">
+    /// The key of this configuration with fewer filters (the same function that made <paramref name="key"/>):
+    /// when given and this folder holds no checkpoint, the run continues from the largest finished stream of
+    /// f &lt; Filters filters among the sibling folders whose key is keyAt(f).
+    /// </param>
     public static StreamedProducts Compute(RandomConvFeatures features, ImageTensor train, ImageTensor test, Precision precision, string directory, string key,
-        IProgress<KernelProgress>? progress = null, CancellationToken cancel = default, int? stopAfterBlocks = null) =>
+        IProgress<KernelProgress>? progress = null, CancellationToken cancel = default, int? stopAfterBlocks = null, Func<int, string>? keyAt = null) =>
         precision == Precision.Fp64
-            ? Compute<double>(features, train, test, directory, key, progress, cancel, stopAfterBlocks)
-            : Compute<float>(features, train, test, directory, key, progress, cancel, stopAfterBlocks);
+            ? Compute<double>(features, train, test, directory, key, progress, cancel, stopAfterBlocks, keyAt)
+            : Compute<float>(features, train, test, directory, key, progress, cancel, stopAfterBlocks, keyAt);
 
     private static unsafe StreamedProducts Compute<T>(RandomConvFeatures features, ImageTensor train, ImageTensor test, string directory, string key,
-        IProgress<KernelProgress>? progress, CancellationToken cancel, int? stopAfterBlocks) where T : unmanaged, System.Numerics.IFloatingPoint<T>
+        IProgress<KernelProgress>? progress, CancellationToken cancel, int? stopAfterBlocks, Func<int, string>? keyAt) where T : unmanaged, System.Numerics.IFloatingPoint<T>
     {
         var precision = typeof(T) == typeof(double) ? Precision.Fp64 : Precision.Fp32;
         var config = features.Config;
         int n = train.Count, m = test.Count;
         var block = features.BlockFilters;
-        var blocks = (config.Filters + block - 1) / block;
         var size = sizeof(T);
         Directory.CreateDirectory(directory);
-        var statePath = Path.Combine(directory, "state.json");
-        var state = File.Exists(statePath) ? Json.Deserialize<State>(File.ReadAllText(statePath), statePath) : null;
-        if (state is not null && (state.Format != Format || state.Key != key || state.Train != n || state.Test != m || state.Precision != precision))
-            state = null; // another configuration's checkpoint: start over
-        if (state is { BlocksDone: var done } && done == blocks)
+        var state = Load(Path.Combine(directory, "state.json"), key, n, m, precision);
+        if (state is not null && FiltersDone(state, config) == config.Filters)
             return Products(directory, state, config, precision);
+        var prefix = state is null && keyAt is not null ? FindPrefix(directory, config, n, m, precision, keyAt) : null;
 
         var width = block * config.FeaturesPerFilter;
         var need = ((long)n * n + (long)n * m) * size + (long)(n + m) * width * (4 + size) + 2L * train.Data.LongLength * 4;
@@ -66,27 +74,32 @@ public static class StreamedGram
         using var c = new NativeBuffer<T>((long)n * m);
         var trainNorms = new double[n];
         var testNorms = new double[m];
-        var start = 0;
-        if (state is not null)
+        var (start, blocksDone, continuedFrom) = (0, 0, (string?)null);
+        if ((state ?? prefix?.State) is { } earlier)
         {
-            Read(Path.Combine(directory, state.TrainFile!), k);
-            Read(Path.Combine(directory, state.CrossFile!), c);
-            (trainNorms, testNorms, start) = (state.TrainNorms, state.TestNorms, state.BlocksDone);
+            var from = state is not null ? directory : prefix!.Directory;
+            Read(Path.Combine(from, earlier.TrainFile!), k);
+            Read(Path.Combine(from, earlier.CrossFile!), c);
+            (trainNorms, testNorms) = ((double[])earlier.TrainNorms.Clone(), (double[])earlier.TestNorms.Clone());
+            (start, blocksDone) = (FiltersDone(earlier, config), earlier.BlocksDone);
+            continuedFrom = state is not null ? state.ContinuedFrom
+                : $"continued from the finished {prefix!.Filters:N0}-filter stream in {prefix.Directory} (filters 1-{prefix.Filters})";
         }
         else
         {
             Clear(k);
             Clear(c);
         }
+        // Blocks of `block` filters from the first filter not yet done (a resumed run keeps its grid).
+        var blocks = blocksDone + (config.Filters - start + block - 1) / block;
 
         var (whiteTrain, whiteTest) = (RandomConvFeatures.Whitened(train), RandomConvFeatures.Whitened(test));
         var watch = Stopwatch.StartNew();
         var blocksThisCall = 0;
         var timings = new PhaseTimes();
-        for (var b = start; b < blocks; b++)
+        for (var (b, first) = (blocksDone, start); first < config.Filters; b++, first += block)
         {
             cancel.ThrowIfCancellationRequested();
-            var first = b * block;
             var count = Math.Min(block, config.Filters - first);
             var rate = blocksThisCall == 0 ? "" : $", {60 * blocksThisCall * block / watch.Elapsed.TotalSeconds:F0} filters/min, about {Durations(TimeSpan.FromSeconds(watch.Elapsed.TotalSeconds / blocksThisCall * (blocks - b)))} left";
             progress?.Report(new KernelProgress($"random features: block {b + 1}/{blocks} (filters {first + 1}-{first + count}){rate}", (double)b / blocks));
@@ -107,15 +120,51 @@ public static class StreamedGram
             }
             timings.Products += phase.Elapsed.TotalSeconds;
             phase.Restart();
-            state = Checkpoint(directory, key, b + 1, blocks, n, m, (long)(first + count) * config.FeaturesPerFilter, precision, trainNorms, testNorms, k, c, state);
+            state = Checkpoint(directory, key, b + 1, blocks, n, m, (long)(first + count) * config.FeaturesPerFilter, precision, trainNorms, testNorms, k, c, state, continuedFrom);
             timings.Checkpoints += phase.Elapsed.TotalSeconds;
             timings.Blocks++;
             blocksThisCall++;
-            if (blocksThisCall == stopAfterBlocks && b + 1 < blocks)
+            if (blocksThisCall == stopAfterBlocks && first + count < config.Filters)
                 throw new OperationCanceledException($"Stopped after {blocksThisCall} block(s), as asked.");
         }
         progress?.Report(new KernelProgress("random features: Gram matrices done", 1));
         return Products(directory, state!, config, precision, timings);
+    }
+
+    private static State? Load(string path, string key, int n, int m, Precision precision)
+    {
+        var state = File.Exists(path) ? Json.Deserialize<State>(File.ReadAllText(path), path) : null;
+        // Another configuration's checkpoint is not this one's.
+        return state is not null && state.Format == Format && state.Key == key && state.Train == n && state.Test == m && state.Precision == precision ? state : null;
+    }
+
+    /// <summary>Filters whose features are in a state's matrices (the state stores the features done).</summary>
+    private static int FiltersDone(State state, RandomConvConfig config) => (int)(state.Dimension / config.FeaturesPerFilter);
+
+    /// <summary>
+    /// The largest finished stream of the first f &lt; Filters filters of this configuration among the
+    /// sibling folders: its key is keyAt(f), so its filters, images and precision are this run's.
+    /// </summary>
+    private static Prefix? FindPrefix(string directory, RandomConvConfig config, int n, int m, Precision precision, Func<int, string> keyAt)
+    {
+        var parent = Path.GetDirectoryName(Path.GetFullPath(directory));
+        if (parent is null || !Directory.Exists(parent)) return null;
+        Prefix? best = null;
+        foreach (var sibling in Directory.EnumerateDirectories(parent))
+        {
+            var path = Path.Combine(sibling, "state.json");
+            if (Path.GetFullPath(sibling) == Path.GetFullPath(directory) || !File.Exists(path)) continue;
+            State? state;
+            try { state = Json.Deserialize<State>(File.ReadAllText(path), path); }
+            catch (InvalidDataException) { continue; } // not a stream of ours
+            if (state.Dimension % config.FeaturesPerFilter != 0) continue;
+            var filters = FiltersDone(state, config);
+            if (filters < 1 || filters >= config.Filters || filters <= (best?.Filters ?? 0)) continue;
+            if (Load(path, keyAt(filters), n, m, precision) is null) continue;
+            if (!File.Exists(Path.Combine(sibling, state.TrainFile!)) || !File.Exists(Path.Combine(sibling, state.CrossFile!))) continue;
+            best = new Prefix(sibling, state, filters);
+        }
+        return best;
     }
 
     /// <summary>Seconds spent by this call in each phase of the blocks it computed.</summary>
@@ -156,14 +205,14 @@ public static class StreamedGram
     }
 
     private static unsafe State Checkpoint<T>(string directory, string key, int blocksDone, int blocks, int n, int m, long dimension, Precision precision,
-        double[] trainNorms, double[] testNorms, NativeBuffer<T> k, NativeBuffer<T> c, State? previous) where T : unmanaged
+        double[] trainNorms, double[] testNorms, NativeBuffer<T> k, NativeBuffer<T> c, State? previous, string? continuedFrom) where T : unmanaged
     {
         // The products are read column by column: store K whole (its upper triangle from the lower one syrk fills).
         TiledGram.MirrorLower(k.Pointer, n);
         var (trainFile, crossFile) = ($"train-{blocksDone}.bin", $"cross-{blocksDone}.bin");
         Write(Path.Combine(directory, trainFile), k);
         Write(Path.Combine(directory, crossFile), c);
-        var state = new State(Format, key, blocksDone, blocks, n, m, dimension, precision, (double[])trainNorms.Clone(), (double[])testNorms.Clone(), trainFile, crossFile);
+        var state = new State(Format, key, blocksDone, blocks, n, m, dimension, precision, (double[])trainNorms.Clone(), (double[])testNorms.Clone(), trainFile, crossFile, continuedFrom);
         AtomicFile.WriteAllText(Path.Combine(directory, "state.json"), Json.Serialize(state));
         foreach (var old in new[] { previous?.TrainFile, previous?.CrossFile }.OfType<string>().Where(f => f != trainFile && f != crossFile))
             File.Delete(Path.Combine(directory, old));
@@ -198,6 +247,7 @@ public static class StreamedGram
         var dimension = (int)Math.Min(int.MaxValue, state.Dimension);
         var trainFile = new InnerProductFile(Path.Combine(directory, state.TrainFile!), precision, state.Train, state.Train, dimension, symmetric: true, state.TrainNorms, state.TrainNorms);
         var crossFile = new InnerProductFile(Path.Combine(directory, state.CrossFile!), precision, state.Train, state.Test, dimension, symmetric: false, state.TrainNorms, state.TestNorms);
-        return new StreamedProducts(trainFile, crossFile, $"{config.Describe()}; {config.Dimension:N0} features, streamed into Gram matrices in {state.Blocks} block(s) of filters (the features are never stored; {timings ?? new PhaseTimes()})");
+        var continued = state.ContinuedFrom is { } from ? $"; {from}" : "";
+        return new StreamedProducts(trainFile, crossFile, $"{config.Describe()}; {config.Dimension:N0} features, streamed into Gram matrices in {state.Blocks} block(s) of filters (the features are never stored; {timings ?? new PhaseTimes()}{continued})");
     }
 }

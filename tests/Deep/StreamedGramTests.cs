@@ -95,6 +95,51 @@ public sealed class StreamedGramTests : IDisposable
             Assert.Equal(File.ReadAllBytes(Path.Combine(whole, "train-5.bin")), File.ReadAllBytes(Path.Combine(stopped, "train-5.bin")));
         }
     }
+
+    [Fact]
+    public void A_run_with_more_filters_continues_from_the_finished_stream_of_fewer()
+    {
+        var (train, test) = (Images(27, 5), Images(9, 6));
+        var small = new RandomConvConfig(Filters: 5, Seed: 3, Signs: 2, Block: 2);
+        var large = small with { Filters = 12 };
+        var cache = Path.Combine(_dir, "cache");
+        var (smallDir, largeDir) = (Path.Combine(cache, "small"), Path.Combine(cache, "large"));
+        StreamedProducts Run(RandomConvConfig config, string directory, Precision precision)
+        {
+            var keyAt = RandomConvFeatureMap.KeyAt(config, precision, train, test);
+            return StreamedGram.Compute(RandomConvFeatures.Create(config, train), train, test, precision, directory, keyAt(config.Filters), keyAt: keyAt);
+        }
+        // The reference: the larger bank from scratch, in a folder with no siblings.
+        using var scratch = Run(large, Path.Combine(_dir, "alone", "large"), Precision.Fp64);
+        Assert.DoesNotContain("continued", scratch.Description);
+        using (Run(small, smallDir, Precision.Fp64)) { }
+        var smallFiles = Directory.GetFiles(smallDir).ToDictionary(f => f, File.ReadAllBytes);
+
+        using (var continued = Run(large, largeDir, Precision.Fp64))
+        {
+            Assert.Contains($"continued from the finished 5-filter stream in {smallDir}", continued.Description);
+            var k = new double[27 * 27];
+            scratch.Train.CopyColumns(0, 27, k);
+            var kk = new double[27, 27];
+            for (var j = 0; j < 27; j++) for (var i = 0; i < 27; i++) kk[i, j] = k[j * 27 + i];
+            AssertClose(kk, continued.Train, 1e-12, "continued train Gram");
+            var cross = new double[27 * 9];
+            scratch.Cross.CopyColumns(0, 9, cross);
+            var cc = new double[27, 9];
+            for (var j = 0; j < 9; j++) for (var i = 0; i < 27; i++) cc[i, j] = cross[j * 27 + i];
+            AssertClose(cc, continued.Cross, 1e-12, "continued cross products");
+            for (var i = 0; i < 27; i++) Assert.Equal(scratch.Train.RowNorms[i], continued.Train.RowNorms[i], 1e-12 * scratch.Train.RowNorms[i]);
+            for (var i = 0; i < 9; i++) Assert.Equal(scratch.Cross.ColumnNorms[i], continued.Cross.ColumnNorms[i], 1e-12 * scratch.Cross.ColumnNorms[i]);
+            Assert.Equal(large.Dimension, continued.Train.Dimension);
+        }
+        // The smaller stream is read, never changed; a second call finds its own finished state.
+        foreach (var (file, bytes) in smallFiles) Assert.Equal(bytes, File.ReadAllBytes(file));
+        using (var again = Run(large, largeDir, Precision.Fp64)) Assert.Contains("continued from", again.Description);
+
+        // Another configuration (threshold), another precision: not a prefix of this one.
+        using (var other = Run(large with { Threshold = 0.3 }, Path.Combine(cache, "other"), Precision.Fp64)) Assert.DoesNotContain("continued", other.Description);
+        using (var single = Run(large, Path.Combine(cache, "fp32"), Precision.Fp32)) Assert.DoesNotContain("continued", single.Description);
+    }
 }
 
 /// <summary>
