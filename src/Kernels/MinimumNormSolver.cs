@@ -23,7 +23,7 @@ public sealed class MinimumNormSolver(IDenseDevice device)
         IProgress<KernelProgress>? progress = null, CancellationToken cancel = default)
     {
         KernelInputs.Validate(x, targets, columns, options);
-        return Fit(() => Device.UploadPoints(x), x.Rows, x.Columns, targets, columns, kernel, options, progress, cancel);
+        return Fit(() => Device.UploadPoints(x), x.Rows, x.Columns, (long)x.Rows * x.Columns, targets, columns, kernel, options, progress, cancel);
     }
 
     /// <summary>
@@ -36,10 +36,12 @@ public sealed class MinimumNormSolver(IDenseDevice device)
         ArgumentNullException.ThrowIfNull(train);
         if (!train.Symmetric) throw new ArgumentException("Training needs the symmetric Gram of the training points, not cross products.", nameof(train));
         KernelInputs.ValidateTargets(train.Rows, targets, columns, options);
-        return Fit(() => Device.UploadProducts(train), train.Rows, train.Dimension, targets, columns, kernel, options, progress, cancel);
+        // Only the squared norms live on the device; the products are read from the host tile by tile.
+        return Fit(() => Device.UploadProducts(train), train.Rows, train.Dimension, train.Rows, targets, columns, kernel, options, progress, cancel);
     }
 
-    private KernelModel Fit(Func<IDevicePoints> upload, int n, int dim, double[] targets, int columns, Kernel kernel, SolveOptions options,
+    // pointValues: values the uploaded points take in device memory (coordinates, or only the norms of stored products).
+    private KernelModel Fit(Func<IDevicePoints> upload, int n, int dim, long pointValues, double[] targets, int columns, Kernel kernel, SolveOptions options,
         IProgress<KernelProgress>? progress, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(kernel);
@@ -55,7 +57,7 @@ public sealed class MinimumNormSolver(IDenseDevice device)
             watch.Restart();
         }
 
-        d.EnsureCapacity(new MemoryRequest("The kernel matrix", n, [(n, n), (dim, n), (n, c), (n, c), (n, c)]));
+        d.EnsureCapacity(new MemoryRequest("The kernel matrix", n, [(n, n), (pointValues, 1), (n, c), (n, c), (n, c)]));
         var points = upload();
         IDeviceMatrix? alpha = null;
         try
