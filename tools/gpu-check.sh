@@ -12,7 +12,7 @@ mkdir -p "$out"
 dry=0; [[ ${1:-} == --dry-run ]] && dry=1
 
 if ((dry)); then
-  sizes=1000,2000; full=3000; refn=2000; torch_device=cpu
+  sizes=1000,2000; full=3000; refn=2000; streamn=3000; torch_device=cpu
   data=${RETHINK_DATA:-$(cd .. && pwd)/shared/data}
   ref=$out/alpha-cpu-fp64-n$refn.npy
   if [[ ! -s $ref ]]; then
@@ -22,7 +22,7 @@ if ((dry)); then
   run=(dotnet run --project tools/GpuCheck -c Release -- --device cpu --reference "$ref")
   export RETHINK_DATA=$data
 else
-  sizes=10000,20000,40000,60000; full=60000; refn=20000; torch_device=cuda
+  sizes=10000,20000,40000,60000; full=60000; refn=20000; streamn=50000; torch_device=cuda
   [[ -x .device/run.sh && -f .device/SOURCE ]] || { echo "gpu-check: no packed program in .device/: run tools/gpu-pack.sh on the development machine first" >&2; exit 3; }
   echo "packed from: $(tr '\n' ' ' < .device/PACKED)"
   now=$(bash tools/source-hash.sh)
@@ -38,7 +38,7 @@ for candidate in python3 /usr/bin/python3 /usr/local/bin/python3 /opt/conda/bin/
 done
 [[ -n $py ]] && echo "PyTorch: $("$py" -c 'import torch; print(torch.__version__, torch.__file__)')" || echo "PyTorch: not found; the comparison rows will be missing"
 
-timeout 480 "${run[@]}" --out "$out" --sizes $sizes --full-n $full --reference-n $refn --step-timeout 200 2>&1 | tee "$out/dotnet.log"
+timeout 480 "${run[@]}" --out "$out" --sizes $sizes --full-n $full --reference-n $refn --stream-n $streamn --step-timeout 200 2>&1 | tee "$out/dotnet.log"
 echo "dotnet check exit status: ${PIPESTATUS[0]}"
 
 if [[ -n $py ]]; then

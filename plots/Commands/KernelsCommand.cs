@@ -69,7 +69,7 @@ public static class KernelsCommand
         var seed = new Option<int>("--seed") { Description = "Master seed (subsets, bandwidth sample, randomization).", DefaultValueFactory = _ => 0 };
         var features = new Option<string?>("--features") { Description = "Feature map before the kernel: gabor (Morlet wavelets, modulus, pooling) or random-conv (random convolutional network)." }
             .AcceptOnlyFromAmong("gabor", "random-conv");
-        var featureOptions = new Option<string?>("--feature-options") { Description = "Feature parameters, key=value,...: gabor scales, orientations, sigma0, pool; random-conv filters, patch, threshold, grid, gaussian=1." };
+        var featureOptions = new Option<string?>("--feature-options") { Description = "Feature parameters, key=value,...: gabor scales, orientations, sigma0, pool; random-conv filters, patch, threshold, grid, signs (1 or 2), normalize=1, gaussian=1, block (filters per streamed block), stream (1: always stream the Gram, 0: never)." };
         var degree = new Option<int>("--degree") { Description = "Polynomial degree.", DefaultValueFactory = _ => 2 }.AtLeast(1);
         var data = CommonOptions.Data();
         var output = new Option<string>("--out") { Description = "Directory for the result JSON (and alpha with --save-alpha).", DefaultValueFactory = _ => "results/kernels" }.OutputDirectory();
@@ -156,7 +156,7 @@ public static class KernelsCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the split and the bandwidth sample.", DefaultValueFactory = _ => 0 };
         var data = CommonOptions.Data();
         var selectFeatures = new Option<string?>("--features") { Description = "Feature map (gabor, random-conv) applied before the kernel." }.AcceptOnlyFromAmong("gabor", "random-conv");
-        var selectOptions = new Option<string?>("--feature-options") { Description = "Feature parameters, key=value,..." };
+        var selectOptions = new Option<string?>("--feature-options") { Description = "Feature parameters, key=value,... (as for kernels fit)." };
         var selectRidges = new Option<string>("--ridges") { Description = "Ridge lambdas, comma-separated; every (multiplier, lambda) pair is scored (0: exact interpolation).", DefaultValueFactory = _ => "0" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or auto.", DefaultValueFactory = _ => "cpu" }.AcceptOnlyFromAmong("cpu", "cuda", "auto");
         var command = new Command("select-bandwidth", "Choose the Gaussian bandwidth multiplier on held-out training data (never the test set).")

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Rethink.Core;
 using Rethink.Data;
 using Rethink.Kernels;
+using Rethink.Kernels.Devices;
 using Rethink.Kernels.FeatureMaps;
 using Rethink.Kernels.InnerProducts;
 using Rethink.Kernels.Native;
@@ -45,14 +46,17 @@ public static class StreamedGram
     /// when given and this folder holds no checkpoint, the run continues from the largest finished stream of
     /// f &lt; Filters filters among the sibling folders whose key is keyAt(f).
     /// </param>
+    /// <param name="device">The device of the solve: when it accumulates products itself (the GPU) the syrk and gemm run there; otherwise on the CPU's BLAS.</param>
     public static StreamedProducts Compute(RandomConvFeatures features, ImageTensor train, ImageTensor test, Precision precision, string directory, string key,
-        IProgress<KernelProgress>? progress = null, CancellationToken cancel = default, int? stopAfterBlocks = null, Func<int, string>? keyAt = null) =>
+        IProgress<KernelProgress>? progress = null, CancellationToken cancel = default, int? stopAfterBlocks = null, Func<int, string>? keyAt = null,
+        IDenseDevice? device = null) =>
         precision == Precision.Fp64
-            ? Compute<double>(features, train, test, directory, key, progress, cancel, stopAfterBlocks, keyAt)
-            : Compute<float>(features, train, test, directory, key, progress, cancel, stopAfterBlocks, keyAt);
+            ? Compute<double>(features, train, test, directory, key, progress, cancel, stopAfterBlocks, keyAt, device)
+            : Compute<float>(features, train, test, directory, key, progress, cancel, stopAfterBlocks, keyAt, device);
 
     private static unsafe StreamedProducts Compute<T>(RandomConvFeatures features, ImageTensor train, ImageTensor test, string directory, string key,
-        IProgress<KernelProgress>? progress, CancellationToken cancel, int? stopAfterBlocks, Func<int, string>? keyAt) where T : unmanaged, System.Numerics.IFloatingPoint<T>
+        IProgress<KernelProgress>? progress, CancellationToken cancel, int? stopAfterBlocks, Func<int, string>? keyAt, IDenseDevice? device)
+        where T : unmanaged, System.Numerics.IFloatingPoint<T>
     {
         var precision = typeof(T) == typeof(double) ? Precision.Fp64 : Precision.Fp32;
         var config = features.Config;
@@ -97,6 +101,8 @@ public static class StreamedGram
         var watch = Stopwatch.StartNew();
         var blocksThisCall = 0;
         var timings = new PhaseTimes();
+        using var accumulator = GramAccumulators.Open(device, precision, (nint)k.Pointer, (nint)c.Pointer, n, m);
+        timings.Where = accumulator.Where;
         for (var (b, first) = (blocksDone, start); first < config.Filters; b++, first += block)
         {
             cancel.ThrowIfCancellationRequested();
@@ -114,10 +120,8 @@ public static class StreamedGram
             phase.Restart();
             fixed (T* pa = ta)
             fixed (T* pb = tb)
-            {
-                NativeLinearAlgebra.Syrk('T', n, w, T.One, pa, w, T.One, k.Pointer, n);
-                NativeLinearAlgebra.Gemm('T', 'N', n, m, w, T.One, pa, w, pb, w, T.One, c.Pointer, n);
-            }
+                accumulator.Add((nint)pa, (nint)pb, w);
+            accumulator.Flush();
             timings.Products += phase.Elapsed.TotalSeconds;
             phase.Restart();
             state = Checkpoint(directory, key, b + 1, blocks, n, m, (long)(first + count) * config.FeaturesPerFilter, precision, trainNorms, testNorms, k, c, state, continuedFrom);
@@ -172,9 +176,10 @@ public static class StreamedGram
     {
         public double Features, Products, Checkpoints;
         public int Blocks;
+        public string? Where;
 
         public override string ToString() => Blocks == 0 ? "all blocks from an earlier run"
-            : $"{Blocks} block(s) here: features (convolution, pooling, standardization) {Features:F1} s, syrk+gemm {Products:F1} s, checkpoints {Checkpoints:F1} s";
+            : $"{Blocks} block(s) here: features (convolution, pooling, standardization) {Features:F1} s, syrk+gemm on {Where} {Products:F1} s, checkpoints {Checkpoints:F1} s";
     }
 
     private static string Durations(TimeSpan t) => t.TotalHours >= 2 ? $"{t.TotalHours:F1} h" : t.TotalMinutes >= 1 ? $"{t.TotalMinutes:F0} min" : $"{t.TotalSeconds:F0} s";

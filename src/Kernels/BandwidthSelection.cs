@@ -54,7 +54,7 @@ public static class BandwidthSelection
                     TrainIndices = fitRows.Select(i => prepared.TrainIndices[i]).ToArray(), TestIndices = heldRows.Select(i => prepared.TrainIndices[i]).ToArray(),
                 };
                 var directory = Path.Combine(KernelFitRunner.GramCache, Json.Hash(new { Selection = true, dataset, features.Config, fit, heldOut, seed, precision }));
-                using var products = streamed.Products(split, precision, directory, progress, cancel);
+                using var products = streamed.Products(split, precision, computer, directory, progress, cancel);
                 var scale = Bandwidth.Resolve(rule, 1.0, products.Train, seed);
                 foreach (var (m, lambda) in Candidates(multipliers, ridges))
                 {

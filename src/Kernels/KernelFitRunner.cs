@@ -45,7 +45,7 @@ public static class KernelFitRunner
                 && (streamed.Stream ?? streamed.MaterializedBytes(prepared.Train.Count, prepared.Test.Count) > 0.4 * MemoryBudget.Available()))
             {
                 var directory = Path.Combine(GramCache, Json.Hash(new { config.Dataset, config.Features, config.Train, config.Test, config.Subset, config.Labels, config.Seed, config.Precision }));
-                using var products = streamed.Products(prepared, config.Precision, directory, progress, cancel);
+                using var products = streamed.Products(prepared, config.Precision, device, directory, progress, cancel);
                 timings["features"] = watch.Lap();
                 var (kernel, bandwidth) = config.Kernel.Resolve(products.Train, config.Seed);
                 timings["bandwidth"] = watch.Lap();

@@ -91,4 +91,55 @@ public sealed class CudaDeviceTests
         var b = cpu.Predict(test);
         for (var i = 0; i < a.Length; i++) Assert.Equal(b[i], a[i], 8);
     }
+
+    [CudaFact]
+    public void Streamed_products_accumulate_on_the_gpu_as_on_the_cpu()
+    {
+        Accumulate<double>(Precision.Fp64, 1e-12);
+        Accumulate<float>(Precision.Fp32, 2e-6);
+    }
+
+    /// <summary>
+    /// K += AᵀA and C += AᵀB over blocks of different widths, from non-zero starting matrices (a resumed
+    /// stream), on the GPU's accumulator and on the host's BLAS: the same lower triangle of K and the same C.
+    /// </summary>
+    private static unsafe void Accumulate<T>(Precision precision, double tolerance) where T : unmanaged, System.Numerics.IFloatingPoint<T>
+    {
+        var (n, m) = (300, 70);
+        var random = new Random(21);
+        T Next() => T.CreateTruncating(random.NextDouble() - 0.3);
+        using var hostK = new Kernels.Native.NativeBuffer<T>((long)n * n);
+        using var hostC = new Kernels.Native.NativeBuffer<T>((long)n * m);
+        using var gpuK = new Kernels.Native.NativeBuffer<T>((long)n * n);
+        using var gpuC = new Kernels.Native.NativeBuffer<T>((long)n * m);
+        for (var j = 0; j < n; j++)
+            for (var i = j; i < n; i++)
+                hostK.Pointer[(long)j * n + i] = hostK.Pointer[(long)i * n + j] = gpuK.Pointer[(long)j * n + i] = gpuK.Pointer[(long)i * n + j] = Next();
+        for (long i = 0; i < (long)n * m; i++) hostC.Pointer[i] = gpuC.Pointer[i] = Next();
+        using var device = Gpu(precision);
+        using var gpu = GramAccumulators.Open(device, precision, (nint)gpuK.Pointer, (nint)gpuC.Pointer, n, m);
+        using var cpu = GramAccumulators.Open(null, precision, (nint)hostK.Pointer, (nint)hostC.Pointer, n, m);
+        Assert.Contains("GPU", gpu.Where);
+        Assert.Contains("CPU", cpu.Where);
+        foreach (var width in new[] { 37, 64, 5 })
+        {
+            var a = Enumerable.Range(0, n * width).Select(_ => Next()).ToArray();
+            var b = Enumerable.Range(0, m * width).Select(_ => Next()).ToArray();
+            fixed (T* pa = a)
+            fixed (T* pb = b)
+            {
+                gpu.Add((nint)pa, (nint)pb, width);
+                cpu.Add((nint)pa, (nint)pb, width);
+            }
+        }
+        gpu.Flush();
+        cpu.Flush();
+        var scale = 0.0;
+        for (long i = 0; i < (long)n * n; i++) scale = Math.Max(scale, Math.Abs(double.CreateTruncating(hostK.Pointer[i])));
+        for (var j = 0; j < n; j++)
+            for (var i = j; i < n; i++)
+                Assert.True(Math.Abs(double.CreateTruncating(gpuK.Pointer[(long)j * n + i] - hostK.Pointer[(long)j * n + i])) <= tolerance * scale, $"{precision} K({i},{j})");
+        for (long i = 0; i < (long)n * m; i++)
+            Assert.True(Math.Abs(double.CreateTruncating(gpuC.Pointer[i] - hostC.Pointer[i])) <= tolerance * scale, $"{precision} C[{i}]");
+    }
 }

@@ -59,7 +59,7 @@ public sealed class StreamedPathChoiceTests : IDisposable
         public (FeatureMatrix Train, FeatureMatrix Test, string Description) Transform(PreparedData data, IProgress<KernelProgress>? progress) =>
             (Doubled(data.Train), Doubled(data.Test), "doubled pixels");
 
-        public StreamedProducts Products(PreparedData data, Precision precision, string directory, IProgress<KernelProgress>? progress, CancellationToken cancel)
+        public StreamedProducts Products(PreparedData data, Precision precision, Rethink.Kernels.Devices.IDenseDevice? device, string directory, IProgress<KernelProgress>? progress, CancellationToken cancel)
         {
             ProductCalls++;
             var (train, test) = (Doubled(data.Train), Doubled(data.Test));

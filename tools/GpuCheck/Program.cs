@@ -10,6 +10,7 @@ using Rethink.Kernels.Devices;
 // tools/gpu-pack.sh). Every step runs under its own time limit and its own try/catch, so one failure
 // or hang does not lose the others, and the summary (JSON) is rewritten after every step:
 //   device and libraries · small checks (residual, eigen fallback, predictions vs the definition) ·
+//   streamed random-feature products accumulated on the device (against the CPU, and the per-block time) ·
 //   GPU α against the CPU's FP64 α at n = 20,000 (computed beforehand, packed as .npy) ·
 //   full MNIST end to end in FP64 and FP32 · a Cholesky table with the Gram's products and transform,
 //   potrf, potrs and prediction timed separately (each phase synchronized).
@@ -22,6 +23,7 @@ var fullN = int.Parse(Arg("--full-n", "60000"));
 var referenceN = int.Parse(Arg("--reference-n", "20000"));
 var referencePath = Arg("--reference", Path.Combine(Environment.GetEnvironmentVariable("RETHINK_DATA") ?? ".", $"alpha-cpu-fp64-n{referenceN}.npy"));
 var outDirectory = Arg("--out", Environment.GetEnvironmentVariable("OUT") ?? ".");
+var streamN = int.Parse(Arg("--stream-n", "50000"));
 var stepTimeout = TimeSpan.FromSeconds(double.Parse(Arg("--step-timeout", "240")));
 Directory.CreateDirectory(outDirectory);
 var summaryPath = Path.Combine(outDirectory, "gpu-check.json");
@@ -132,6 +134,69 @@ Step("checks", () =>
     }
     return record;
 });
+
+// Streamed random features (issue 15): blocks of features accumulated into K += AᵀA and C += AᵀB where
+// the device does it (the GPU: cuBLAS ssyrk/sgemm on resident K and C, K and C copied down after every
+// block as for a checkpoint), first against the CPU's BLAS on a small case, then at the CIFAR-10 size
+// (50,000 × 10,000, 4,086 features = one block of 227 filters) for the per-block time.
+Step("streamed_products", () =>
+{
+    using var d = Open(Precision.Fp32);
+    var small = Math.Min(streamN, 4000);
+    var record = new JsonObject { ["small"] = StreamBlocks(d, small, small / 5, 1000, 3, compare: true), ["full"] = StreamBlocks(d, streamN, streamN / 5, 4086, 2, compare: false) };
+    record["ok"] = record["small"]!["max_relative_difference"]!.GetValue<double>() <= 1e-5;
+    return record;
+});
+
+static unsafe JsonObject StreamBlocks(IDenseDevice device, int n, int m, int width, int blocks, bool compare)
+{
+    var random = new Random(5);
+    var a = new float[(long)n * width];
+    var b = new float[(long)m * width];
+    for (long i = 0; i < a.LongLength; i++) a[i] = (float)random.NextDouble() - 0.5f;
+    for (long i = 0; i < b.LongLength; i++) b[i] = (float)random.NextDouble() - 0.5f;
+    var results = new List<(Rethink.Kernels.Native.NativeBuffer<float> K, Rethink.Kernels.Native.NativeBuffer<float> C, string Where, double Seconds)>();
+    foreach (var on in compare ? new[] { device, null } : new[] { device })
+    {
+        var k = new Rethink.Kernels.Native.NativeBuffer<float>((long)n * n);
+        var c = new Rethink.Kernels.Native.NativeBuffer<float>((long)n * m);
+        System.Runtime.InteropServices.NativeMemory.Clear(k.Pointer, (nuint)((long)n * n * 4));
+        System.Runtime.InteropServices.NativeMemory.Clear(c.Pointer, (nuint)((long)n * m * 4));
+        using var accumulator = GramAccumulators.Open(on, Precision.Fp32, (nint)k.Pointer, (nint)c.Pointer, n, m);
+        var watch = Stopwatch.StartNew();
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+            for (var block = 0; block < blocks; block++)
+            {
+                accumulator.Add((nint)pa, (nint)pb, width);
+                accumulator.Flush();
+            }
+        results.Add((k, c, accumulator.Where, watch.Elapsed.TotalSeconds));
+    }
+    var (first, seconds) = (results[0], results[0].Seconds);
+    var flops = (double)blocks * ((double)n * n * width + 2.0 * n * m * width);
+    var record = new JsonObject
+    {
+        ["n"] = n, ["m"] = m, ["width"] = width, ["blocks"] = blocks, ["where"] = first.Where,
+        ["seconds_per_block"] = Math.Round(seconds / blocks, 4), ["tflops"] = Math.Round(flops / seconds / 1e12, 2),
+    };
+    if (compare)
+    {
+        var (other, scale, worst) = (results[1], 0.0, 0.0);
+        for (long j = 0; j < n; j++)
+            for (long i = j; i < n; i++)
+            {
+                scale = Math.Max(scale, Math.Abs(other.K.Pointer[j * n + i]));
+                worst = Math.Max(worst, Math.Abs(first.K.Pointer[j * n + i] - other.K.Pointer[j * n + i]));
+            }
+        for (long i = 0; i < (long)n * m; i++) worst = Math.Max(worst, Math.Abs(first.C.Pointer[i] - other.C.Pointer[i]));
+        record["compared_with"] = other.Where;
+        record["cpu_seconds_per_block"] = Math.Round(other.Seconds / blocks, 4);
+        record["max_relative_difference"] = worst / scale;
+    }
+    foreach (var r in results) { r.K.Dispose(); r.C.Dispose(); }
+    return record;
+}
 
 Step("reference", () =>
 {

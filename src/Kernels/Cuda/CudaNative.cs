@@ -45,6 +45,10 @@ internal static unsafe partial class CudaNative
     public static partial int cublasDgemm(IntPtr handle, int transa, int transb, long m, long n, long k, double* alpha, double* a, long lda, double* b, long ldb, double* beta, double* c, long ldc);
     [LibraryImport(Blas, EntryPoint = "cublasSgemm_v2_64")]
     public static partial int cublasSgemm(IntPtr handle, int transa, int transb, long m, long n, long k, float* alpha, float* a, long lda, float* b, long ldb, float* beta, float* c, long ldc);
+    [LibraryImport(Blas, EntryPoint = "cublasDsyrk_v2_64")]
+    public static partial int cublasDsyrk(IntPtr handle, int uplo, int trans, long n, long k, double* alpha, double* a, long lda, double* beta, double* c, long ldc);
+    [LibraryImport(Blas, EntryPoint = "cublasSsyrk_v2_64")]
+    public static partial int cublasSsyrk(IntPtr handle, int uplo, int trans, long n, long k, float* alpha, float* a, long lda, float* beta, float* c, long ldc);
     [LibraryImport(Blas, EntryPoint = "cublasDsymm_v2_64")]
     public static partial int cublasDsymm(IntPtr handle, int side, int uplo, long m, long n, double* alpha, double* a, long lda, double* b, long ldb, double* beta, double* c, long ldc);
     [LibraryImport(Blas, EntryPoint = "cublasSsymm_v2_64")]

@@ -19,9 +19,10 @@ public interface IStreamedFeatureMap : IFeatureMap
     /// <summary>
     /// The training Gram and the train × test cross products, accumulated block by block in
     /// <paramref name="precision"/>, checkpointed in <paramref name="directory"/> after every block (a
-    /// killed run resumes from the last block done).
+    /// killed run resumes from the last block done). The products are accumulated on <paramref name="device"/>
+    /// when it can (<see cref="Devices.IStreamingDevice"/>, the GPU), else on the CPU's BLAS.
     /// </summary>
-    StreamedProducts Products(PreparedData data, Precision precision, string directory, IProgress<KernelProgress>? progress, CancellationToken cancel);
+    StreamedProducts Products(PreparedData data, Precision precision, Devices.IDenseDevice? device, string directory, IProgress<KernelProgress>? progress, CancellationToken cancel);
 }
 
 /// <summary>A streamed feature map's Gram matrices (file-backed) and a description for the result.</summary>
