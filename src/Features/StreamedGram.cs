@@ -138,9 +138,12 @@ public static class StreamedGram
     private static State? Load(string path, string key, int n, int m, Precision precision)
     {
         var state = File.Exists(path) ? Json.Deserialize<State>(File.ReadAllText(path), path) : null;
-        // Another configuration's checkpoint is not this one's.
-        return state is not null && state.Format == Format && state.Key == key && state.Train == n && state.Test == m && state.Precision == precision ? state : null;
+        return state is not null && Belongs(state, key, n, m, precision) ? state : null;
     }
+
+    /// <summary>Whether a checkpoint is this configuration's (another configuration's is not).</summary>
+    private static bool Belongs(State state, string key, int n, int m, Precision precision) =>
+        state.Format == Format && state.Key == key && state.Train == n && state.Test == m && state.Precision == precision;
 
     /// <summary>Filters whose features are in a state's matrices (the state stores the features done).</summary>
     private static int FiltersDone(State state, RandomConvConfig config) => (int)(state.Dimension / config.FeaturesPerFilter);
@@ -164,7 +167,7 @@ public static class StreamedGram
             if (state.Dimension % config.FeaturesPerFilter != 0) continue;
             var filters = FiltersDone(state, config);
             if (filters < 1 || filters >= config.Filters || filters <= (best?.Filters ?? 0)) continue;
-            if (Load(path, keyAt(filters), n, m, precision) is null) continue;
+            if (!Belongs(state, keyAt(filters), n, m, precision)) continue;
             if (!File.Exists(Path.Combine(sibling, state.TrainFile!)) || !File.Exists(Path.Combine(sibling, state.CrossFile!))) continue;
             best = new Prefix(sibling, state, filters);
         }
