@@ -12,7 +12,7 @@ mkdir -p "$out"
 dry=0; [[ ${1:-} == --dry-run ]] && dry=1
 
 if ((dry)); then
-  sizes=1000,2000; full=3000; refn=2000; streamn=3000; torch_device=cpu
+  sizes=1000,2000; full=3000; refn=2000; streamn=3000; streamblocks=2; torch_device=cpu
   data=${RETHINK_DATA:-$(cd .. && pwd)/shared/data}
   ref=$out/alpha-cpu-fp64-n$refn.npy
   if [[ ! -s $ref ]]; then
@@ -22,13 +22,19 @@ if ((dry)); then
   run=(dotnet run --project tools/GpuCheck -c Release -- --device cpu --reference "$ref")
   export RETHINK_DATA=$data
 else
-  sizes=10000,20000,40000,60000; full=60000; refn=20000; streamn=50000; torch_device=cuda
+  sizes=10000,20000,40000,60000; full=60000; refn=20000; streamn=50000; streamblocks=2; torch_device=cuda
   [[ -x .device/run.sh && -f .device/SOURCE ]] || { echo "gpu-check: no packed program in .device/: run tools/gpu-pack.sh on the development machine first" >&2; exit 3; }
   echo "packed from: $(tr '\n' ' ' < .device/PACKED)"
   now=$(bash tools/source-hash.sh)
   [[ $(cat .device/SOURCE) == "$now" ]] || { echo "gpu-check: stale pack (sources $(cat .device/SOURCE) when packed, $now now): rerun tools/gpu-pack.sh" >&2; exit 3; }
   run=(bash .device/run.sh)
   export RETHINK_DATA=.device/data
+  # OpenBLAS from the development machine, under the names the solver's resolver tries first
+  lib=/tmp/rethink-blas; mkdir -p $lib && tar xJf .device/blas.tar.xz -C $lib
+  ln -sf libopenblas.so.0 $lib/libblas.so.3; ln -sf libopenblas.so.0 $lib/liblapack.so.3
+  ldconfig -p | grep -q 'libgfortran.so.5 ' && rm -f $lib/libgfortran.so.5   # the machine's own, when it has one
+  export LD_LIBRARY_PATH=$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+  echo "host BLAS: $(ls $lib)"
 fi
 
 # The Python with PyTorch, found before anything starts.
@@ -38,11 +44,12 @@ for candidate in python3 /usr/bin/python3 /usr/local/bin/python3 /opt/conda/bin/
 done
 [[ -n $py ]] && echo "PyTorch: $("$py" -c 'import torch; print(torch.__version__, torch.__file__)')" || echo "PyTorch: not found; the comparison rows will be missing"
 
-timeout 480 "${run[@]}" --out "$out" --sizes $sizes --full-n $full --reference-n $refn --stream-n $streamn --step-timeout 200 2>&1 | tee "$out/dotnet.log"
+timeout 470 "${run[@]}" --out "$out" --sizes $sizes --full-n $full --reference-n $refn --stream-n $streamn --stream-blocks $streamblocks \
+  --step-timeout 150 --stream-timeout 280 2>&1 | tee "$out/dotnet.log"
 echo "dotnet check exit status: ${PIPESTATUS[0]}"
 
 if [[ -n $py ]]; then
-  timeout 240 "$py" - "$RETHINK_DATA" "$sizes" "$torch_device" "$out/torch.json" <<'PY'
+  timeout 100 "$py" - "$RETHINK_DATA" "$sizes" "$torch_device" "$out/torch.json" <<'PY'
 import gzip, json, os, sys, time
 import numpy as np, torch
 root, sizes, device, path = sys.argv[1], [int(s) for s in sys.argv[2].split(',')], sys.argv[3], sys.argv[4]
@@ -94,7 +101,7 @@ for t in torch['rows'] or [{'n': k[0], 'precision': k[1]} for k in table]:
     summary.append({**{k: v for k, v in r.items()}, 'torch_potrf': t.get('potrf'), 'potrf_ratio_to_torch': ratio})
 ours['comparison'] = summary
 json.dump(ours, open(os.path.join(out, 'gpu-check-summary.json'), 'w'), indent=1)
-for step in ['reference', 'full_fp64', 'full_fp32']:
+for step in ['reference', 'full_fp64', 'full_fp32', 'streamed_products', 'streamed_random_conv']:
     print(step, json.dumps(ours['steps'].get(step)))
 PY
 fi

@@ -2,7 +2,8 @@
 # Prepares the GPU check for a lent GPU (run here, on the development machine):
 #   bash tools/gpu-pack.sh
 # packs tools/GpuCheck with ../shared/gpu/pack.sh together with MNIST, the CPU's FP64 α for n = 20,000
-# (the GPU α is compared with it there), and the hash of the sources (gpu-check.sh refuses a stale pack).
+# (the GPU α is compared with it there), this machine's OpenBLAS, and the hash of the sources
+# (gpu-check.sh refuses a stale pack).
 # Then on the GPU machine (the `run` tool with carry [".device"]):
 #   bash tools/gpu-check.sh 2>&1 | tee $OUT/log
 set -euo pipefail
@@ -20,5 +21,12 @@ if [[ ! -s $reference ]]; then
 fi
 ../shared/gpu/pack.sh tools/GpuCheck/Rethink.GpuCheck.csproj "$data/mnist"
 cp "$reference" .device/data/
+# The host's BLAS for the CPU sides of the check (the random-feature convolution, the CPU comparisons):
+# the GPU machine's image has no LP64 libblas.so.3, so this machine's OpenBLAS travels with the pack.
+openblas=$(ldd "$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)" | awk '/libopenblas/{print $3}')
+stage=$(mktemp -d)
+cp -L "$openblas" "$(ldd "$openblas" | awk '/libgfortran/{print $3}')" "$stage/"
+tar cf - -C "$stage" . | xz -T2 -6 >.device/blas.tar.xz
+rm -rf "$stage"
 echo "$hash" > .device/SOURCE
 echo "packed source $hash; on the GPU machine: bash tools/gpu-check.sh 2>&1 | tee \$OUT/log"

@@ -181,6 +181,9 @@ public static class StreamedGram
         public int Blocks;
         public string? Where;
 
+        public Dictionary<string, double> ToDictionary() => Blocks == 0 ? []
+            : new() { ["blocks"] = Blocks, ["features"] = Features, ["products"] = Products, ["checkpoints"] = Checkpoints };
+
         public override string ToString() => Blocks == 0 ? "all blocks from an earlier run"
             : $"{Blocks} block(s) here: features (convolution, pooling, standardization) {Features:F1} s, syrk+gemm on {Where} {Products:F1} s, checkpoints {Checkpoints:F1} s";
     }
@@ -256,6 +259,7 @@ public static class StreamedGram
         var trainFile = new InnerProductFile(Path.Combine(directory, state.TrainFile!), precision, state.Train, state.Train, dimension, symmetric: true, state.TrainNorms, state.TrainNorms);
         var crossFile = new InnerProductFile(Path.Combine(directory, state.CrossFile!), precision, state.Train, state.Test, dimension, symmetric: false, state.TrainNorms, state.TestNorms);
         var continued = state.ContinuedFrom is { } from ? $"; {from}" : "";
-        return new StreamedProducts(trainFile, crossFile, $"{config.Describe()}; {config.Dimension:N0} features, streamed into Gram matrices in {state.Blocks} block(s) of filters (the features are never stored; {timings ?? new PhaseTimes()}{continued})");
+        return new StreamedProducts(trainFile, crossFile, $"{config.Describe()}; {config.Dimension:N0} features, streamed into Gram matrices in {state.Blocks} block(s) of filters (the features are never stored; {timings ?? new PhaseTimes()}{continued})",
+            (timings ?? new PhaseTimes()).ToDictionary());
     }
 }

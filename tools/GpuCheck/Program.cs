@@ -5,12 +5,15 @@ using Rethink.Data;
 using Rethink.Kernels;
 using Rethink.Kernels.Cuda;
 using Rethink.Kernels.Devices;
+using Rethink.Kernels.FeatureMaps;
+using Rethink.Features;
 
 // The GPU verification of the kernel solver, as one program for a CUDA machine without .NET (packed by
 // tools/gpu-pack.sh). Every step runs under its own time limit and its own try/catch, so one failure
 // or hang does not lose the others, and the summary (JSON) is rewritten after every step:
 //   device and libraries · small checks (residual, eigen fallback, predictions vs the definition) ·
 //   streamed random-feature products accumulated on the device (against the CPU, and the per-block time) ·
+//   the whole random-feature stream at CIFAR-10's size, per block and per phase, products on the device and on the host ·
 //   GPU α against the CPU's FP64 α at n = 20,000 (computed beforehand, packed as .npy) ·
 //   full MNIST end to end in FP64 and FP32 · a Cholesky table with the Gram's products and transform,
 //   potrf, potrs and prediction timed separately (each phase synchronized).
@@ -24,7 +27,10 @@ var referenceN = int.Parse(Arg("--reference-n", "20000"));
 var referencePath = Arg("--reference", Path.Combine(Environment.GetEnvironmentVariable("RETHINK_DATA") ?? ".", $"alpha-cpu-fp64-n{referenceN}.npy"));
 var outDirectory = Arg("--out", Environment.GetEnvironmentVariable("OUT") ?? ".");
 var streamN = int.Parse(Arg("--stream-n", "50000"));
+var streamBlocks = int.Parse(Arg("--stream-blocks", "3"));
+var scratch = Arg("--scratch", Path.Combine(Path.GetTempPath(), "rethink-gpu-check-streams"));
 var stepTimeout = TimeSpan.FromSeconds(double.Parse(Arg("--step-timeout", "240")));
+var streamTimeout = TimeSpan.FromSeconds(double.Parse(Arg("--stream-timeout", "300")));
 Directory.CreateDirectory(outDirectory);
 var summaryPath = Path.Combine(outDirectory, "gpu-check.json");
 var summary = new JsonObject
@@ -38,18 +44,19 @@ var steps = (JsonObject)summary["steps"]!;
 void Save() => Rethink.Core.AtomicFile.WriteAllText(summaryPath, summary.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
 
 // Runs one step with a time limit; its record (or its error) goes into the summary at once.
-void Step(string name, Func<JsonObject> body)
+void Step(string name, Func<JsonObject> body, TimeSpan? limit = null)
 {
+    var timeout = limit ?? stepTimeout;
     var watch = Stopwatch.StartNew();
     Console.WriteLine($"== {name}");
     var task = Task.Run(body);
     JsonObject record;
-    if (Task.WhenAny(task, Task.Delay(stepTimeout)).Result != task)
+    if (Task.WhenAny(task, Task.Delay(timeout)).Result != task)
     {
-        record = new JsonObject { ["error"] = $"timed out after {stepTimeout.TotalSeconds:F0} s" };
+        record = new JsonObject { ["error"] = $"timed out after {timeout.TotalSeconds:F0} s" };
         steps[name] = record;
         Save();
-        Console.WriteLine($"   {name}: TIMED OUT after {stepTimeout.TotalSeconds:F0} s; the summary so far is in {summaryPath}");
+        Console.WriteLine($"   {name}: TIMED OUT after {timeout.TotalSeconds:F0} s; the summary so far is in {summaryPath}");
         Environment.Exit(124);
     }
     try
@@ -266,4 +273,58 @@ Step("cholesky_table", () =>
         }
     return new JsonObject { ["rows"] = rows };
 });
+// The whole stream of issue 15 at CIFAR-10's size: streamN training and streamN / 5 test images of
+// 3×32×32 (synthetic, uniform pixels: the work per block does not depend on them), the design of the
+// 50,000-image runs (both signs, normalized 5×5 patches, threshold 0.5, 3×3 pooling, 227 filters a block).
+// Features on the host's cores, the products on the device, K and C checkpointed after every block, as
+// `kernels fit --features random-conv ... --device cuda` runs it; then one block with the products on the
+// host's BLAS for the ratio. Per-block seconds of each phase give the time of a 32,000-filter run here.
+Step("streamed_random_conv", limit: streamTimeout, body: () =>
+{
+    var (n, m) = (streamN, Math.Max(1, streamN / 5));
+    var random = new Random(15);
+    ImageTensor Images(int count)
+    {
+        var pixels = new float[(long)count * 3 * 32 * 32];
+        for (long i = 0; i < pixels.LongLength; i++) pixels[i] = random.NextSingle();
+        return new ImageTensor(pixels, count, 3, 32, 32);
+    }
+    var (trainImages, testImages) = (Images(n), Images(m));
+    var record = new JsonObject { ["train"] = n, ["test"] = m };
+    foreach (var (name, onDevice, blocks) in new[] { ("device", true, streamBlocks), ("host", false, 1) })
+    {
+        var config = new RandomConvConfig(Filters: 227 * blocks, Threshold: 0.5, Grid: 3, Signs: 2, Normalize: true, Stream: true);
+        var features = RandomConvFeatures.Create(config, trainImages);
+        var directory = Path.Combine(scratch, name);
+        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        using var d = onDevice ? Open(Precision.Fp32) : null;
+        var watch = Stopwatch.StartNew();
+        using var products = StreamedGram.Compute(features, trainImages, testImages, Precision.Fp32, directory, $"gpu-check-{name}", new ConsoleProgress(), device: d);
+        var seconds = watch.Elapsed.TotalSeconds;
+        var t = products.Timings;
+        var done = t["blocks"];
+        record[name] = new JsonObject
+        {
+            ["filters"] = config.Filters, ["blocks"] = done, ["features_per_block"] = config.FeaturesPerFilter * features.BlockFilters,
+            ["seconds"] = Math.Round(seconds, 2), ["description"] = products.Description,
+            ["per_block"] = new JsonObject
+            {
+                ["features"] = Math.Round(t["features"] / done, 2), ["products"] = Math.Round(t["products"] / done, 2),
+                ["checkpoints"] = Math.Round(t["checkpoints"] / done, 2), ["total"] = Math.Round((t["features"] + t["products"] + t["checkpoints"]) / done, 2),
+            },
+        };
+        Directory.Delete(directory, recursive: true);
+    }
+    // The 32,000-filter run: 141 blocks of 227 filters (and one of 215), at the measured per-block rate.
+    var perBlock = record["device"]!["per_block"]!["total"]!.GetValue<double>();
+    record["estimated_32000_filters_hours"] = Math.Round(32000.0 / 227 * perBlock / 3600, 2);
+    record["products_host_over_device"] = Math.Round(record["host"]!["per_block"]!["products"]!.GetValue<double>() / record["device"]!["per_block"]!["products"]!.GetValue<double>(), 1);
+    return record;
+});
+
 Console.WriteLine($"summary: {summaryPath}");
+
+sealed class ConsoleProgress : IProgress<KernelProgress>
+{
+    public void Report(KernelProgress value) => Console.WriteLine($"   {value.Phase}");
+}

@@ -26,11 +26,14 @@ public interface IStreamedFeatureMap : IFeatureMap
 }
 
 /// <summary>A streamed feature map's Gram matrices (file-backed) and a description for the result.</summary>
-public sealed class StreamedProducts(IInnerProducts train, IInnerProducts cross, string description) : IDisposable
+public sealed class StreamedProducts(IInnerProducts train, IInnerProducts cross, string description, IReadOnlyDictionary<string, double>? timings = null) : IDisposable
 {
     public IInnerProducts Train { get; } = train;
     public IInnerProducts Cross { get; } = cross;
     public string Description { get; } = description;
+
+    /// <summary>Seconds per phase of the blocks this call computed ("blocks", "features", "products", "checkpoints"); empty when every block came from an earlier run.</summary>
+    public IReadOnlyDictionary<string, double> Timings { get; } = timings ?? new Dictionary<string, double>();
 
     public void Dispose()
     {
