@@ -2,6 +2,7 @@
 # The GPU verification, one prepared run (see tools/gpu-pack.sh for packing):
 #   bash tools/gpu-check.sh            on the GPU machine, from the repository root
 #   bash tools/gpu-check.sh --dry-run  here, on the CPU, with small sizes: the same steps and scripts
+#   bash tools/gpu-check.sh [--dry-run] --only cuda_tests,streamed_products   some steps alone (no PyTorch rows)
 # Stops at once when the pack is missing or stale. Runs the .NET check (each step under its own time
 # limit; JSON summary rewritten after every step), then PyTorch's Cholesky on the same MNIST Gaussian
 # kernel matrices (built in place, cholesky_ex), and prints the ratio table. Everything lands in $OUT.
@@ -9,7 +10,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 out=${OUT:-/tmp/rethink-gpu-check}
 mkdir -p "$out"
-dry=0; [[ ${1:-} == --dry-run ]] && dry=1
+dry=0; [[ ${1:-} == --dry-run ]] && { dry=1; shift; }
+extra=("$@")   # passed to the .NET check (--only STEP,…)
 
 if ((dry)); then
   sizes=1000,2000; full=3000; refn=2000; streamn=3000; streamblocks=2; torch_device=cpu
@@ -21,6 +23,7 @@ if ((dry)); then
   fi
   run=(dotnet run --project tools/GpuCheck -c Release -- --device cpu --reference "$ref")
   export RETHINK_DATA=$data
+  dotnet build tests/Properties -c Release >/dev/null && tests=tests/Properties/bin/Release/net10.0
 else
   sizes=10000,20000,40000,60000; full=60000; refn=20000; streamn=50000; streamblocks=2; torch_device=cuda
   [[ -x .device/run.sh && -f .device/SOURCE ]] || { echo "gpu-check: no packed program in .device/: run tools/gpu-pack.sh on the development machine first" >&2; exit 3; }
@@ -35,6 +38,8 @@ else
   ldconfig -p | grep -q 'libgfortran.so.5 ' && rm -f $lib/libgfortran.so.5   # the machine's own, when it has one
   export LD_LIBRARY_PATH=$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
   echo "host BLAS: $(ls $lib)"
+  # the CUDA tests of tests/Properties and the assemblies they need beyond the program's
+  tests=/tmp/rethink-tests; mkdir -p $tests && tar xJf .device/tests.tar.xz -C $tests
 fi
 
 # The Python with PyTorch, found before anything starts.
@@ -45,10 +50,10 @@ done
 [[ -n $py ]] && echo "PyTorch: $("$py" -c 'import torch; print(torch.__version__, torch.__file__)')" || echo "PyTorch: not found; the comparison rows will be missing"
 
 timeout 470 "${run[@]}" --out "$out" --sizes $sizes --full-n $full --reference-n $refn --stream-n $streamn --stream-blocks $streamblocks \
-  --step-timeout 150 --stream-timeout 280 2>&1 | tee "$out/dotnet.log"
+  --tests "$tests" --step-timeout 150 --stream-timeout 280 "${extra[@]}" 2>&1 | tee "$out/dotnet.log"
 echo "dotnet check exit status: ${PIPESTATUS[0]}"
 
-if [[ -n $py ]]; then
+if [[ -n $py && ${#extra[@]} -eq 0 ]]; then
   timeout 100 "$py" - "$RETHINK_DATA" "$sizes" "$torch_device" "$out/torch.json" <<'PY'
 import gzip, json, os, sys, time
 import numpy as np, torch

@@ -28,5 +28,15 @@ stage=$(mktemp -d)
 cp -L "$openblas" "$(ldd "$openblas" | awk '/libgfortran/{print $3}')" "$stage/"
 tar cf - -C "$stage" . | xz -T2 -6 >.device/blas.tar.xz
 rm -rf "$stage"
+# The [CudaFact] tests (CI skips them), run there by the check: the test assembly and what it needs
+# beyond the packed program (xunit's assert and core, FsCheck), not the test runner.
+dotnet build tests/Properties -c Release >/dev/null
+stage=$(mktemp -d)
+for dll in tests/Properties/bin/Release/net10.0/*.dll; do
+  name=$(basename "$dll")
+  [[ -e .device/app/$name || $name == Microsoft.* || $name == testhost* || $name == Newtonsoft.* || $name == xunit.runner.* ]] || cp "$dll" "$stage/"
+done
+tar cf - -C "$stage" . | xz -T2 -6 >.device/tests.tar.xz
+rm -rf "$stage"
 echo "$hash" > .device/SOURCE
 echo "packed source $hash; on the GPU machine: bash tools/gpu-check.sh 2>&1 | tee \$OUT/log"

@@ -16,7 +16,8 @@ using Rethink.Features;
 //   the whole random-feature stream at CIFAR-10's size, per block and per phase, products on the device and on the host ·
 //   GPU α against the CPU's FP64 α at n = 20,000 (computed beforehand, packed as .npy) ·
 //   full MNIST end to end in FP64 and FP32 · a Cholesky table with the Gram's products and transform,
-//   potrf, potrs and prediction timed separately (each phase synchronized).
+//   potrf, potrs and prediction timed separately (each phase synchronized) · the CUDA tests of
+//   tests/Properties (every [CudaFact] method, invoked directly: no test runner there), when packed.
 // `--device cpu` runs the same program on the CPU device: a dry run of the script before a GPU is lent.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 string Arg(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
@@ -28,6 +29,8 @@ var referencePath = Arg("--reference", Path.Combine(Environment.GetEnvironmentVa
 var outDirectory = Arg("--out", Environment.GetEnvironmentVariable("OUT") ?? ".");
 var streamN = int.Parse(Arg("--stream-n", "50000"));
 var streamBlocks = int.Parse(Arg("--stream-blocks", "3"));
+var testsDirectory = Arg("--tests", "");
+var only = Arg("--only", "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
 var scratch = Arg("--scratch", Path.Combine(Path.GetTempPath(), "rethink-gpu-check-streams"));
 var stepTimeout = TimeSpan.FromSeconds(double.Parse(Arg("--step-timeout", "240")));
 var streamTimeout = TimeSpan.FromSeconds(double.Parse(Arg("--stream-timeout", "300")));
@@ -46,6 +49,7 @@ void Save() => Rethink.Core.AtomicFile.WriteAllText(summaryPath, summary.ToJsonS
 // Runs one step with a time limit; its record (or its error) goes into the summary at once.
 void Step(string name, Func<JsonObject> body, TimeSpan? limit = null)
 {
+    if (only.Count > 0 && !only.Contains(name)) return;
     var timeout = limit ?? stepTimeout;
     var watch = Stopwatch.StartNew();
     Console.WriteLine($"== {name}");
@@ -321,6 +325,48 @@ Step("streamed_random_conv", limit: streamTimeout, body: () =>
     record["products_host_over_device"] = Math.Round(record["host"]!["per_block"]!["products"]!.GetValue<double>() / record["device"]!["per_block"]!["products"]!.GetValue<double>(), 1);
     return record;
 });
+
+// The [CudaFact] tests of tests/Properties, which CI always skips: the test assembly and what it needs
+// are packed beside the program (gpu-pack.sh), loaded here, and every method carrying the attribute is
+// invoked on a fresh instance; the attribute's own Skip (no GPU) is honoured and reported.
+if (testsDirectory.Length > 0)
+    Step("cuda_tests", () =>
+    {
+        var directory = Path.GetFullPath(testsDirectory);
+        System.Runtime.Loader.AssemblyLoadContext.Default.Resolving += (context, name) =>
+            File.Exists(Path.Combine(directory, name.Name + ".dll")) ? context.LoadFromAssemblyPath(Path.Combine(directory, name.Name + ".dll")) : null;
+        var assembly = System.Runtime.Loader.AssemblyLoadContext.Default.LoadFromAssemblyPath(Path.Combine(directory, "Rethink.Properties.dll"));
+        var results = new JsonObject();
+        var (passed, failed, skipped) = (0, 0, 0);
+        foreach (var type in assembly.GetExportedTypes().Where(t => t.IsClass && !t.IsAbstract))
+            foreach (var method in type.GetMethods())
+            {
+                var fact = method.GetCustomAttributes(inherit: true).FirstOrDefault(a => a.GetType().Name == "CudaFactAttribute");
+                if (fact is null) continue;
+                var name = $"{type.Name}.{method.Name}";
+                if (fact.GetType().GetProperty("Skip")?.GetValue(fact) is string reason)
+                {
+                    results[name] = $"skipped: {reason}";
+                    skipped++;
+                    continue;
+                }
+                var watch = Stopwatch.StartNew();
+                try
+                {
+                    method.Invoke(Activator.CreateInstance(type), null);
+                    results[name] = $"passed ({watch.Elapsed.TotalSeconds:F2} s)";
+                    passed++;
+                }
+                catch (System.Reflection.TargetInvocationException e)
+                {
+                    var inner = e.InnerException ?? e;
+                    results[name] = $"FAILED: {inner.GetType().Name}: {inner.Message.Split('\n')[0]}";
+                    failed++;
+                }
+                Console.WriteLine($"   {name}: {results[name]}");
+            }
+        return new JsonObject { ["passed"] = passed, ["failed"] = failed, ["skipped"] = skipped, ["tests"] = results, ["ok"] = failed == 0 && passed > 0 };
+    });
 
 Console.WriteLine($"summary: {summaryPath}");
 
