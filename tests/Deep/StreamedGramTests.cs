@@ -86,7 +86,10 @@ public sealed class StreamedGramTests : IDisposable
             using (StreamedGram.Compute(features, train, test, precision, whole, "key")) { }
             Assert.Throws<OperationCanceledException>(() => StreamedGram.Compute(features, train, test, precision, stopped, "key", stopAfterBlocks: 2));
             Assert.Contains("\"blocksDone\": 2", File.ReadAllText(Path.Combine(stopped, "state.json")));
-            using (StreamedGram.Compute(features, train, test, precision, stopped, "key")) { }
+            using (var resumed = StreamedGram.Compute(features, train, test, precision, stopped, "key"))
+                Assert.Equal(3, resumed.Timings["blocks"]); // the report counts the blocks this call computed, not the resumed ones
+            using (var done = StreamedGram.Compute(features, train, test, precision, stopped, "key"))
+                Assert.Empty(done.Timings); // every block from an earlier run
             foreach (var name in new[] { "train-5.bin", "cross-5.bin" })
                 Assert.Equal(File.ReadAllBytes(Path.Combine(whole, name)), File.ReadAllBytes(Path.Combine(stopped, name)));
             Assert.Equal(3, Directory.GetFiles(stopped).Length); // the state and the last block's two files: older versions removed
