@@ -259,7 +259,8 @@ public static class StreamedGram
         var trainFile = new InnerProductFile(Path.Combine(directory, state.TrainFile!), precision, state.Train, state.Train, dimension, symmetric: true, state.TrainNorms, state.TrainNorms);
         var crossFile = new InnerProductFile(Path.Combine(directory, state.CrossFile!), precision, state.Train, state.Test, dimension, symmetric: false, state.TrainNorms, state.TestNorms);
         var continued = state.ContinuedFrom is { } from ? $"; {from}" : "";
-        return new StreamedProducts(trainFile, crossFile, $"{config.Describe()}; {config.Dimension:N0} features, streamed into Gram matrices in {state.Blocks} block(s) of filters (the features are never stored; {timings ?? new PhaseTimes()}{continued})",
-            (timings ?? new PhaseTimes()).ToDictionary());
+        timings ??= new PhaseTimes();
+        return new StreamedProducts(trainFile, crossFile, $"{config.Describe()}; {config.Dimension:N0} features, streamed into Gram matrices in {state.Blocks} block(s) of filters (the features are never stored; {timings}{continued})",
+            timings.ToDictionary());
     }
 }
