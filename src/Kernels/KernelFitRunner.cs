@@ -16,8 +16,9 @@ public static class KernelFitRunner
     /// <param name="features">The implementation of <see cref="KernelFitConfig.Features"/> (required exactly when the config names one).</param>
     /// <param name="progress">Phase progress.</param>
     /// <param name="cancel">Cancellation.</param>
+    /// <param name="gramCache">Where streamed Gram matrices are kept (default <see cref="GramCache"/>, the user cache).</param>
     public static (KernelFitResult Result, KernelModel Model) Run(KernelFitConfig config, DataOptions data, IFeatureMap? features = null,
-        IProgress<KernelProgress>? progress = null, CancellationToken cancel = default)
+        IProgress<KernelProgress>? progress = null, CancellationToken cancel = default, string? gramCache = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
@@ -44,7 +45,7 @@ public static class KernelFitRunner
             if (features is IStreamedFeatureMap streamed
                 && (streamed.Stream ?? streamed.MaterializedBytes(prepared.Train.Count, prepared.Test.Count) > 0.4 * MemoryBudget.Available()))
             {
-                var directory = Path.Combine(GramCache, Json.Hash(new { config.Dataset, config.Features, config.Train, config.Test, config.Subset, config.Labels, config.Seed, config.Precision }));
+                var directory = Path.Combine(gramCache ?? GramCache, Json.Hash(new { config.Dataset, config.Features, config.Train, config.Test, config.Subset, config.Labels, config.Seed, config.Precision }));
                 using var products = streamed.Products(prepared, config.Precision, device, directory, progress, cancel);
                 timings["features"] = watch.Lap();
                 var (kernel, bandwidth) = config.Kernel.Resolve(products.Train, config.Seed);
