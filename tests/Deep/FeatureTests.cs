@@ -1,6 +1,7 @@
 using Rethink.Data;
 using Rethink.Features;
 using Rethink.Kernels.FeatureMaps;
+using Rethink.Testing;
 using Xunit;
 
 namespace Rethink.Deep.Tests;
@@ -35,7 +36,15 @@ public class FeatureTests
     {
         var bank = new GaborFilterBank(new GaborConfig());
         foreach (var filter in bank.Real.Concat(bank.Imaginary))
-            Assert.True(Math.Abs(filter.Sum()) < 1e-12, $"filter sum {filter.Sum()}");
+        {
+            // Σ_k (r_k − β e_k)/S is 0 in exact arithmetic; the sums of r and of the envelope e (S) are within γ_N of
+            // theirs, each corrected value within 4u, and summing the N results adds γ_N (Higham (3.5)):
+            // |Σ| ≤ 2γ_{N+4}·Σ|values| + γ_N·Σ|values| with |values| at most the uncorrected ones' scale.
+            var n = filter.Length;
+            var absolute = filter.Sum(Math.Abs);
+            Within.Bound(filter.Sum(), (2 * ErrorBound.Gamma(n + 4, ErrorBound.U64) + ErrorBound.Gamma(n, ErrorBound.U64)) * Math.Max(absolute, 1.0 / n) * n,
+                "filter sum", "2 gamma_{N+4} + gamma_N times N max(sum|f|, 1/N) (the unit-L1 envelope bounds the uncorrected values)");
+        }
         Assert.Equal(24, bank.Count);
         Assert.Equal(21, bank.Size);
     }
@@ -92,14 +101,32 @@ public class FeatureTests
         var white = RandomConvFeatures.Whitened(train);
         var fa = a.ApplyBlock(white, 0, 16, batch: 7);
         Assert.Equal(40 * 16 * 4, fa.Length);
-        Assert.Equal(fa, b.ApplyBlock(white, 0, 16, batch: 64));
+        // Another batch size changes the GEMM's shape, and so its blocking (one BLAS thread rounds them differently):
+        // each computation within the float convolution's bound of the double reference.
+        var (reference, bound) = ReferenceConvolution.Features(a, white, 0, 16);
+        var fb = b.ApplyBlock(white, 0, 16, batch: 64);
+        for (var i = 0; i < fa.Length; i++)
+        {
+            Within.Bound(fa[i] - reference[i], bound[i], $"batch 7, feature {i}", ReferenceConvolution.Derivation);
+            Within.Bound(fb[i] - reference[i], bound[i], $"batch 64, feature {i}", ReferenceConvolution.Derivation);
+        }
         Assert.NotEqual(fa, c.ApplyBlock(white, 0, 16));
         var (tr, te) = a.Transform(train, RandomImages(9, 2));
         Assert.Equal((40, 64), (tr.Rows, tr.Columns));
         Assert.Equal((9, 64), (te.Rows, te.Columns));
-        // Standardized with training statistics: each training feature has mean 0.
+        // Standardized with training statistics: each training feature has mean 0. Its computed mean is
+        // (Σ x_i/n − c)·s with c within γ_n·mean|x| of Σ x_i/n, and this mean's own rounding γ_n·mean|f|:
+        // |mean| ≤ 2γ_{n+2}·(mean|x|·s + mean|f|), bounded by 2γ_{n+2}·(|c|·s + 2 mean|f|) since mean|x| ≤ |c| + mean|x − c|.
+        var raw = a.ApplyBlock(white, 0, 16);
         for (var k = 0; k < 64; k++)
-            Assert.True(Math.Abs(Enumerable.Range(0, 40).Average(i => tr.Values[i * 64 + k])) < 1e-9);
+        {
+            var column = Enumerable.Range(0, 40).Select(i => (double)raw[i * 64 + k]).ToArray();
+            var (mean, std) = (column.Average(), Math.Sqrt(Math.Max(column.Average(v => v * v) - column.Average() * column.Average(), 0)));
+            var scale = std > 1e-12 ? 1 / std : 1;
+            var standardized = Enumerable.Range(0, 40).Select(i => tr.Values[i * 64 + k]).ToArray();
+            Within.Bound(standardized.Average(), 2 * ErrorBound.Gamma(40 + 2, ErrorBound.U64) * (Math.Abs(mean) * scale + 2 * standardized.Average(Math.Abs)) + 1e-300,
+                $"mean of standardized feature {k}", "2 gamma_{n+2} (|c| s + 2 mean|f|)");
+        }
     }
 
     /// <summary>The GEMM convolution (im2col × filters, then rectification and pooling) equals TorchSharp's conv2d and adaptive pooling.</summary>
@@ -113,9 +140,13 @@ public class FeatureTests
             var torch = features.ApplyTorch(images, batch: 10);
             var gemm = features.ApplyBlock(RandomConvFeatures.Whitened(images), 0, config.Filters, batch: 6);
             Assert.Equal(torch.Length, gemm.Length);
-            var scale = torch.Max(Math.Abs);
+            // Both are float convolutions then pooling: each within the float bound of the double reference.
+            var (reference, bound) = ReferenceConvolution.Features(features, RandomConvFeatures.Whitened(images), 0, config.Filters);
             for (var i = 0; i < torch.Length; i++)
-                Assert.True(Math.Abs(torch[i] - gemm[i]) <= 2e-5 * Math.Max(scale, 1), $"{config.Describe()} feature {i}: torch {torch[i]}, gemm {gemm[i]}");
+            {
+                Within.Bound(torch[i] - reference[i], bound[i], $"{config.Describe()} torch feature {i}", ReferenceConvolution.Derivation);
+                Within.Bound(gemm[i] - reference[i], bound[i], $"{config.Describe()} gemm feature {i}", ReferenceConvolution.Derivation);
+            }
         }
     }
 
@@ -159,5 +190,85 @@ public class FeatureTests
         var e = Assert.Throws<ArgumentException>(() => FeatureMapConfig.Parse("random-conv", "filterz=3", 0));
         Assert.Contains("--feature-options", e.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => FeatureMapConfig.Parse("random-conv", "filters=40000", 0));
+    }
+}
+
+/// <summary>
+/// Random convolutional features computed here in double, directly from their definition (patch · filter,
+/// threshold, average over the adaptive pooling cell), with the bound of a float computation of the same:
+/// each response within γ_L(u)|p|ᵀ|w| (an inner product of length L, Higham (3.5)), the rectification
+/// 1-Lipschitz, the cell's float sum within γ_a(u) of the sum of its a terms, and the division by a within u.
+/// </summary>
+internal static class ReferenceConvolution
+{
+    public const string Derivation = "(gamma_L(u32) S (1 + gamma_a) + gamma_a R)/a (1 + u) + u |f|, S = sum over the cell of |p|'|w|, R = sum of the rectified responses (Higham (3.5))";
+
+    public static (double[] Features, double[] Bounds) Features(RandomConvFeatures features, ImageTensor whitened, int first, int count)
+    {
+        var config = features.Config;
+        if (config.Normalize == true) throw new NotSupportedException("The bound does not cover float patch normalization.");
+        var p = config.Patch;
+        var (c, h, w) = (whitened.Channels, whitened.Height, whitened.Width);
+        var (oh, ow) = (h - p + 1, w - p + 1);
+        var length = c * p * p;
+        var signs = config.Signs ?? 1;
+        var grid = config.Grid;
+        var perFilter = signs * grid * grid;
+        var u = ErrorBound.U32;
+        var gammaL = ErrorBound.Gamma(length, u);
+        var values = new double[whitened.Count * count * perFilter];
+        var bounds = new double[values.Length];
+        var filters = features.Filters;
+        Parallel.For(0, whitened.Count, i =>
+        {
+            var image = whitened.Image(i);
+            var patch = new double[length];
+            var response = new double[count, oh * ow];
+            var absolute = new double[count, oh * ow];
+            for (var y = 0; y < oh; y++)
+                for (var x = 0; x < ow; x++)
+                {
+                    var k = 0;
+                    for (var ch = 0; ch < c; ch++)
+                        for (var r = 0; r < p; r++)
+                            for (var col = 0; col < p; col++) patch[k++] = image[ch * h * w + (y + r) * w + x + col];
+                    for (var f = 0; f < count; f++)
+                    {
+                        double z = 0, a = 0;
+                        for (var t = 0; t < length; t++)
+                        {
+                            var weight = filters[(first + f) * length + t];
+                            z += patch[t] * weight;
+                            a += Math.Abs(patch[t] * weight);
+                        }
+                        response[f, y * ow + x] = z;
+                        absolute[f, y * ow + x] = a;
+                    }
+                }
+            for (var f = 0; f < count; f++)
+                for (var cell = 0; cell < grid * grid; cell++)
+                {
+                    var (row, column) = (cell / grid, cell % grid);
+                    var (y0, y1, x0, x1) = (row * oh / grid, ((row + 1) * oh + grid - 1) / grid, column * ow / grid, ((column + 1) * ow + grid - 1) / grid);
+                    var area = (y1 - y0) * (x1 - x0);
+                    double plus = 0, minus = 0, spread = 0;
+                    for (var y = y0; y < y1; y++)
+                        for (var x = x0; x < x1; x++)
+                        {
+                            var z = response[f, y * ow + x];
+                            plus += Math.Max(z - config.Threshold, 0);
+                            minus += Math.Max(-z - config.Threshold, 0);
+                            spread += absolute[f, y * ow + x];
+                        }
+                    var gammaA = ErrorBound.Gamma(area, u);
+                    var index = i * count * perFilter + f * perFilter;
+                    foreach (var (offset, sum) in signs == 2 ? new[] { (cell, plus), (grid * grid + cell, minus) } : new[] { (cell, plus) })
+                    {
+                        values[index + offset] = sum / area;
+                        bounds[index + offset] = (gammaL * spread * (1 + gammaA) + gammaA * sum) / area * (1 + u) + u * sum / area;
+                    }
+                }
+        });
+        return (values, bounds);
     }
 }

@@ -260,56 +260,15 @@ public sealed class StreamedFitTests : IDisposable
             var (n, m, d, classes) = (train.Rows, test.Rows, train.Columns, materialized.Classes);
             const double u = ErrorBound.U64;
 
-            // Inner products in double, here (MathNet's managed product; its rounding is bounded like the solver's).
-            var f = Matrix<double>.Build.Dense(d, n, train.Values); // columns are the points
-            var g = Matrix<double>.Build.Dense(d, m, test.Values);
-            var gram = f.TransposeThisAndMultiply(f);
-            var crossProducts = g.TransposeThisAndMultiply(f); // m × n
-            var trainNorms = Enumerable.Range(0, n).Select(i => gram[i, i]).ToArray();
-            var testNorms = Enumerable.Range(0, m).Select(i => g.Column(i).DotProduct(g.Column(i))).ToArray();
-
-            // The bandwidth: the median squared distance of the same sample, directly (materialized) or from
-            // the inner products (streamed); a median moves by at most the largest change of its elements.
-            double scaleShift = 0;
-            for (var i = 0; i < n; i++)
-                for (var j = 0; j < i; j++)
-                {
-                    var dij = Math.Max(trainNorms[i] + trainNorms[j] - 2 * gram[i, j], 0);
-                    var (ni, nj) = (Math.Sqrt(trainNorms[i]), Math.Sqrt(trainNorms[j]));
-                    scaleShift = Math.Max(scaleShift, ErrorBound.SquaredDistanceDirect(d, dij + ErrorBound.SquaredDistanceFromProducts(d, ni, nj, u), u)
-                                                      + 2 * ErrorBound.SquaredDistanceFromProducts(d, ni, nj, u));
-                }
+            // The bandwidth: the median squared distance of the same sample, summed directly (materialized) or read
+            // from the inner products (streamed); then the reference K and C with the materialized γ.
             var (gm, gs) = (materialized.Bandwidth!.Gamma, streamed.Bandwidth!.Gamma);
-            var scale = materialized.Bandwidth.Scale;
-            var gammaShift = gm * scaleShift / (scale - scaleShift);
+            var gammaShift = GaussianReference.GammaShift(train, gm, materialized.Bandwidth.Scale);
             Within.Bound(gs - gm, gammaShift, "gamma (streamed - materialized)",
-                "the median's shift: max over pairs of the direct and from-products squared-distance errors, gamma dScale / (scale - dScale); " +
-                ErrorBound.Inputs(("scale", scale), ("dScale", scaleShift), ("gamma", gm)));
-
-            // Reference K and C with the materialized gamma; each path's K within these bounds of it, entry by entry
-            // (its inner products, the reference's, and for the streamed path its gamma).
-            Matrix<double> Gaussian(int rows, int columns, Func<int, int, double> dot, Func<int, double> rowNorm, Func<int, double> columnNorm,
-                out double[] entryBoundSquares, out double[] rowBounds)
-            {
-                var kernel = Matrix<double>.Build.Dense(rows, columns);
-                var squares = new double[rows];
-                for (var i = 0; i < rows; i++)
-                    for (var j = 0; j < columns; j++)
-                    {
-                        var distance = Math.Max(rowNorm(i) + columnNorm(j) - 2 * dot(i, j), 0);
-                        kernel[i, j] = Math.Exp(-gm * distance);
-                        var delta = ErrorBound.SquaredDistanceFromProducts(d, Math.Sqrt(rowNorm(i)), Math.Sqrt(columnNorm(j)), u);
-                        // Exact distance within delta of this one; each path's within delta of the exact: 2 delta, and gamma's shift.
-                        var e = ErrorBound.Gaussian(gm, distance, 2 * delta, gammaShift, u) + ErrorBound.Gaussian(gm, distance, delta, 0, u);
-                        squares[i] += e * e;
-                    }
-                entryBoundSquares = squares;
-                rowBounds = squares.Select(Math.Sqrt).ToArray();
-                return kernel;
-            }
-            var k = Gaussian(n, n, (i, j) => gram[i, j], i => trainNorms[i], j => trainNorms[j], out var kSquares, out _);
-            var c = Gaussian(m, n, (i, j) => crossProducts[i, j], i => testNorms[i], j => trainNorms[j], out _, out var crossBounds);
-            var gramDifference = Math.Sqrt(kSquares.Sum());
+                "the median's shift: max over pairs of the direct and from-products squared-distance errors, gamma dS / (S - dS); " +
+                ErrorBound.Inputs(("S", materialized.Bandwidth.Scale), ("gamma", gm)));
+            var gaussian = GaussianReference.Build(train, test, gm, gammaShift, u);
+            var (k, c, gramDifference) = (gaussian.K, gaussian.Cross, gaussian.GramDifference);
 
             var y = Dense(KernelFitRunner.OneHot(reference.TrainLabels!, classes), n, classes);
             var system = new ReferenceSystem(k, y);
@@ -317,7 +276,7 @@ public sealed class StreamedFitTests : IDisposable
             system.AssertBackwardStable(alphaM, gramDifference, u, "materialized");
             system.AssertBackwardStable(alphaS, gramDifference, u, "streamed");
             var ambiguous = system.AssertPredictionsAgree(c, alphaM, Dense(materialized.Scores!, m, classes), alphaS, Dense(streamed.Scores!, m, classes),
-                i => crossBounds[i], u, "materialized vs streamed");
+                gaussian.CrossRowBound, u, "materialized vs streamed");
             Within.Bound(Math.Abs(materialized.TestError - streamed.TestError) * m, ambiguous, "test errors (differing predictions)",
                 "at most the test points whose margin lies within the score bound");
         }

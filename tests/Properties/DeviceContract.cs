@@ -2,6 +2,7 @@ using FsCheck.Xunit;
 using MathNet.Numerics.LinearAlgebra;
 using Rethink.Kernels;
 using Rethink.Kernels.Devices;
+using Rethink.Testing;
 using Xunit;
 
 namespace Rethink.Properties;
@@ -60,11 +61,21 @@ public sealed class LapackDeviceTests : DeviceContract
         using var b = new MinimumNormSolver(managed).Fit(x, y, c.Targets, kernel, new SolveOptions(Precision.Fp64));
         var alphaA = Matrix<double>.Build.Dense(c.N, c.Targets, a.Alpha);
         var alphaB = Matrix<double>.Build.Dense(c.N, c.Targets, b.Alpha);
-        var k = DeviceChecks.ReferenceGram(kernel, x);
-        var tolerance = 1e-13 * k.ConditionNumber() * alphaB.FrobeniusNorm();
-        Assert.True((alphaA - alphaB).FrobeniusNorm() <= tolerance + 1e-12, $"|lapack - managed| = {(alphaA - alphaB).FrobeniusNorm()}, allowed {tolerance}");
-        Assert.Equal(b.Report.RkhsNorm, a.Report.RkhsNorm, 6);
-        Assert.Equal(b.Report.KernelNorm, a.Report.KernelNorm, 9);
+        // Two backward-stable solves of the same K (each within the Gram's rounding of the reference): their
+        // difference is K⁻¹(r_a − r_b), so at most |r_a − r_b|/λ_min(K); the norms move by the Gram's rounding.
+        var system = new ReferenceSystem(DeviceChecks.ReferenceGram(kernel, x), Matrix<double>.Build.Dense(c.N, c.Targets, y));
+        var gramDifference = DeviceChecks.EntryBounds(kernel, x, x, Precision.Fp64).FrobeniusNorm();
+        system.AssertBackwardStable(alphaA, gramDifference, ErrorBound.U64, "lapack");
+        system.AssertBackwardStable(alphaB, gramDifference, ErrorBound.U64, "managed");
+        Within.Bound((alphaA - alphaB).FrobeniusNorm(), system.SolutionDifferenceBound(alphaA, alphaB), "|alpha(lapack) - alpha(managed)|",
+            "|r_a - r_b| / lambda_min(K); " + ErrorBound.Inputs(("lambda_min", system.SmallestEigenvalueLowerBound)));
+        var alphaNorm = Math.Max(alphaA.FrobeniusNorm(), alphaB.FrobeniusNorm());
+        var quadratic = (2 * gramDifference + 2 * ErrorBound.Gamma(c.N + 2, ErrorBound.U64) * c.N) * alphaNorm * alphaNorm
+                        + 2 * system.LargestEigenvalue * alphaNorm * (alphaA - alphaB).FrobeniusNorm();
+        Within.Bound(a.Report.RkhsNorm - b.Report.RkhsNorm, quadratic / Math.Max(b.Report.RkhsNorm, 1e-300), "RKHS norm lapack vs managed",
+            "(2|dK|_F + 2 gamma_{n+2} n)|alpha|^2 + 2 lambda_max |alpha||alpha_a - alpha_b|, over sqrt(alpha'K alpha)");
+        Within.Bound(a.Report.KernelNorm - b.Report.KernelNorm, 2 * (gramDifference + ErrorBound.Gamma(c.N * c.N, ErrorBound.U64) * system.KernelNorm),
+            "|K|_F lapack vs managed", "2(|dK|_F + gamma_{n^2}|K|_F)");
     }
 }
 

@@ -2,6 +2,7 @@ using FsCheck.Xunit;
 using MathNet.Numerics.LinearAlgebra;
 using Rethink.Kernels;
 using Rethink.Kernels.Native;
+using Rethink.Testing;
 using Xunit;
 
 namespace Rethink.Properties;
@@ -39,6 +40,17 @@ public class GramProperties
         return a * b / Math.PI * (Math.Sin(theta) + (Math.PI - theta) * Math.Cos(theta));
     }
 
+    private const string EntryDerivation = "ErrorBound.KernelEntry: the inner product within gamma_d (Higham (3.5)) carried through the kernel's formula, plus the inputs' and the result's rounding";
+
+    private static double Entry(Kernel kernel, FeatureMatrix x1, int i, FeatureMatrix x2, int j, bool single)
+    {
+        var a = x1.Row(i);
+        var b = x2.Row(j);
+        double dot = 0, na = 0, nb = 0;
+        for (var t = 0; t < a.Length; t++) { dot += a[t] * b[t]; na += a[t] * a[t]; nb += b[t] * b[t]; }
+        return ErrorBound.KernelEntry(kernel, Math.Sqrt(na), Math.Sqrt(nb), dot, a.Length, single);
+    }
+
     [Property]
     public void Gram_equals_a_naive_double_loop(KernelCase c)
     {
@@ -52,7 +64,9 @@ public class GramProperties
                 {
                     var expected = Naive(kernel, x1.Row(i), x2.Row(j));
                     var actual = k[(long)i * x2.Rows + j];
-                    Assert.True(Math.Abs(actual - expected) <= 1e-9 * Math.Max(1, Math.Abs(expected)), $"{kernel.Describe()} [{i},{j}]: {actual} vs {expected}");
+                    // The library's entry (from the inner product and norms) and the naive one (from differences) are
+                    // each within the entry bound of the exact value.
+                    Within.Bound(actual - expected, 2 * Entry(kernel, x1, i, x2, j, single: false), $"{kernel.Describe()} [{i},{j}]: {actual:R} vs {expected:R}", EntryDerivation);
                 }
         }
     }
@@ -73,8 +87,8 @@ public class GramProperties
                 TiledGram.BuildSymmetric(px, n, c.D, norms, kernel, 0.0, pk, tile: 16, null, default);
             for (var i = 0; i < n; i++)
                 for (var j = 0; j < n; j++)
-                    Assert.True(Math.Abs(k[(long)j * n + i] - reference[(long)i * n + j]) <= 1e-9 * Math.Max(1, Math.Abs(reference[(long)i * n + j])),
-                        $"{kernel.Describe()} ({i},{j}): tiled {k[(long)j * n + i]} vs {reference[(long)i * n + j]}");
+                    Within.Bound(k[(long)j * n + i] - reference[(long)i * n + j], 2 * Entry(kernel, x, i, x, j, single: false),
+                        $"{kernel.Describe()} ({i},{j}): tiled {k[(long)j * n + i]:R} vs {reference[(long)i * n + j]:R}", EntryDerivation);
 
             // The same in single precision, to single-precision accuracy.
             var xf = x.Values.Select(v => (float)v).ToArray();
@@ -83,17 +97,10 @@ public class GramProperties
             fixed (float* px = xf)
             fixed (float* pk = kf)
                 TiledGram.BuildSymmetric(px, n, c.D, normsF, kernel, 0.0, pk, tile: 16, null, default);
-            var scale = reference.Max(Math.Abs);
             for (var i = 0; i < n; i++)
                 for (var j = 0; j < n; j++)
-                {
-                    // Squared distances from fp32 inner products carry an absolute error of about
-                    // 8·ε·(‖x‖² + ‖y‖²); the Laplacian's square root turns that into √(that)/σ.
-                    var tolerance = 1e-4 * Math.Max(1, scale);
-                    if (kernel is LaplacianKernel l) tolerance += Math.Sqrt(8 * 6e-8 * (norms[i] + norms[j])) / l.Sigma;
-                    Assert.True(Math.Abs(kf[(long)j * n + i] - reference[(long)i * n + j]) <= tolerance,
-                        $"{kernel.Describe()} fp32 ({i},{j}): {kf[(long)j * n + i]} vs {reference[(long)i * n + j]}");
-                }
+                    Within.Bound(kf[(long)j * n + i] - reference[(long)i * n + j], Entry(kernel, x, i, x, j, single: true) + Entry(kernel, x, i, x, j, single: false),
+                        $"{kernel.Describe()} fp32 ({i},{j}): {kf[(long)j * n + i]} vs {reference[(long)i * n + j]:R}", EntryDerivation);
         }
     }
 
@@ -113,7 +120,8 @@ public class GramProperties
             TiledGram.BuildCross(ptr, c.N, pte, 5, c.D, train.SquaredNorms(), test.SquaredNorms(), kernel, pc);
         for (var t = 0; t < 5; t++)
             for (var i = 0; i < c.N; i++)
-                Assert.Equal(reference[(long)t * c.N + i], cross[(long)t * c.N + i], 10);
+                Within.Bound(cross[(long)t * c.N + i] - reference[(long)t * c.N + i], 2 * Entry(kernel, test, t, train, i, single: false),
+                    $"cross ({t},{i})", EntryDerivation);
     }
 
     [Property]
@@ -126,7 +134,8 @@ public class GramProperties
         foreach (var kernel in new Kernel[] { new GaussianKernel(1.0 / c.D), new LaplacianKernel(Math.Sqrt(c.D)) })
         {
             var k = Matrix<double>.Build.Dense(c.N, c.N, kernel.Gram(x)).Transpose();
-            Assert.True((k - k.Transpose()).InfinityNorm() < 1e-12);
+            // Each off-diagonal entry is the same product and formula in the same order for (i, j) and (j, i): exactly symmetric.
+            Assert.True((k - k.Transpose()).InfinityNorm() == 0, "K is not exactly symmetric");
             var eigenvalues = k.Evd(Symmetricity.Symmetric).EigenValues.Select(e => e.Real);
             Assert.True(eigenvalues.Min() > 0, $"{kernel.Describe()}: smallest eigenvalue {eigenvalues.Min()}");
         }

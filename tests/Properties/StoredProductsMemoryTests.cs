@@ -1,6 +1,7 @@
 using Rethink.Kernels;
 using Rethink.Kernels.Devices;
 using Rethink.Kernels.InnerProducts;
+using Rethink.Testing;
 using Xunit;
 
 namespace Rethink.Properties;
@@ -39,8 +40,13 @@ public sealed class StoredProductsMemoryTests
         using var device = backend == Backend.Lapack ? LapackDevice.Open(Precision.Fp64) : new ManagedDevice();
         using var points = new MinimumNormSolver(device).Fit(x, y, 2, kernel, new SolveOptions(Precision.Fp64));
         using var products = new MinimumNormSolver(device).Fit(new Claimed(InnerProductMatrix.From(x)), y, 2, kernel, new SolveOptions(Precision.Fp64));
-        var scale = points.Alpha.Max(Math.Abs);
-        for (var i = 0; i < points.Alpha.Length; i++)
-            Assert.True(Math.Abs(points.Alpha[i] - products.Alpha[i]) <= 1e-9 * scale, $"alpha {i}: {points.Alpha[i]} vs {products.Alpha[i]}");
+        // Both backward stable for the reference K (the products are the points' inner products in double, as the
+        // device's own), so they differ by at most |r_points − r_products| / λ_min(K).
+        var system = new ReferenceSystem(DeviceChecks.ReferenceGram(kernel, x), DeviceChecks.Dense(y, n, 2));
+        var gramDifference = DeviceChecks.EntryBounds(kernel, x, x, Precision.Fp64).FrobeniusNorm();
+        var (a, b) = (DeviceChecks.Dense(points.Alpha, n, 2), DeviceChecks.Dense(products.Alpha, n, 2));
+        system.AssertBackwardStable(a, gramDifference, ErrorBound.U64, "from points");
+        system.AssertBackwardStable(b, gramDifference, ErrorBound.U64, "from products");
+        Within.Bound((a - b).FrobeniusNorm(), system.SolutionDifferenceBound(a, b), "|alpha(points) - alpha(products)|", "|r_a - r_b| / lambda_min(K)");
     }
 }

@@ -67,6 +67,64 @@ public static class ErrorBound
     /// </summary>
     public static double SymmetricEigenvalue(int n, double frobeniusNorm, double u) => Gamma(10.0 * n * n, u) * frobeniusNorm;
 
+    /// <summary>
+    /// One entry k(x, y) of a Gram matrix computed from points in double (<paramref name="single"/> false) or
+    /// float, as the devices compute it: the points rounded to the precision (|Δ(x − y)| ≤ u(|x| + |y|), so
+    /// |ΔD| ≤ 2u(‖x‖ + ‖y‖)² once D is formed), the squared distance from inner products
+    /// (<see cref="SquaredDistanceFromProducts"/>), γ rounded (u·γ), the exponential within 4u and the entry
+    /// stored (u·k). Gaussian: exp(−γD); Laplacian: exp(−√D/σ) with |Δ√D| ≤ min(√δD, δD/(2√D)); linear: the dot product.
+    /// Polynomial and arc-cosine as commented below.
+    /// </summary>
+    public static double KernelEntry(Rethink.Kernels.Kernel kernel, double normX, double normY, double dot, int d, bool single)
+    {
+        var u = UnitRoundoff(single);
+        var input = single ? 2 * u * (normX + normY) * (normX + normY) * (1 + u) : 0;
+        var deltaD = SquaredDistanceFromProducts(d, normX, normY, u) + input;
+        var distance = Math.Max(normX * normX + normY * normY - 2 * dot, 0);
+        switch (kernel)
+        {
+            case Rethink.Kernels.GaussianKernel g:
+                return Gaussian(g.Gamma, distance, deltaD, single ? u * g.Gamma : 0, u) + u * Math.Exp(-g.Gamma * distance) * (1 + 4 * u);
+            case Rethink.Kernels.LaplacianKernel l:
+            {
+                var root = Math.Sqrt(distance);
+                var deltaRoot = Math.Min(Math.Sqrt(deltaD), root > 0 ? deltaD / (2 * root) : double.PositiveInfinity) + 2 * u * root;
+                var k = Math.Exp(-root / l.Sigma);
+                var spread = deltaRoot / l.Sigma + (single ? u * root / l.Sigma : 0);
+                return k * double.ExpM1(spread) + 4 * u * k * Math.Exp(spread) + u * k * Math.Exp(spread);
+            }
+            case Rethink.Kernels.LinearKernel:
+                // |x|ᵀ|y| ≤ ‖x‖‖y‖: the product within γ_d, the inputs within 2u, storage within u.
+                return DotError(d, normX, normY, single, u) + u * Math.Abs(dot);
+            case Rethink.Kernels.PolynomialKernel p:
+            {
+                // b = γ·dot + c₀ within |γ|·Δdot + 3u(|γ dot| + |c₀|) (γ and c₀ rounded in float); b^p by repeated
+                // multiplication within γ_p|b|^p; |(b + Δb)^p − b^p| ≤ p(|b| + |Δb|)^(p−1)|Δb|.
+                var b = p.Gamma * dot + p.Coef0;
+                var deltaB = Math.Abs(p.Gamma) * DotError(d, normX, normY, single, u) + 3 * u * (Math.Abs(p.Gamma * dot) + Math.Abs(p.Coef0));
+                var value = Math.Pow(Math.Abs(b) + deltaB, p.Degree);
+                return p.Degree * Math.Pow(Math.Abs(b) + deltaB, p.Degree - 1) * deltaB + Gamma(p.Degree + 1, u) * value + u * value;
+            }
+            case Rethink.Kernels.ArcCosineKernel:
+            {
+                // k = (ab/π)·f(c), c = dot/(ab), f(c) = √(1 − c²) + (π − arccos c)·c, df/dc = π − θ ≤ π. c within
+                // (Δdot + |dot|·Δ(ab)/(ab))/(ab); f evaluated at the computed c within √(2u) (the square root of
+                // 1 − c², whose absolute error is u, near |c| = 1) and 6u(1 + π) elsewhere; ab and the product within 4u.
+                var ab = normX * normY;
+                if (ab == 0) return 0;
+                var deltaC = (DotError(d, normX, normY, single, u) + Math.Abs(dot) * (2 * Gamma(d + 2, u) + (single ? 4 * u : 0))) / ab;
+                var c = Math.Clamp(dot / ab, -1, 1);
+                var f = Math.Sqrt(1 - c * c) + (Math.PI - Math.Acos(c)) * c;
+                return ab / Math.PI * (Math.PI * deltaC + Math.Sqrt(2 * u) * (1 + u) + 6 * u * (1 + Math.PI)) + 4 * u * ab / Math.PI * Math.Abs(f);
+            }
+            default:
+                throw new NotSupportedException($"No entry bound for {kernel.Describe()}.");
+        }
+    }
+
+    /// <summary>|Δ⟨x, y⟩| of a product computed in the precision from points rounded to it: γ_d(u)·|x|ᵀ|y| + 2u|x|ᵀ|y|, |x|ᵀ|y| ≤ ‖x‖‖y‖.</summary>
+    private static double DotError(int d, double normX, double normY, bool single, double u) => (Gamma(d, u) + (single ? 2 * u + u * u : 0)) * normX * normY;
+
     /// <summary>"name = value" pairs for an assertion message.</summary>
     public static string Inputs(params (string Name, double Value)[] inputs) => string.Join(", ", inputs.Select(i => $"{i.Name} = {i.Value:G4}"));
 }
