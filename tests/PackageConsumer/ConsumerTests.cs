@@ -26,13 +26,18 @@ public class ConsumerTests
         var y = Enumerable.Range(0, n).Select(_ => random.Next(2) * 2.0 - 1).ToArray();
         var network = ReluInterpolation.Fit(x, y).Network;
         Assert.Equal(2 * n + d, network.ParameterCount);
+        const double u = 1.1102230246251565E-16; // unit roundoff of double
         for (var i = 0; i < n; i++)
         {
             // The network written out by hand: sum_j w_j max(<a, x> - b_j, 0).
-            double z = 0, value = 0;
-            for (var t = 0; t < d; t++) z += network.Direction[t] * x.Row(i)[t];
+            double z = 0, value = 0, absDot = 0;
+            for (var t = 0; t < d; t++) { z += network.Direction[t] * x.Row(i)[t]; absDot += Math.Abs(network.Direction[t] * x.Row(i)[t]); }
             for (var j = 0; j < network.Width; j++) value += network.Weights[j] * Math.Max(z - network.Thresholds[j], 0);
-            Assert.Equal(y[i], value, 6);
+            // Within the library's stated rounding bound of the exact network twice (the fit's and this sum's), plus
+            // the slope times the rounding of z = <a, x> (Higham (3.5): (d + 2)u sum|a_t x_t|).
+            var slope = Math.Abs(network.SegmentSlopes[Math.Max(network.SegmentOf(z), 0)]);
+            var bound = 2 * network.LiteralErrorBound(z) + 2 * slope * (d + 2) * u * absDot;
+            Assert.True(Math.Abs(y[i] - value) <= bound, $"point {i}: {value:R} vs {y[i]}, bound {bound:G3}");
         }
     }
 
@@ -47,18 +52,30 @@ public class ConsumerTests
         for (var i = 0; i < n; i++) targets[random.Next(classes) * n + i] = 1;
         var device = LapackDevice.Open(Precision.Fp64);
         using var model = new MinimumNormSolver(device).Fit(x, targets, classes, new GaussianKernel(gamma), new SolveOptions(Precision.Fp64)).Owning(device);
-        // K alpha = Y with K computed here, independently of the library.
+        // K alpha = Y with K computed here, independently of the library, within the bound of a backward-stable
+        // Cholesky solve (Higham Thm 10.4: gamma_{3n+1} tr K |alpha|, tr K = n) plus how far the library's K can be
+        // from this one (squared distances from inner products, (d + 2)u(|x| + |y|)^2 each side, through exp) and
+        // this sum's own rounding ((n + 1)u sum|K_ij alpha_j| + u).
+        const double u = 1.1102230246251565E-16;
+        double Gamma(double k) => k * u / (1 - k * u);
+        var alphaNorm = Math.Sqrt(model.Alpha.Sum(a => a * a));
         for (var c = 0; c < classes; c++)
             for (var i = 0; i < n; i++)
             {
-                double sum = 0;
+                double sum = 0, absolute = 0, gram = 0;
                 for (var j = 0; j < n; j++)
                 {
-                    double distance = 0;
-                    for (var t = 0; t < d; t++) distance += Math.Pow(x.Row(i)[t] - x.Row(j)[t], 2);
-                    sum += Math.Exp(-gamma * distance) * model.Alpha[c * n + j];
+                    double distance = 0, ni = 0, nj = 0;
+                    for (var t = 0; t < d; t++) { distance += Math.Pow(x.Row(i)[t] - x.Row(j)[t], 2); ni += x.Row(i)[t] * x.Row(i)[t]; nj += x.Row(j)[t] * x.Row(j)[t]; }
+                    var k = Math.Exp(-gamma * distance);
+                    sum += k * model.Alpha[c * n + j];
+                    absolute += Math.Abs(k * model.Alpha[c * n + j]);
+                    var delta = 3 * Gamma(d + 2) * Math.Pow(Math.Sqrt(ni) + Math.Sqrt(nj), 2);
+                    var entry = k * (Math.Exp(gamma * delta) - 1) + 8 * u * k;
+                    gram += entry * entry;
                 }
-                Assert.Equal(targets[c * n + i], sum, 7);
+                var bound = Gamma(3 * n + 1) * n * alphaNorm + Math.Sqrt(gram) * alphaNorm + Gamma(n + 1) * (absolute + 1);
+                Assert.True(Math.Abs(targets[c * n + i] - sum) <= bound, $"row {i}, class {c}: {sum:R} vs {targets[c * n + i]}, bound {bound:G3}");
             }
     }
 }

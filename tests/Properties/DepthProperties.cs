@@ -4,6 +4,7 @@ using FsCheck.Xunit;
 using MathNet.Numerics.LinearAlgebra;
 using Rethink.Core;
 using Rethink.Theory;
+using Rethink.Testing;
 using Xunit;
 
 namespace Rethink.Properties;
@@ -32,10 +33,12 @@ public class DepthProperties
         for (var i = 0; i < c.N; i++)
         {
             var value = deep.Evaluate(x.Row(i));
-            // Same rounding scale as the literal Theorem 1 sum: the carried partial sums are that sum, split.
+            // The carried partial sums are the literal Theorem 1 sum, split into k blocks: n + 2k + 2 ≤ 4(n + 2) roundings
+            // of the same terms (4·LiteralErrorBound), the projection carried exactly as max(z,0) − max(−z,0); plus the
+            // exact network's own distance from the label (the fit's bound).
             var z = fit.Network.Project(x.Row(i));
-            var bound = 4 * fit.Network.LiteralErrorBound(z) + 1e-9;
-            Assert.True(Math.Abs(value - y[i]) <= bound, $"point {i}: {value} vs {y[i]} (bound {bound})");
+            var bound = 4 * fit.Network.LiteralErrorBound(z) + ExactNetwork.FitErrorBound(fit.Network, x.Row(i));
+            Within.Bound(value - y[i], bound, $"point {i}: {value:R} vs {y[i]:R}", "4 LiteralErrorBound(z) + the fit's bound");
         }
     });
     [Fact]
@@ -45,6 +48,12 @@ public class DepthProperties
         var fit = ReluInterpolation.Fit(x, y);
         var deep = DepthNetwork.FromInterpolant(fit.Network, 1);
         Assert.Equal([22], deep.Widths);
-        for (var i = 0; i < 20; i++) Assert.Equal(fit.Network.EvaluateLiteral(x.Row(i)), deep.Evaluate(x.Row(i)), 9);
+        for (var i = 0; i < 20; i++)
+        {
+            // Both evaluate the same terms in floating point: the literal sum within LiteralErrorBound, the dense
+            // depth-one network within 4 of them (its carried parts), of the same exact value.
+            var z = fit.Network.Project(x.Row(i));
+            Within.Bound(fit.Network.EvaluateLiteral(x.Row(i)) - deep.Evaluate(x.Row(i)), 5 * fit.Network.LiteralErrorBound(z), $"point {i}", "5 LiteralErrorBound(z)");
+        }
     });
 }

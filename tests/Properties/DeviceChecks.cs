@@ -27,23 +27,9 @@ public static class DeviceChecks
 
     private static double UnitRoundoff(Precision p) => ErrorBound.UnitRoundoff(p == Precision.Fp32);
 
-    /// <summary>
-    /// Entry by entry, how far a device's K(x1, x2) computed in <paramref name="precision"/> can be from the
-    /// reference <see cref="Kernel.Gram"/> (double): the sum of both entries' bounds. Rows of x1, columns of x2.
-    /// </summary>
-    internal static Matrix<double> EntryBounds(Kernel kernel, FeatureMatrix x1, FeatureMatrix x2, Precision precision)
-    {
-        var (n1, n2) = (x1.SquaredNorms(), x2.SquaredNorms());
-        return Matrix<double>.Build.Dense(x1.Rows, x2.Rows, (i, j) =>
-        {
-            var dot = 0.0;
-            var a = x1.Row(i);
-            var b = x2.Row(j);
-            for (var t = 0; t < a.Length; t++) dot += a[t] * b[t];
-            var (nx, ny) = (Math.Sqrt(n1[i]), Math.Sqrt(n2[j]));
-            return ErrorBound.KernelEntry(kernel, nx, ny, dot, x1.Columns, precision == Precision.Fp32) + ErrorBound.KernelEntry(kernel, nx, ny, dot, x1.Columns, false);
-        });
-    }
+    /// <inheritdoc cref="KernelReference.EntryBounds"/>
+    internal static Matrix<double> EntryBounds(Kernel kernel, FeatureMatrix x1, FeatureMatrix x2, Precision precision) =>
+        KernelReference.EntryBounds(kernel, x1, x2, precision == Precision.Fp32);
 
     private static double RowNorm(Matrix<double> m, int row) => m.Row(row).L2Norm();
 

@@ -97,4 +97,36 @@ public static class ExactNetwork
         }
         return scale == 0 ? worst : worst / scale;
     }
+
+    /// <summary>
+    /// A bound on |c(xᵢ) − yᵢ| for the stored network evaluated exactly, from the fit's rounding: the slopes'
+    /// recurrence is anchored at the labels, so only the stored weights' rounding accumulates, into the exact
+    /// slopes Σ_{j≤k} w_j, by at most u·Σ_{j≤k}|w_j| per segment; summed over the segments below zᵢ with the
+    /// per-step roundings of value and slope, at most 6u·Σ_j|w_j|(zᵢ − b_j)₊ ≤ the literal sum's bound
+    /// (n + 2)·ε·Σ_j|w_j|(zᵢ − b_j)₊ (<see cref="Rethink.Theory.ReluInterpolant.LiteralErrorBound"/>). The
+    /// projection zᵢ = ⟨a, xᵢ⟩ the fit used is within γ_{d}·Σ_t|a_t x_t| of the exact one, moving c by the slope
+    /// of its segment times that; the exact difference is rounded once to double (u).
+    /// </summary>
+    public static double FitErrorBound(Rethink.Theory.ReluInterpolant network, ReadOnlySpan<double> x)
+    {
+        var z = network.Project(x);
+        double absDot = 0;
+        for (var t = 0; t < x.Length; t++) absDot += Math.Abs(network.Direction[t] * x[t]);
+        var slopes = network.SegmentSlopes;
+        var segment = network.SegmentOf(z);
+        var slope = Math.Max(Math.Abs(slopes[Math.Max(segment, 0)]), Math.Abs(slopes[Math.Min(Math.Max(segment + 1, 0), slopes.Length - 1)]));
+        return (network.LiteralErrorBound(z) + slope * Rethink.Testing.ErrorBound.Gamma(x.Length + 2, Rethink.Testing.ErrorBound.U64) * absDot) * (1 + 2 * Rethink.Testing.ErrorBound.U64);
+    }
+
+    /// <summary>Asserts every point's exact network value within <see cref="FitErrorBound"/> of its label.</summary>
+    public static void AssertFitted(Rethink.Theory.ReluInterpolant network, FeatureMatrix x, ReadOnlySpan<double> y, string what)
+    {
+        for (var i = 0; i < x.Rows; i++)
+        {
+            var value = Evaluate(network.Direction, network.Thresholds, network.Weights, x.Row(i));
+            var error = (value - Dyadic.From(y[i])).ToDouble();
+            Rethink.Testing.Within.Bound(error, FitErrorBound(network, x.Row(i)), $"{what}: point {i}, exact network {value.ToDouble():R} vs label {y[i]:R}",
+                "the fit's bound: the literal-sum bound (n + 2) eps sum_j |w_j|(z - b_j)+ plus |slope| gamma_{d+2} sum_t |a_t x_t| (the projection's rounding)");
+        }
+    }
 }

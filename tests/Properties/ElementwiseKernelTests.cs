@@ -9,6 +9,7 @@ using ILGPU.Runtime.Cuda;
 using Rethink.Kernels;
 using Rethink.Kernels.Cuda;
 using Rethink.Kernels.Formulas;
+using Rethink.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -64,11 +65,17 @@ public sealed class ElementwiseKernelTests(ITestOutputHelper output) : IDisposab
             Kernels.Synchronize();
             var gpu = k.GetAsArray1D();
             var reference = kernel.Gram(x); // row-major, symmetric, diagonal at distance 0
+            var dots = Dots(x);
             for (var i = 0; i < 37; i++)
                 for (var j = 0; j < 37; j++)
                 {
                     var expected = reference[(long)i * 37 + j] + (i == j ? 0.25 : 0);
-                    Assert.True(Math.Abs(gpu[(long)j * 37 + i] - expected) <= 1e-12 * Math.Max(1, Math.Abs(expected)), $"{kernel.Describe()} ({i},{j}): {gpu[(long)j * 37 + i]} vs {expected}");
+                    // The same inner product and norms go into the same formula on both sides (dimension 0: no product of
+                    // its own to round), each within the formula's evaluation bound; the ridge's addition within u.
+                    var bound = 2 * ErrorBound.KernelEntry(kernel, Math.Sqrt(norms[i]), Math.Sqrt(norms[j]), dots[(long)j * 37 + i], 0, single: false)
+                                + ErrorBound.U64 * Math.Abs(expected);
+                    Within.Bound(gpu[(long)j * 37 + i] - expected, bound, $"{kernel.Describe()} ({i},{j}): {gpu[(long)j * 37 + i]:R} vs {expected:R}",
+                        "2 x the formula's evaluation bound at the same inputs (ErrorBound.KernelEntry, d = 0) + u|k|");
                 }
         }
     }
@@ -95,7 +102,10 @@ public sealed class ElementwiseKernelTests(ITestOutputHelper output) : IDisposab
                     Assert.Equal(BitConverter.SingleToInt32Bits(expected), BitConverter.SingleToInt32Bits(gpu[j * 25 + i]));
                     // And float arithmetic stays within float accuracy of the double definition.
                     var exact = kernel.Evaluate((double)dots[j * 25 + i], norms[i], norms[j]);
-                    Assert.True(Math.Abs(expected - exact) <= 1e-5 * Math.Max(1, Math.Abs(exact)) + (kernel is LaplacianKernel ? 2e-3 : 0), $"{kernel.Describe()}: float {expected} vs double {exact}");
+                    var bound = ErrorBound.KernelEntry(kernel, Math.Sqrt(norms[i]), Math.Sqrt(norms[j]), dots[j * 25 + i], 0, single: true)
+                                + ErrorBound.KernelEntry(kernel, Math.Sqrt(norms[i]), Math.Sqrt(norms[j]), dots[j * 25 + i], 0, single: false);
+                    Within.Bound(expected - exact, bound, $"{kernel.Describe()} ({i},{j}): float {expected} vs double {exact:R}",
+                        "the formula's evaluation bound in float plus in double at the same inputs (ErrorBound.KernelEntry, d = 0)");
                 }
         }
     }

@@ -3,6 +3,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using MathNet.Numerics.LinearAlgebra;
 using Rethink.Theory;
+using Rethink.Testing;
 using Xunit;
 
 namespace Rethink.Properties;
@@ -47,7 +48,10 @@ public class Lemma1Properties
         Assert.Equal(modular, report.Rank);
         // Floating point can only lose rank, and does not while A is well conditioned.
         Assert.True(report.NumericalRank <= c.N);
-        if (report.ConditionNumber * c.N * 2.3e-16 < 0.25) Assert.Equal(c.N, report.NumericalRank);
+        // The numerical rank counts σ > n·ε·σ_max, each σ computed within s = γ_{10n²}·σ_max (Weyl): full whenever
+        // σ_min − s exceeds the cutoff, i.e. 1/κ > n·ε + 2s/σ_max.
+        var s = ErrorBound.Gamma(10.0 * c.N * c.N, ErrorBound.U64);
+        if (1 / report.ConditionNumber > c.N * 2 * ErrorBound.U64 + 2 * s) Assert.Equal(c.N, report.NumericalRank);
     });
 
     [Property]
@@ -96,13 +100,17 @@ public class Lemma1Properties
             var inverse = Matrix<double>.Build.Dense(n, n, (i, j) => exactInverse[i, j].ToDouble());
             var reference = 1 / inverse.Svd(false).S.Maximum();
             var sigmaMax = report.LargestSingularValue;
-            var absolute = 10 * n * 2.3e-16 * sigmaMax;
-            Assert.True(Math.Abs(report.SmallestSingularValue - reference) <= absolute + 1e-12 * reference,
-                $"n={n}: sigma_min {report.SmallestSingularValue:G6}, reference {reference:G6}, sigma_max {sigmaMax:G6}");
-            if (reference > 1e6 * absolute)
-                Assert.True(Math.Abs(report.SmallestSingularValue - reference) <= 1e-8 * reference, $"n={n}: sigma_min {report.SmallestSingularValue:R} vs {reference:R}");
-            // For any matrix, sigma_min <= |lambda|_min; for n >= 2 interleavings it is strictly smaller.
-            Assert.True(reference <= report.SmallestEigenvalue * (1 + 1e-12));
+            // The library's σ_min: an SVD of the rounded A, within γ_{10n²}·σ_max of the exact (backward stable, Weyl).
+            // The reference: A⁻¹ exact, rounded entry by entry (relative u), then its largest singular value within
+            // γ_{10n²} of that matrix's — relative accuracy (u + γ_{10n²})·√n on σ_max(A⁻¹), and so on its reciprocal.
+            var absolute = ErrorBound.Gamma(10.0 * n * n, ErrorBound.U64) * sigmaMax;
+            var relative = (ErrorBound.U64 + ErrorBound.Gamma(10.0 * n * n, ErrorBound.U64)) * Math.Sqrt(n) * 2;
+            Within.Bound(report.SmallestSingularValue - reference, absolute + relative * reference,
+                $"n={n}: sigma_min {report.SmallestSingularValue:G6} vs the exact-inverse reference {reference:G6}",
+                "gamma_{10n^2} sigma_max (the SVD) + 2 sqrt(n)(u + gamma_{10n^2}) sigma_min (the rounded inverse); " + ErrorBound.Inputs(("sigma_max", sigmaMax)));
+            // For any matrix, σ_min ≤ |λ|_min; for n ≥ 2 interleavings it is strictly smaller. (The reference's
+            // relative error above, since λ_min is exact: a difference of integers.)
+            Assert.True(reference <= report.SmallestEigenvalue * (1 + relative), $"sigma_min {reference:R} above lambda_min {report.SmallestEigenvalue:R}");
             if (n >= 2) Assert.True(reference < report.SmallestEigenvalue);
         }));
 

@@ -1,5 +1,6 @@
 using FsCheck.Xunit;
 using Rethink.Data;
+using Rethink.Testing;
 using Xunit;
 
 namespace Rethink.Properties;
@@ -155,7 +156,8 @@ public class RandomizationProperties
         var full = set.LabelHistogram();
         var sub = set.Select(indices).LabelHistogram();
         for (var k = 0; k < set.Classes; k++)
-            Assert.True(Math.Abs(sub[k] - (double)size * full[k] / set.Count) < 1.0 + 1e-9, $"class {k}: {sub[k]} of {size}, full {full[k]} of {set.Count}");
+            // Largest remainders: within one of the exact share; the share computed in double within 2u of its value.
+            Within.Bound(sub[k] - (double)size * full[k] / set.Count, 1 + 2 * ErrorBound.U64 * size, $"class {k}: {sub[k]} of {size}, full {full[k]} of {set.Count}", "1 + 2u size");
     }
 
     /// <summary>
@@ -180,11 +182,25 @@ public class RandomizationProperties
         }
         for (var i = 0; i < prepared.Train.Count; i++)
         {
-            var (_, sigma) = Moments(raw.Train.Image(i));
+            var image = raw.Train.Image(i);
+            var (rawMean, sigma) = Moments(image);
             var (mean, std) = Moments(prepared.Train.Image(i));
             var expected = sigma >= 1 / Math.Sqrt(n) ? 1.0 : sigma * Math.Sqrt(n);
-            Assert.True(Math.Abs(mean) < 1e-4, $"image {i}: mean {mean}");
-            Assert.True(Math.Abs(std - expected) <= 1e-4 * Math.Max(1, expected) + 1e-6, $"image {i}: std {std}, expected {expected} (raw std {sigma}, N {n})");
+            // Whitening computes mean and E[x²] − mean² in double (within γ_{n+1}·E[x²] each), so 1/s is off by at most
+            // γ_{n+2}·E[x²]/s² relatively (half through the root; s = max(σ, 1/√N)); each value is then stored in float
+            // (u₃₂|x'|). The mean of the stored values: u₃₂·max|x'| + γ_{n+1}·E|x|/s; their std: u₃₂·max|x'| plus the
+            // scale's relative error times it. The test's own two-pass moments in double add γ_{n+2} of each.
+            var meanSquare = 0.0;
+            var meanAbs = 0.0;
+            foreach (var v in image) { meanSquare += (double)v * v / n; meanAbs += Math.Abs(v) / (double)n; }
+            var scale = Math.Max(sigma, 1 / Math.Sqrt(n));
+            var maxWhite = 0.0;
+            foreach (var v in prepared.Train.Image(i)) maxWhite = Math.Max(maxWhite, Math.Abs(v));
+            var g = ErrorBound.Gamma(n + 2, ErrorBound.U64);
+            var scaleError = 2 * g * (meanSquare + rawMean * rawMean) / (scale * scale);
+            Within.Bound(mean, ErrorBound.U32 * maxWhite + g * meanAbs / scale + g * maxWhite, $"image {i}: mean of the whitened image", "u32 max|x'| + gamma_{n+2}(E|x|/s + max|x'|)");
+            Within.Bound(std - expected, ErrorBound.U32 * maxWhite + scaleError * expected + 2 * g * (expected + maxWhite), $"image {i}: std {std}, expected {expected} (raw std {sigma}, N {n})",
+                "u32 max|x'| + 2 gamma_{n+2}(E[x^2] + mean^2)/s^2 expected + the test's moments");
         }
     }
 
