@@ -174,7 +174,11 @@ public class Lemma1Properties
         Assert.Equal(0, report.SmallestEigenvalueIndex);
         // A⁻¹ = [[1,0,0],[−2,1/2,0],[2,−2,1]] by hand; σ_min(A) = 1/σ_max(A⁻¹).
         var inverse = Matrix<double>.Build.DenseOfArray(new double[,] { { 1, 0, 0 }, { -2, 0.5, 0 }, { 2, -2, 1 } });
-        Assert.Equal(1 / inverse.Svd().S.Maximum(), report.SmallestSingularValue, 12);
+        // Both SVDs within γ_{10n²} of their matrix's largest singular value (Weyl): absolute on σ_min(A), relative on 1/σ_max(A⁻¹).
+        var reference = 1 / inverse.Svd().S.Maximum();
+        var gamma = ErrorBound.Gamma(90, ErrorBound.U64);
+        Within.Bound(report.SmallestSingularValue - reference, gamma * (report.LargestSingularValue + 2 * reference), "sigma_min of the worked example",
+            "gamma_{10n^2}(sigma_max(A) + 2 sigma_min)");
         Assert.Equal(3, report.Rank);
     }
 }

@@ -66,7 +66,7 @@ public class Theorem1Properties
         var x = FeatureMatrix.FromRows([[3.0, -1.0, 2.0]]);
         var fit = ReluInterpolation.Fit(x, [-7.5]);
         Assert.Equal(1 * 2 + 3, fit.Network.ParameterCount);
-        Assert.Equal(0.0, ExactNetwork.MaxRelativeError(fit.Network, x, [-7.5]), 12);
+        ExactNetwork.AssertFitted(fit.Network, x, [-7.5], "one point");
     });
 
     [Fact]
@@ -112,7 +112,9 @@ public class Theorem1Properties
         var norm = Math.Sqrt(a[0] * a[0] + a[1] * a[1]);
         var (a0, a1) = (a[0] / norm, a[1] / norm);
         var x = FeatureMatrix.FromRows([[0.0, 0.0], [a1 * 4, -a0 * 4], [1.0, 2.0], [-3.0, 0.5]]);
-        Assert.True(Math.Abs(a0 * x.Row(1)[0] + a1 * x.Row(1)[1]) < 1e-15, "the constructed points collide along the first direction");
+        // a0·(4a1) + a1·(−4a0) is 0 exactly; computed, within γ₂·(|a0·4a1| + |a1·4a0|) plus the rounding of 4a1 and −4a0 (exact: powers of two).
+        Within.Bound(a0 * x.Row(1)[0] + a1 * x.Row(1)[1], ErrorBound.Gamma(2, ErrorBound.U64) * 8 * Math.Abs(a0 * a1), "the constructed points' projections differ",
+            "gamma_2 (|a0 4a1| + |a1 4a0|)");
         double[] y = [1.0, -1.0, 0.5, 2.0];
         var fit = ReluInterpolation.Fit(x, y, new ReluFitOptions(Seed: 7));
         Assert.True(fit.DirectionTries >= 2, $"direction tries {fit.DirectionTries}");
@@ -275,6 +277,11 @@ public class Theorem1Properties
         var net = ReluInterpolation.Fit(x, [0.0, 2.0, 1.0, 5.0]).Network;
         var sign = net.Direction[0];
         var mid = net.EvaluateProjection(sign * 3.0);
-        Assert.Equal(3.0, mid, 4);
+        // The broken line through (2, 1) and (4, 5) gives 3; each kink sits t·gap beyond its point (t the threshold
+        // offset), moving the line by at most 2·t·gap on each of the two segments involved times their slopes.
+        var t = new ReluFitOptions().ThresholdOffset;
+        var maxSlope = net.SegmentSlopes.ToArray().Max(Math.Abs);
+        Within.Bound(mid - 3.0, 4 * t * 2 * maxSlope + net.LiteralErrorBound(sign * 3.0), "c(3) against the broken line",
+            "4 t gap max|slope| (the thresholds' offset) + LiteralErrorBound");
     }
 }
