@@ -30,9 +30,15 @@ public sealed class PhaseProgress(ProgressContext context) : IProgress<KernelPro
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> under a progress display with phase bars.</summary>
-    public static T Run<T>(Func<IProgress<KernelProgress>, T> work)
+    /// <summary>Runs <paramref name="inner"/> under a progress display with phase bars.</summary>
+    public static T Run<T>(Func<IProgress<KernelProgress>, T> inner)
     {
+        // Every phase report passes the pause hook first (tests kill a fit at a phase it reported).
+        T work(IProgress<KernelProgress> progress) => inner(new SynchronousProgressAdapter<KernelProgress>(value =>
+        {
+            PauseHook.Reached($"phase:{value.Phase}");
+            progress.Report(value);
+        }));
         if (!AnsiConsole.Profile.Capabilities.Interactive)
         {
             var lines = new LineProgress(Console.Out);

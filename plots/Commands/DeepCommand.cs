@@ -104,6 +104,7 @@ internal static class TrainingProgressDisplay
             var lastEpoch = -1;
             return train(new SynchronousProgressAdapter<TrainingProgress>(p =>
             {
+                PauseHook.Reached($"step:{p.Step}");
                 if (p.Epoch == lastEpoch || double.IsNaN(p.TrainAccuracy)) return;
                 lastEpoch = p.Epoch;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -118,6 +119,7 @@ internal static class TrainingProgressDisplay
                 var task = context.AddTask("training", maxValue: config.MaxSteps);
                 result = train(new SynchronousProgressAdapter<TrainingProgress>(p =>
                 {
+                    PauseHook.Reached($"step:{p.Step}");
                     task.Value = p.Step;
                     task.Description = string.Create(CultureInfo.InvariantCulture,
                         $"epoch {p.Epoch} loss {p.Loss:F3} train {100 * p.TrainAccuracy:F1}% test {100 * p.TestAccuracy:F1}%");

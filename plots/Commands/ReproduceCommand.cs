@@ -126,6 +126,7 @@ public static class ReproduceCommand
             Console.WriteLine($"{prefix}rethink reproduce --profile {context.Profile.ToString().ToLowerInvariant()}: {pending.Count} run(s) to compute" +
                 (shard.Count > 1 ? $", {pending.Count(u => shard.Owns(u.Hash))} of them in shard {shard}" : "") +
                 $", estimated {Durations.Format(estimate)} on this machine ({measured}); output in {context.OutputDirectory}");
+            PauseHook.Reached("cost");
             var queue = new RunQueue(store, shard);
             var watch = Stopwatch.StartNew();
             QueueOutcome outcome;

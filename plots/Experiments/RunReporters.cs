@@ -14,9 +14,12 @@ public sealed class LineRunReporter(TextWriter output, string prefix = "") : IRu
 
     public IProgress<double> Running(RunUnit run, int index, int total) => new Progress<double>(_ => { });
 
-    public void Finished(RunUnit run, int index, int total, double seconds, TimeSpan remaining) =>
+    public void Finished(RunUnit run, int index, int total, double seconds, TimeSpan remaining)
+    {
         output.WriteLine($"{prefix}  [{index}/{total}] {run.Experiment}: {run.Description} — {ReportText.Seconds(seconds)}" +
                          (index < total ? $"; {total - index} left, about {Durations.Format(remaining)}" : "; done"));
+        PauseHook.Reached($"runs:{index}");
+    }
 
     public void Held(RunUnit run, RunOwner? owner) =>
         output.WriteLine($"{prefix}  {run.Experiment}: {run.Description} — being computed by {(owner is null ? "another process" : $"process {owner.Process} on {owner.Host} since {owner.Since:HH:mm:ss}")}; skipped here");
@@ -53,6 +56,7 @@ public sealed class LiveRunReporter(ProgressContext context) : IRunReporter
             o.Value = index;
             o.Description = Markup.Escape(index < _total ? $"{_total - index} run(s) left, about {Durations.Format(remaining)}" : $"{_total} run(s) done");
         }
+        PauseHook.Reached($"runs:{index}");
     }
 
     public void Held(RunUnit run, RunOwner? owner) => _overall?.Increment(1);

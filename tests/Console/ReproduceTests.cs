@@ -48,14 +48,14 @@ public sealed partial class ReproduceTests(ITestOutputHelper output) : IDisposab
     [Fact]
     public void An_interrupted_reproduce_resumes_without_recomputing_finished_runs()
     {
-        using (var first = RethinkProcess.Launch([.. Tiny, "--out", _dir.Path]))
+        using (var first = RethinkProcess.Launch([.. Tiny, "--out", _dir.Path], RunningProcess.PauseAt("runs:3")))
         {
-            first.WaitUntil(() => Results(_dir.Path).Keys.Count(k => k.StartsWith("kernel-fit", StringComparison.Ordinal)) >= 3, TimeSpan.FromMinutes(2), "three kernel fits");
+            first.WaitForPause("runs:3", TimeSpan.FromMinutes(5));
             first.Kill();
         }
         var done = Results(_dir.Path);
         output.WriteLine($"killed with {done.Count} results");
-        Assert.InRange(done.Count, 3, 8);
+        Assert.Equal(3, done.Count);
         Assert.False(File.Exists(Path.Combine(_dir.Path, "figures", "kernel-norm.png")));
         var second = RethinkProcess.Run([.. Tiny, "--out", _dir.Path], TimeSpan.FromMinutes(3));
         Assert.True(second.ExitCode == 0, second.ToString());
@@ -81,10 +81,10 @@ public sealed partial class ReproduceTests(ITestOutputHelper output) : IDisposab
     [Fact]
     public void The_paper_profile_prints_its_cost_before_it_starts()
     {
-        using var run = RethinkProcess.Launch(["reproduce", "--profile", "paper", "--only", "kernel-norm", "--device", "cpu", "--out", _dir.Path]);
-        run.WaitUntil(() => run.Stdout.Contains('\n'), TimeSpan.FromMinutes(1), "the first line");
+        using var run = RethinkProcess.Launch(["reproduce", "--profile", "paper", "--only", "kernel-norm", "--device", "cpu", "--out", _dir.Path], RunningProcess.PauseAt("cost"));
+        run.WaitForPause("cost", TimeSpan.FromMinutes(5));
         var first = run.Stdout.Split('\n')[0];
-        var whenPrinted = Results(_dir.Path); // read as the line appears: a fast run may finish between the line and the kill
+        var whenPrinted = Results(_dir.Path); // paused right after the cost line: nothing may have run yet
         run.Kill();
         output.WriteLine(first);
         Assert.Matches(@"--profile paper: \d+ run\(s\) to compute, estimated [\d.]+ (s|min|h) on this machine", first);
@@ -95,8 +95,8 @@ public sealed partial class ReproduceTests(ITestOutputHelper output) : IDisposab
     public void The_paper_profile_times_a_few_steps_of_each_unmeasured_model_before_estimating()
     {
         // Figure 2: Inception with and without BatchNorm, on all 50,000 images; no run of either finished here yet.
-        using var run = RethinkProcess.Launch(["reproduce", "--profile", "paper", "--only", "fig2", "--device", "cpu", "--out", _dir.Path]);
-        run.WaitUntil(() => run.Stdout.Contains('\n'), TimeSpan.FromMinutes(3), "the first line");
+        using var run = RethinkProcess.Launch(["reproduce", "--profile", "paper", "--only", "fig2", "--device", "cpu", "--out", _dir.Path], RunningProcess.PauseAt("cost"));
+        run.WaitForPause("cost", TimeSpan.FromMinutes(10));
         var first = run.Stdout.Split('\n')[0];
         run.Kill();
         output.WriteLine(first);
@@ -177,9 +177,9 @@ public sealed partial class ReproduceTests(ITestOutputHelper output) : IDisposab
     public void A_killed_shard_restarted_completes_the_sweep_without_repeating_runs()
     {
         var shards = _dir.File("shards");
-        using (var killed = RethinkProcess.Launch([.. Tiny, "--out", shards, "--shard", "2/2"]))
+        using (var killed = RethinkProcess.Launch([.. Tiny, "--out", shards, "--shard", "2/2"], RunningProcess.PauseAt("runs:2")))
         {
-            killed.WaitUntil(() => Results(shards).Count >= 2, TimeSpan.FromMinutes(2), "two results of shard 2");
+            killed.WaitForPause("runs:2", TimeSpan.FromMinutes(5));
             killed.Kill();
         }
         var partial = Results(shards);

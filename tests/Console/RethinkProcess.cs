@@ -118,6 +118,13 @@ public sealed class RunningProcess : IDisposable
         }
     }
 
+    /// <summary>The environment that makes the console pause at <paramref name="event"/> (RETHINK_PAUSE_AT, see the console's PauseHook).</summary>
+    public static Dictionary<string, string?> PauseAt(string @event) => new() { ["RETHINK_PAUSE_AT"] = @event };
+
+    /// <summary>Waits until the process reports that it paused at <paramref name="event"/> (launched with <see cref="PauseAt"/>).</summary>
+    public void WaitForPause(string @event, TimeSpan timeout) =>
+        WaitUntil(() => Stderr.Contains($"paused at {@event} ", StringComparison.Ordinal), timeout, $"the pause at {@event}");
+
     /// <summary>SIGKILL: no chance to clean up, as when a machine loses power or the OOM killer strikes.</summary>
     public void Kill()
     {
