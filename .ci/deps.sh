@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
-# Installs the system libraries Rethink needs on Debian (idempotent; run as root).
-#   native BLAS/LAPACK (OpenBLAS), Open MPI and ScaLAPACK (--device scalapack), and the C++ runtime
-#   TorchSharp 0.107 needs (GLIBCXX_3.4.32).
-# Optional extras by argument:  bench  -> Python anchors for the benchmark programs
-#                                fashion -> Debian's Fashion-MNIST package
-#                                latex  -> pdflatex, booktabs and siunitx (macros.tex, the example paper), poppler (pdftotext)
+# Installs everything Rethink and its tests need on Debian 12 or 13 (idempotent):
+#   native BLAS/LAPACK (OpenBLAS), Open MPI and ScaLAPACK (--device scalapack), the C++ runtime TorchSharp
+#   0.107 needs (GLIBCXX_3.4.32), pdflatex with booktabs and siunitx and poppler's pdftotext (macros.tex,
+#   the example paper), and Debian's Fashion-MNIST. `dotnet test` needs all of it and skips only GPU tests.
+# Run it as root: `bash .ci/deps.sh` in a root shell (containers), `sudo bash .ci/deps.sh` otherwise.
+# Extras by argument:  bench -> Python anchors for the benchmark programs (numpy, scipy, scikit-learn, torch)
+#                      all   -> every extra
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-sudo_=""; [ "$(id -u)" -eq 0 ] || sudo_="sudo"
+sudo_=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo_="sudo"
+  else echo "deps.sh: run as root (a root shell: bash .ci/deps.sh) or install sudo; apt-get needs root" >&2; exit 2; fi
+fi
 
-want=(libopenblas0-pthread liblapack3 libblas3 libgomp1 binutils fonts-dejavu-core openmpi-bin libscalapack-openmpi2.2)
+want=(libopenblas0-pthread liblapack3 libblas3 libgomp1 binutils fonts-dejavu-core openmpi-bin libscalapack-openmpi2.2
+      texlive-latex-base texlive-latex-recommended texlive-science poppler-utils dataset-fashion-mnist)
 for extra in "$@"; do
   case "$extra" in
-    bench)   want+=(python3-numpy python3-scipy python3-sklearn python3-torch) ;;
-    fashion) want+=(dataset-fashion-mnist) ;;
-    latex)   want+=(texlive-latex-base texlive-latex-recommended texlive-science poppler-utils) ;;
-    *) echo "deps.sh: unknown extra '$extra' (bench, fashion, latex)" >&2; exit 2 ;;
+    bench|all)     want+=(python3-numpy python3-scipy python3-sklearn python3-torch) ;;
+    fashion|latex) ;; # installed by default now (the tests need them); accepted for old command lines
+    *) echo "deps.sh: unknown extra '$extra' (bench, all)" >&2; exit 2 ;;
   esac
 done
 

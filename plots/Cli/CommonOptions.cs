@@ -36,8 +36,8 @@ public static class CommonOptions
     {
         option.Validators.Add(result =>
         {
-            if (Value<T>(result) is string value && FileInTheWay(value) is { } file)
-                result.AddError($"{option.Name} {value}: {file} is a file, not a directory; choose another output directory.");
+            if (Value<T>(result) is string value && WriteProblem(value) is { } problem)
+                result.AddError($"{option.Name} {value}: {problem}");
         });
         return option;
     }
@@ -47,10 +47,40 @@ public static class CommonOptions
     {
         option.Validators.Add(result =>
         {
-            if (Value<T>(result) is string value && FileInTheWay(Path.GetDirectoryName(Path.GetFullPath(value))!) is { } file)
-                result.AddError($"{option.Name} {value}: {file} is a file, not a directory; choose another path.");
+            if (Value<T>(result) is not string value) return;
+            if (Directory.Exists(value)) result.AddError($"{option.Name} {value}: a folder, not a file; give a file name.");
+            else if (WriteProblem(Path.GetDirectoryName(Path.GetFullPath(value))!) is { } problem) result.AddError($"{option.Name} {value}: {problem}");
         });
         return option;
+    }
+
+    /// <summary>
+    /// Checks, before anything is computed, that results can be written into <paramref name="directory"/> (or into
+    /// the folders that will be created for it): a file in the way, a read-only folder or file system, or no
+    /// permission is one line naming the option, never a failure after the work. Creates nothing.
+    /// </summary>
+    public static void EnsureWritable(string directory, string option)
+    {
+        if (WriteProblem(directory) is { } problem) throw new CommandLineException($"{option} {directory}: {problem}");
+    }
+
+    /// <summary>Why nothing can be written into <paramref name="directory"/>, or null when it can (probed in its nearest existing folder).</summary>
+    private static string? WriteProblem(string directory)
+    {
+        var full = Path.GetFullPath(directory);
+        if (FileInTheWay(full) is { } file) return $"{file} is a file, not a folder; choose another folder.";
+        var existing = full;
+        while (!Directory.Exists(existing)) existing = Path.GetDirectoryName(existing) ?? "/";
+        try
+        {
+            var probe = Path.Combine(existing, $".rethink-write-test.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose)) { }
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"cannot write in {existing} ({e.Message.TrimEnd('.')}); choose a folder you can write to.";
+        }
     }
 
     /// <summary>The first existing file on the way to <paramref name="directory"/> (itself included), or null.</summary>

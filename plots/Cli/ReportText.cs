@@ -18,8 +18,8 @@ public static class ReportText
         var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var values = new double[parts.Length];
         for (var i = 0; i < parts.Length; i++)
-            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]))
-                throw new CommandLineException($"{option}: '{parts[i]}' (item {i + 1}) is not a number; give a comma-separated list such as 0,2,5.");
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !double.IsFinite(values[i]))
+                throw new CommandLineException($"{option}: '{parts[i]}' (item {i + 1}) is not a finite number (a dot for decimals); give a comma-separated list such as 0.5,1,2.");
         return values;
     }
 }

@@ -68,11 +68,19 @@ public static class DeepCommand
                 Device: deviceName);
             config.Validate();
             var directory = parse.GetValue(output) ?? Path.Combine("results", "deep", $"{config.Model}-{Randomization.Parse(config.Randomization).Name}-{Json.Hash(config)}");
+            if (parse.GetValue(resume) && !File.Exists(Path.Combine(directory, Trainer.CheckpointFile)))
+                throw new CommandLineException($"--resume: {Path.GetFullPath(directory)} holds no checkpoint ({Trainer.CheckpointFile}) to continue; leave out --resume to start a new run there, or give the run's folder with --out.");
+            CommonOptions.EnsureWritable(directory, "--out");
             var trainingData = TrainingData.Load(config, new DataOptions(parse.GetValue(data), Progress: ConsoleDownloadProgress.Instance));
             Console.WriteLine($"{config.Model} on {config.Dataset} ({config.Randomization}) on {config.Device}, {TorchRuntime.Description}: {trainingData.TrainCount:N0} train, {trainingData.TestCount:N0} test, " +
                 $"batch {config.BatchSize}, lr {config.InitialLearningRate} x {config.Decay} every {config.DecayEvery} steps, up to {config.MaxSteps:N0} steps; run directory {directory}");
             var result = TrainingProgressDisplay.Run(config, p => Trainer.Run(config, trainingData, directory, parse.GetValue(resume), p, cancel));
             Print(result, directory);
+            if (result.DivergedAtStep is { } diverged)
+            {
+                Console.Error.WriteLine($"rethink: the training loss was not finite at step {diverged:N0} (lr {config.InitialLearningRate.ToString(CultureInfo.InvariantCulture)}): training stopped there, recorded as diverged in {Path.Combine(directory, Trainer.ResultFile)}; try a smaller --lr.");
+                return Task.FromResult(1);
+            }
             return Task.FromResult(0);
         });
         return command;

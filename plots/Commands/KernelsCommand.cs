@@ -104,20 +104,15 @@ public static class KernelsCommand
                 var dir = parse.GetValue(output)!;
                 var name = $"{Path.GetFileName(config.Dataset.TrimEnd('/'))}-{config.Kernel.Name}-n{result.TrainPoints}-{result.Solve.Precision.ToString().ToLowerInvariant()}-{result.Solve.Backend.ToString().ToLowerInvariant()}-{Core.Json.Hash(config)}";
                 var path = Path.Combine(dir, name + ".json");
-                Core.AtomicFile.WriteAllText(path, Core.Json.Serialize(result));
+                Core.AtomicFile.RemoveOrphans(dir);
+                // α and the scores first, each atomically, the result last: a result file means everything asked for is there.
+                string? alphaPath = null, scoresPath = null;
+                if (parse.GetValue(saveAlpha)) NpyFile.WriteColumnMajor(alphaPath = Path.Combine(dir, name + "-alpha.npy"), model.Alpha, result.TrainPoints, result.Classes);
+                if (parse.GetValue(saveScores)) NpyFile.WriteColumnMajor(scoresPath = Path.Combine(dir, name + "-scores.npy"), scores, result.TestPoints, result.Classes);
+                Core.AtomicFile.WriteAllText(path, Core.SealedJson.Serialize(result));
                 Print(result, path);
-                if (parse.GetValue(saveAlpha))
-                {
-                    var alphaPath = Path.Combine(dir, name + "-alpha.npy");
-                    NpyFile.WriteColumnMajor(alphaPath, model.Alpha, result.TrainPoints, result.Classes);
-                    Console.WriteLine($"  alpha                 {alphaPath}");
-                }
-                if (parse.GetValue(saveScores))
-                {
-                    var scoresPath = Path.Combine(dir, name + "-scores.npy");
-                    NpyFile.WriteColumnMajor(scoresPath, scores, result.TestPoints, result.Classes);
-                    Console.WriteLine($"  scores                {scoresPath}");
-                }
+                if (alphaPath is not null) Console.WriteLine($"  alpha                 {alphaPath}");
+                if (scoresPath is not null) Console.WriteLine($"  scores                {scoresPath}");
             }
             return 0;
         });

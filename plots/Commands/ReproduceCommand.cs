@@ -41,7 +41,12 @@ public static class ReproduceCommand
         {
             o.Profile, o.Device, o.Data, o.Out, o.Only,
         };
-        command.SetAction(parse => Status(Context(parse, o), Only(parse, o)));
+        command.SetAction(parse =>
+        {
+            var context = Context(parse, o);
+            RequireResults(context);
+            return Status(context, Only(parse, o));
+        });
         return command;
     }
 
@@ -55,8 +60,22 @@ public static class ReproduceCommand
             output) { Costs = CostModel.Load(Path.Combine(output, "data")) };
     }
 
-    private static string[]? Only(ParseResult parse, Options o) =>
-        parse.GetValue(o.Only)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    private static string[]? Only(ParseResult parse, Options o)
+    {
+        if (parse.GetValue(o.Only) is not { } text) return null;
+        var ids = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // An empty list must not mean "everything": that is leaving --only out.
+        if (ids.Length == 0)
+            throw new CommandLineException($"--only '{text}': give one or more figure or table ids, e.g. --only fig1a,kernel-table (ids: {string.Join(", ", new Catalog().Figures.Select(f => f.Id))}); leave --only out for all.");
+        return ids;
+    }
+
+    /// <summary>`render` and `status` read an existing results folder: a missing one is a mistyped --out, not an empty result.</summary>
+    private static void RequireResults(ReproduceContext context)
+    {
+        if (!System.IO.Directory.Exists(context.OutputDirectory))
+            throw new CommandLineException($"--out {context.OutputDirectory}: no such results folder; give the folder `rethink reproduce --out` wrote (default: results).");
+    }
 
     private static Command Build(string name, string description, bool compute)
     {
@@ -71,7 +90,11 @@ public static class ReproduceCommand
         {
             var context = Context(parse, o);
             var only = Only(parse, o);
-            if (!compute) return Task.FromResult(Execute(context, only, compute: false, Shard.Whole, cancel));
+            if (!compute)
+            {
+                RequireResults(context);
+                return Task.FromResult(Execute(context, only, compute: false, Shard.Whole, cancel));
+            }
             var jobs = parse.GetValue(o.Jobs);
             var shardText = parse.GetValue(o.Shard);
             if (jobs > 1 && shardText is not null) throw new CommandLineException("--jobs and --shard do not combine: --jobs J starts J shards itself.");
@@ -92,11 +115,20 @@ public static class ReproduceCommand
         var prefix = shard.Count > 1 ? $"[shard {shard}] " : "";
         // The deep runs' device is settled before any experiment starts TorchSharp (a CUDA libtorch must load first).
         if (needed.Any(e => e is DeepRunGroup) && context.Torch.Warning is { } warning) Console.Error.WriteLine(prefix + warning);
+        // --device cuda asked for the GPU: without one, nothing is computed elsewhere instead.
+        if (compute && context.Device == Kernels.Devices.ComputeDevice.Cuda && needed.FirstOrDefault(e => e is DeepRunGroup or KernelRunGroup && e.Unavailable(context) is not null) is { } blocked
+            && (blocked is DeepRunGroup ? context.Torch.Unavailable : KernelRunGroup.CudaUnavailable()) is { } noGpu)
+            throw new CommandLineException($"--device cuda: {noGpu.TrimEnd('.')}; use --device auto (the GPU when there is one, else the CPU) or --device cpu.");
+        // A result file that fails its checksum is never used nor silently replaced: say which and what to do.
+        var damaged = needed.SelectMany(e => e.Units(context)).Select(u => store.Problem(u.ResultKind, u.Hash)).OfType<string>().Distinct().ToList();
+        foreach (var problem in damaged) Console.Error.WriteLine($"{prefix}rethink: {problem}");
 
         var units = new List<RunUnit>();
         foreach (var experiment in needed)
         {
-            if (experiment.IsCached(store, context)) status[experiment] = ("cached", 0);
+            if (experiment.Units(context).FirstOrDefault(u => store.Problem(u.ResultKind, u.Hash) is not null) is { } bad)
+                status[experiment] = ($"a result file is damaged ({Path.GetFileName(store.PathFor(bad.ResultKind, bad.Hash))}, see above)", 0);
+            else if (experiment.IsCached(store, context)) status[experiment] = ("cached", 0);
             else if (!compute) status[experiment] = ("missing (run `rethink reproduce`)", 0);
             else if (experiment.Unavailable(context) is { } reason) status[experiment] = ($"skipped: {reason}", 0);
             else units.AddRange(experiment.Units(context));
@@ -163,13 +195,15 @@ public static class ReproduceCommand
             Console.WriteLine($"{prefix}{pendingElsewhere} run(s) are still being computed elsewhere: the last shard to finish renders the figures (or run `rethink render --out {context.OutputDirectory}` once `rethink status` shows them done).");
             return failures.Count > 0 ? 1 : 0;
         }
-        Render(catalog, selected, store, context, status);
-        return failures.Count > 0 ? 1 : 0;
+        var renderFailures = Render(catalog, selected, store, context, status);
+        return failures.Count > 0 ? 1 : renderFailures > 0 || damaged.Count > 0 && selected.Any(f => f.Needs.Any(e => e.Units(context).Any(u => store.Problem(u.ResultKind, u.Hash) is not null))) ? 2 : 0;
     }
 
     /// <summary>Renders the figures whose results are all present; --only limits what was computed, and everything with results is rendered so that report.md and macros.tex stay complete.</summary>
-    private static void Render(Catalog catalog, IReadOnlyList<IFigure> selected, ResultStore store, ReproduceContext context, Dictionary<IExperiment, (string State, double Seconds)> status)
+    /// <returns>How many selected figures could not be rendered because a result file was damaged.</returns>
+    private static int Render(Catalog catalog, IReadOnlyList<IFigure> selected, ResultStore store, ReproduceContext context, Dictionary<IExperiment, (string State, double Seconds)> status)
     {
+        var damaged = 0;
         var figures = catalog.Figures.Where(f => selected.Contains(f) || f.Needs.All(e => e.IsCached(store, context))).ToList();
         var written = new List<(IFigure Figure, string State)>();
         var rendered = new List<(IFigure Figure, IReadOnlyList<string> Files)>();
@@ -181,14 +215,30 @@ public static class ReproduceCommand
             if (missing is not null)
             {
                 var reason = status.GetValueOrDefault(missing).State ?? "no result";
+                if (reason.StartsWith("skipped: ", StringComparison.Ordinal)) reason = reason["skipped: ".Length..];
                 written.Add((figure, $"skipped: {reason}"));
                 skipped.Add((figure, reason));
                 continue;
             }
-            var files = figure.Render(store, context);
+            IReadOnlyList<string> files;
+            IReadOnlyList<(string Name, string Value)> figureMacros;
+            try
+            {
+                files = figure.Render(store, context);
+                figureMacros = figure.Macros(store, context);
+            }
+            catch (CorruptFileException e)
+            {
+                written.Add((figure, $"skipped: {e.Message}"));
+                skipped.Add((figure, e.Message));
+                // What was asked for was reported before the work; a figure rendered only to keep the report whole gets a warning.
+                if (selected.Contains(figure)) damaged++;
+                else Console.Error.WriteLine($"warning: {e.Message}");
+                continue;
+            }
             rendered.Add((figure, files));
             var sources = Provenance.Sources(figure.Needs, store, context);
-            macros.AddRange(figure.Macros(store, context).Select(m => (m.Name, m.Value, sources)));
+            macros.AddRange(figureMacros.Select(m => (m.Name, m.Value, sources)));
             written.Add((figure, string.Join(", ", files.Select(f => Path.GetRelativePath(context.OutputDirectory, f)))));
         }
         // The property suite's theorem checks (dotnet test writes them into <out>/checks).
@@ -215,6 +265,7 @@ public static class ReproduceCommand
             written.Add((null!, $"{Path.GetRelativePath(context.OutputDirectory, macroPath)}, {MacroIndex.FileName}, tables/manifest.md, {Path.GetRelativePath(context.OutputDirectory, report)}"));
         }
         PrintSummary(status, written);
+        return damaged;
     }
 
     /// <summary>
@@ -268,7 +319,12 @@ public static class ReproduceCommand
             foreach (var unit in experiment.Units(context))
             {
                 string state, time = "";
-                if (store.Exists(unit.ResultKind, unit.Hash))
+                if (store.Problem(unit.ResultKind, unit.Hash) is { } problem)
+                {
+                    state = $"damaged: {problem}";
+                    failed++;
+                }
+                else if (store.Exists(unit.ResultKind, unit.Hash))
                 {
                     state = "done";
                     time = ReportText.Seconds(store.TryLoadSeconds(unit.ResultKind, unit.Hash));

@@ -16,16 +16,23 @@ public sealed class KernelRunGroup(string id, string title, Func<ReproduceContex
     public IReadOnlyList<KernelFitConfig> Configure(ReproduceContext context) =>
         configure(context).Select(c => c with { Device = context.Device }).ToList();
 
+    /// <summary>Why the kernel solves cannot run on CUDA here, or null when they can.</summary>
+    public static string? CudaUnavailable()
+    {
+        try
+        {
+            Kernels.Cuda.CudaDevice.Open(Precision.Fp64).Dispose();
+            return null;
+        }
+        catch (DeviceUnavailableException e)
+        {
+            return e.Message;
+        }
+    }
+
     public string? Unavailable(ReproduceContext context)
     {
-        if (context.Device == ComputeDevice.Cuda)
-        {
-            try { Kernels.Cuda.CudaDevice.Open(Precision.Fp64).Dispose(); }
-            catch (DeviceUnavailableException e)
-            {
-                return e.Message;
-            }
-        }
+        if (context.Device == ComputeDevice.Cuda && CudaUnavailable() is { } reason) return reason;
         if (DatasetAvailability.Missing(Configure(context).Select(c => c.Dataset), context.DataDirectory) is { } missing) return missing;
         return null;
     }

@@ -4,26 +4,64 @@ namespace Rethink.Plots.Experiments;
 
 /// <summary>
 /// Result files under `&lt;out&gt;/data/&lt;experiment&gt;-&lt;config hash&gt;.json`: a result is reused
-/// exactly when an experiment with the same config was run before, so a second run only re-renders.
+/// exactly when an experiment with the same config was run before, so a second run only re-renders. Every
+/// file carries the SHA-256 of its content (<see cref="SealedJson"/>), verified when it is read: a damaged or
+/// edited result is reported with the file and the fix, never used. Temporary files of a write that was
+/// killed before its rename are removed when the store is opened.
 /// </summary>
-public sealed class ResultStore(string directory)
+public sealed class ResultStore
 {
-    public string Directory { get; } = directory;
+    /// <summary>What to do about a result file that fails its check.</summary>
+    public const string Remedy = "delete it and rerun `rethink reproduce` to recompute it";
+
+    private readonly Dictionary<string, (DateTime Written, string? Problem)> _verified = new(StringComparer.Ordinal);
+
+    public ResultStore(string directory)
+    {
+        Directory = directory;
+        AtomicFile.RemoveOrphans(directory);
+    }
+
+    public string Directory { get; }
 
     public string PathFor(string experiment, string hash) => Path.Combine(Directory, $"{experiment}-{hash}.json");
 
+    /// <summary>Whether a result file is there (whole or not: see <see cref="Problem"/>).</summary>
     public bool Exists(string experiment, string hash) => File.Exists(PathFor(experiment, hash));
 
+    /// <summary>Null when the result file is whole and unchanged; else one line naming it, what is wrong and what to do.</summary>
+    public string? Problem(string experiment, string hash)
+    {
+        var path = PathFor(experiment, hash);
+        if (!File.Exists(path)) return null;
+        var written = File.GetLastWriteTimeUtc(path);
+        lock (_verified)
+            if (_verified.TryGetValue(path, out var known) && known.Written == written) return known.Problem;
+        string? problem = null;
+        try
+        {
+            SealedJson.Verify(File.ReadAllText(path), path, Remedy);
+        }
+        catch (CorruptFileException e)
+        {
+            problem = e.Message;
+        }
+        lock (_verified) _verified[path] = (written, problem);
+        return problem;
+    }
+
+    /// <summary>The stored result of <paramref name="config"/>, or null; throws <see cref="CorruptFileException"/> for a damaged file.</summary>
     public ExperimentRecord<TConfig, TResult>? TryLoad<TConfig, TResult>(string experiment, TConfig config)
     {
         var path = PathFor(experiment, Json.Hash(config));
         if (!File.Exists(path)) return null;
-        return Json.Deserialize<ExperimentRecord<TConfig, TResult>>(File.ReadAllText(path), path);
+        return SealedJson.Deserialize<ExperimentRecord<TConfig, TResult>>(File.ReadAllText(path), path, Remedy);
     }
 
-    /// <summary>The seconds a stored result took (0 when unreadable).</summary>
+    /// <summary>The seconds a stored result took (0 when missing or damaged).</summary>
     public double TryLoadSeconds(string experiment, string hash)
     {
+        if (Problem(experiment, hash) is not null) return 0;
         try
         {
             using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(PathFor(experiment, hash)));
@@ -40,7 +78,7 @@ public sealed class ResultStore(string directory)
         var hash = Json.Hash(config);
         var record = new ExperimentRecord<TConfig, TResult>(experiment, hash, config, result,
             new RunInfo(DateTimeOffset.UtcNow, seconds, MachineInfo.Current, RethinkVersion.Version, RethinkVersion.Commit));
-        AtomicFile.WriteAllText(PathFor(experiment, hash), Json.Serialize(record));
+        AtomicFile.WriteAllText(PathFor(experiment, hash), SealedJson.Serialize(record));
         return record;
     }
 }

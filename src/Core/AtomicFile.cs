@@ -45,6 +45,45 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Removes the temporary files that writes in <paramref name="directory"/> left behind when their process
+    /// was killed between writing and renaming (".NAME.PID.GUID.tmp" whose process no longer runs). Files
+    /// of live processes are left alone.
+    /// </summary>
+    /// <returns>How many were removed.</returns>
+    public static int RemoveOrphans(string directory)
+    {
+        if (!Directory.Exists(directory)) return 0;
+        var removed = 0;
+        foreach (var file in Directory.EnumerateFiles(directory, ".*.tmp"))
+        {
+            var parts = Path.GetFileName(file).Split('.');
+            // "", NAME…, PID, GUID, "tmp"
+            if (parts.Length < 5 || !int.TryParse(parts[^3], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)) continue;
+            if (pid == Environment.ProcessId || IsRunning(pid)) continue;
+            TryDelete(file);
+            if (!File.Exists(file)) removed++;
+        }
+        return removed;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     private static void TryDelete(string path)
     {
         try { File.Delete(path); }

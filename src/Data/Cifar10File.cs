@@ -39,7 +39,7 @@ public static class Cifar10File
         var counts = paths.Select(path =>
         {
             if (!File.Exists(path)) throw new DatasetNotFoundException($"{path}: file not found.");
-            return CheckedRecordCount(new FileInfo(path).Length, path);
+            return CheckedRecordCount(DataStreams.Size(path), path);
         }).ToArray();
         var total = counts.Sum();
         var pixels = new byte[(long)total * ImageBytes];

@@ -51,8 +51,33 @@ internal static class DataStreams
     /// <summary>Fails unless the declared content size matches the file's content length.</summary>
     public static void ExpectLength(string path, long declared, long actual, string what)
     {
-        if (declared != actual)
-            throw new DatasetFormatException(path, "header", $"{declared} bytes in all ({what})", $"{actual} bytes of content{(declared > actual ? " (file truncated or header sizes corrupt)" : " (extra data or header sizes corrupt)")}");
+        if (declared == actual) return;
+        // A .gz file's content size comes from its last four bytes: a truncated download makes them arbitrary.
+        if (IsGzip(path))
+            throw new DatasetFormatException(path, "gzip trailer", $"{declared:N0} bytes of content ({what})",
+                $"a trailer declaring {actual:N0}: the .gz file is truncated or damaged; delete it (it is downloaded again where the network allows) or replace it with the original");
+        throw new DatasetFormatException(path, "header", $"{declared} bytes in all ({what})", $"{actual} bytes of content{(declared > actual ? " (file truncated or header sizes corrupt)" : " (extra data or header sizes corrupt)")}");
+    }
+
+    /// <summary>Whether a file starts with gzip's magic bytes.</summary>
+    private static bool IsGzip(string path)
+    {
+        try
+        {
+            using var file = File.OpenRead(path);
+            return file.ReadByte() == 0x1f && file.ReadByte() == 0x8b;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The size of the file <paramref name="path"/> names, following symbolic links (a link's own size is not the data's).</summary>
+    public static long Size(string path)
+    {
+        using var handle = File.OpenHandle(path);
+        return RandomAccess.GetLength(handle);
     }
 
     /// <summary>Reads exactly <paramref name="buffer"/>.Length bytes or throws a typed "truncated" error naming the offset.</summary>

@@ -75,7 +75,7 @@ public sealed class DatasetDownloader(HttpClient http, IProgress<DownloadProgres
     /// <summary>Null when the file has the expected size and MD5, else what is wrong.</summary>
     public static string? Verify(string path, KnownFile file)
     {
-        var length = new FileInfo(path).Length;
+        var length = DataStreams.Size(path);
         if (length != file.Bytes) return $"{length} bytes";
         var md5 = Md5(path);
         return md5 == file.Md5 ? null : $"MD5 {md5}";

@@ -14,6 +14,26 @@ public enum SubsetKind
 /// <summary>A subset of <see cref="Count"/> examples chosen by <see cref="Kind"/> under <see cref="Seed"/>.</summary>
 public sealed record Subset(int Count, SubsetKind Kind = SubsetKind.Stratified, int Seed = 0)
 {
+    /// <summary>
+    /// The subset a config asks for of a split of <paramref name="available"/> examples: null when it asks for
+    /// none (the whole split) or for exactly all of them; a <see cref="UserInputException"/> naming
+    /// <paramref name="parameter"/> when it asks for more than there are (never silently the whole split).
+    /// </summary>
+    /// <param name="size">Examples asked for (null: all).</param>
+    /// <param name="available">Examples in the split.</param>
+    /// <param name="split">"training" or "test", for the message.</param>
+    /// <param name="dataset">The dataset's name, for the message.</param>
+    /// <param name="parameter">The config parameter that asked (Train, Test, …).</param>
+    /// <param name="kind">How the subset is chosen.</param>
+    /// <param name="seed">Its seed.</param>
+    public static Subset? Of(int? size, int available, string split, string dataset, string parameter, SubsetKind kind, int seed)
+    {
+        if (size is not { } n) return null;
+        if (n < 1) throw new UserInputException(parameter, n, $"a run needs at least one {split} example; give 1..{available:N0} ({dataset} has {available:N0}), or leave it out for all.");
+        if (n > available) throw new UserInputException(parameter, n, $"{dataset} has {available:N0} {split} examples; give at most that, or leave it out for all.");
+        return n == available ? null : new Subset(n, kind, seed);
+    }
+
     /// <summary>The chosen indices, in increasing order.</summary>
     public int[] Indices(IReadOnlyList<byte> labels, int classes)
     {

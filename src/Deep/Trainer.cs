@@ -52,12 +52,15 @@ public static class Trainer
         if (directory is not null)
         {
             Directory.CreateDirectory(directory);
+            AtomicFile.RemoveOrphans(directory);
             if (resume && File.Exists(checkpoint))
             {
-                state = Checkpoint.Load(checkpoint!, model, optimizer);
-                if (state.ConfigHash != hash)
-                    throw new InvalidDataException($"{checkpoint}: saved by a different config (hash {state.ConfigHash}, this one {hash}); use a new --out directory or drop --resume.");
-                state = state with { Resumed = state.Resumed + 1 };
+                // The state first: a checkpoint of another configuration is refused before any tensor is touched.
+                var contents = Checkpoint.Read(checkpoint!);
+                if (contents.State.ConfigHash != hash)
+                    throw new UserInputException("Resume", null, $"{checkpoint} belongs to another configuration (config hash {contents.State.ConfigHash}; these options give {hash}, see {Path.Combine(directory, ConfigFile)}): resume with that run's options, or start this one in another directory.");
+                contents.Restore(model, optimizer);
+                state = contents.State with { Resumed = contents.State.Resumed + 1 };
             }
             else
             {
@@ -73,14 +76,16 @@ public static class Trainer
         var watch = new Stopwatch();
         var epochsThisRun = 0;
         var fitted = state.StepsToFit is not null && config.StopWhenFitted;
-        while (state.Step < config.MaxSteps && !fitted)
+        // A loss that is not finite ends the run: it cannot recover, and every later number would be noise.
+        bool Stopped() => fitted || state.DivergedAtStep is not null;
+        while (state.Step < config.MaxSteps && !Stopped())
         {
             var order = Enumerable.Range(0, data.TrainCount).ToArray();
             SeedMixer.Random(config.Seed, 0x0E90C000L + state.Epoch).Shuffle(order);
             // The next minibatch is prepared on another thread while this one trains (on CUDA its copy
             // goes through pinned memory): the host work hides behind the device's.
             Task<HostBatch>? next = null;
-            for (var start = 0; start < order.Length && state.Step < config.MaxSteps && !fitted; start += config.BatchSize)
+            for (var start = 0; start < order.Length && state.Step < config.MaxSteps && !Stopped(); start += config.BatchSize)
             {
                 cancel.ThrowIfCancellationRequested();
                 var batch = order.AsSpan(start, Math.Min(config.BatchSize, order.Length - start));
@@ -100,6 +105,7 @@ public static class Trainer
                 state.Losses.Add(new StepLoss(state.Step + 1, loss, accuracy));
                 state = state with { Step = state.Step + 1, LossSum = state.LossSum + loss, LossCount = state.LossCount + 1, Seconds = state.Seconds + watch.Elapsed.TotalSeconds };
                 watch.Reset();
+                if (!double.IsFinite(loss)) state = state with { DivergedAtStep = state.Step };
                 if (state.Step % evaluateEvery == 0 || state.Step == config.MaxSteps)
                 {
                     state = Evaluate(model, data, config, state, lr, device);
@@ -111,7 +117,7 @@ public static class Trainer
             }
             state = state with { Epoch = state.Epoch + 1 };
             if (checkpoint is not null) Checkpoint.Save(checkpoint, state, model, optimizer);
-            if (++epochsThisRun == stopAfterEpochs && state.Step < config.MaxSteps && !fitted)
+            if (++epochsThisRun == stopAfterEpochs && state.Step < config.MaxSteps && !Stopped())
                 return Result(config, data, model, state, device);
         }
         if (state.Records.LastOrDefault()?.Step != state.Step)
@@ -120,7 +126,7 @@ public static class Trainer
             if (directory is not null) WriteMetrics(directory, state);
         }
         var result = Result(config, data, model, state, device);
-        if (directory is not null) AtomicFile.WriteAllText(Path.Combine(directory, ResultFile), Json.Serialize(result));
+        if (directory is not null) AtomicFile.WriteAllText(Path.Combine(directory, ResultFile), SealedJson.Serialize(result));
         return result;
     }
 
@@ -184,6 +190,7 @@ public static class Trainer
         var thin = Math.Max(1, state.Losses.Count / 2000);
         var losses = state.Losses.Where((_, i) => i % thin == 0 || i == state.Losses.Count - 1).ToList();
         return new TrainingResult(config, ModelKind.CountParameters(model), data.TrainCount, data.TestCount, data.Steps,
-            data.Prepared.Randomization.RealizedCorruption, state.Records, losses, state.StepsToFit, state.SecondsToFit, device.type.ToString().ToLowerInvariant(), state.Resumed, TorchRuntime.Description);
+            data.Prepared.Randomization.RealizedCorruption, state.Records, losses, state.StepsToFit, state.SecondsToFit, device.type.ToString().ToLowerInvariant(), state.Resumed, TorchRuntime.Description,
+            state.DivergedAtStep);
     }
 }

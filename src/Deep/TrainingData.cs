@@ -53,8 +53,8 @@ public sealed class TrainingData
             : PipelineConfig.PaperCifar10;
         var randomization = Randomization.Parse(config.Randomization, seed: config.Seed);
         var pipeline = new PipelineConfig(steps, randomization,
-            config.Train is { } n && n < dataset.Train.Count ? new Subset(n, SubsetKind.Stratified, config.Seed) : null,
-            config.Test is { } m && m < dataset.Test.Count ? new Subset(m, SubsetKind.Stratified, config.Seed) : null);
+            Subset.Of(config.Train, dataset.Train.Count, "training", dataset.Name, nameof(config.Train), SubsetKind.Stratified, config.Seed),
+            Subset.Of(config.Test, dataset.Test.Count, "test", dataset.Name, nameof(config.Test), SubsetKind.Stratified, config.Seed));
         return new TrainingData(DataPipeline.Prepare(dataset, pipeline), config.Augment, config.Seed);
     }
 

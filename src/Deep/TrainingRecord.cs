@@ -36,6 +36,7 @@ public sealed record StepLoss(long Step, double Loss, double BatchAccuracy);
 /// <param name="Device">Where it ran.</param>
 /// <param name="Resumed">How many times the run was resumed from a checkpoint.</param>
 /// <param name="LibTorch">The libtorch build TorchSharp ran on (the bundled CPU build, or which CUDA build from where).</param>
+/// <param name="DivergedAtStep">The step whose loss was not finite (NaN or infinite), where training stopped; null when it never diverged.</param>
 public sealed record TrainingResult(
     TrainingConfig Config,
     long Parameters,
@@ -49,7 +50,8 @@ public sealed record TrainingResult(
     double? SecondsToFit,
     string Device,
     int Resumed,
-    string? LibTorch = null)
+    string? LibTorch = null,
+    long? DivergedAtStep = null)
 {
     public TrainingRecord? Final => Records.Count > 0 ? Records[^1] : null;
 }

@@ -1,4 +1,5 @@
 using Rethink.Torch;
+using Rethink.Core;
 using Rethink.Data;
 
 using Rethink.Kernels;
@@ -18,6 +19,8 @@ public static class GaborFeatures
     public static FeatureMatrix Transform(ImageTensor images, GaborConfig config, int batch = 2000, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(images);
+        if (config.Pool > Math.Min(images.Height, images.Width))
+            throw new UserInputException("FeatureOptions.pool", config.Pool, $"larger than the {images.Height}x{images.Width} images; give at most {Math.Min(images.Height, images.Width)}.");
         TorchRuntime.EnsureAvailable();
         device ??= CPU;
         var bank = new GaborFilterBank(config);

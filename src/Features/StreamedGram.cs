@@ -27,7 +27,10 @@ public static class StreamedGram
     public const string Format = "rethink.streamed-gram/1";
 
     private sealed record State(string Format, string Key, int BlocksDone, int Blocks, int Train, int Test, long Dimension, Precision Precision,
-        double[] TrainNorms, double[] TestNorms, string? TrainFile, string? CrossFile, string? ContinuedFrom = null);
+        double[] TrainNorms, double[] TestNorms, string? TrainFile, string? CrossFile, string? ContinuedFrom = null, string? TrainDigest = null, string? CrossDigest = null);
+
+    /// <summary>What to do about a damaged checkpoint folder.</summary>
+    private static string Remedy(string directory) => $"delete the folder {directory} to compute these Gram matrices again";
 
     /// <summary>A finished stream of the first <paramref name="Filters"/> filters of this configuration, in <paramref name="Directory"/>.</summary>
     private sealed record Prefix(string Directory, State State, int Filters);
@@ -64,6 +67,7 @@ public static class StreamedGram
         var block = features.BlockFilters;
         var size = sizeof(T);
         Directory.CreateDirectory(directory);
+        AtomicFile.RemoveOrphans(directory);
         var state = Load(Path.Combine(directory, "state.json"), key, n, m, precision);
         if (state is not null && FiltersDone(state, config) == config.Filters)
             return Products(directory, state, config, precision);
@@ -82,8 +86,8 @@ public static class StreamedGram
         if ((state ?? prefix?.State) is { } earlier)
         {
             var from = state is not null ? directory : prefix!.Directory;
-            Read(Path.Combine(from, earlier.TrainFile!), k);
-            Read(Path.Combine(from, earlier.CrossFile!), c);
+            Read(Path.Combine(from, earlier.TrainFile!), k, earlier.TrainDigest, from);
+            Read(Path.Combine(from, earlier.CrossFile!), c, earlier.CrossDigest, from);
             (trainNorms, testNorms) = ((double[])earlier.TrainNorms.Clone(), (double[])earlier.TestNorms.Clone());
             (start, blocksDone) = (FiltersDone(earlier, config), earlier.BlocksDone);
             continuedFrom = state is not null ? state.ContinuedFrom
@@ -137,7 +141,7 @@ public static class StreamedGram
 
     private static State? Load(string path, string key, int n, int m, Precision precision)
     {
-        var state = File.Exists(path) ? Json.Deserialize<State>(File.ReadAllText(path), path) : null;
+        var state = File.Exists(path) ? SealedJson.Deserialize<State>(File.ReadAllText(path), path, Remedy(Path.GetDirectoryName(path)!)) : null;
         return state is not null && Belongs(state, key, n, m, precision) ? state : null;
     }
 
@@ -162,8 +166,8 @@ public static class StreamedGram
             var path = Path.Combine(sibling, "state.json");
             if (Path.GetFullPath(sibling) == Path.GetFullPath(directory) || !File.Exists(path)) continue;
             State? state;
-            try { state = Json.Deserialize<State>(File.ReadAllText(path), path); }
-            catch (InvalidDataException) { continue; } // not a stream of ours
+            try { state = SealedJson.Deserialize<State>(File.ReadAllText(path), path, Remedy(sibling)); }
+            catch (CorruptFileException) { continue; } // not a stream of ours, or damaged: never a prefix
             if (state.Dimension % config.FeaturesPerFilter != 0) continue;
             var filters = FiltersDone(state, config);
             if (filters < 1 || filters >= config.Filters || filters <= (best?.Filters ?? 0)) continue;
@@ -221,40 +225,70 @@ public static class StreamedGram
         // The products are read column by column: store K whole (its upper triangle from the lower one syrk fills).
         TiledGram.MirrorLower(k.Pointer, n);
         var (trainFile, crossFile) = ($"train-{blocksDone}.bin", $"cross-{blocksDone}.bin");
-        Write(Path.Combine(directory, trainFile), k);
-        Write(Path.Combine(directory, crossFile), c);
-        var state = new State(Format, key, blocksDone, blocks, n, m, dimension, precision, (double[])trainNorms.Clone(), (double[])testNorms.Clone(), trainFile, crossFile, continuedFrom);
-        AtomicFile.WriteAllText(Path.Combine(directory, "state.json"), Json.Serialize(state));
+        var trainDigest = Write(Path.Combine(directory, trainFile), k);
+        var crossDigest = Write(Path.Combine(directory, crossFile), c);
+        var state = new State(Format, key, blocksDone, blocks, n, m, dimension, precision, (double[])trainNorms.Clone(), (double[])testNorms.Clone(), trainFile, crossFile, continuedFrom,
+            trainDigest, crossDigest);
+        AtomicFile.WriteAllText(Path.Combine(directory, "state.json"), SealedJson.Serialize(state));
         foreach (var old in new[] { previous?.TrainFile, previous?.CrossFile }.OfType<string>().Where(f => f != trainFile && f != crossFile))
             File.Delete(Path.Combine(directory, old));
         return state;
     }
 
-    private static unsafe void Write<T>(string path, NativeBuffer<T> buffer) where T : unmanaged =>
+    /// <returns>The checksum of the bytes written.</returns>
+    private static unsafe string Write<T>(string path, NativeBuffer<T> buffer) where T : unmanaged
+    {
+        var digest = new ContentDigest();
         AtomicFile.Write(path, stream =>
         {
             var bytes = (byte*)buffer.Pointer;
             var total = buffer.Length * sizeof(T);
             for (long offset = 0; offset < total; offset += 1 << 30)
-                stream.Write(new ReadOnlySpan<byte>(bytes + offset, (int)Math.Min(1 << 30, total - offset)));
+            {
+                var chunk = new ReadOnlySpan<byte>(bytes + offset, (int)Math.Min(1 << 30, total - offset));
+                digest.Append(chunk);
+                stream.Write(chunk);
+            }
         });
+        return digest.Value;
+    }
 
-    private static unsafe void Read<T>(string path, NativeBuffer<T> buffer) where T : unmanaged
+    /// <summary>Reads a checkpointed matrix, verifying its size and its checksum (a damaged file is never used).</summary>
+    private static unsafe void Read<T>(string path, NativeBuffer<T> buffer, string? expected, string directory) where T : unmanaged
     {
         var total = buffer.Length * sizeof(T);
-        if (new FileInfo(path).Length != total) throw new InvalidDataException($"{path}: {new FileInfo(path).Length:N0} bytes; expected {total:N0}. Delete the folder to start over.");
+        if (!File.Exists(path)) throw new CorruptFileException(path, "missing (the state names it)", Remedy(directory));
+        if (new FileInfo(path).Length != total) throw new CorruptFileException(path, $"{new FileInfo(path).Length:N0} bytes where the state says {total:N0}", Remedy(directory));
+        var digest = new ContentDigest();
         using var handle = File.OpenHandle(path);
         var bytes = (byte*)buffer.Pointer;
         for (long offset = 0; offset < total;)
         {
-            var read = RandomAccess.Read(handle, new Span<byte>(bytes + offset, (int)Math.Min(1 << 30, total - offset)), offset);
-            if (read <= 0) throw new EndOfStreamException($"{path}: ended at byte {offset:N0}.");
+            var span = new Span<byte>(bytes + offset, (int)Math.Min(1 << 30, total - offset));
+            var read = RandomAccess.Read(handle, span, offset);
+            if (read <= 0) throw new CorruptFileException(path, $"ended at byte {offset:N0} of {total:N0}", Remedy(directory));
+            digest.Append(span[..read]);
             offset += read;
         }
+        Verify(path, digest.Value, expected, directory);
+    }
+
+    private static void Verify(string path, string actual, string? expected, string directory)
+    {
+        if (expected is null) throw new CorruptFileException(path, "its state records no checksum for it (written by an older Rethink)", Remedy(directory));
+        if (!string.Equals(actual, expected, StringComparison.Ordinal)) throw new CorruptFileException(path, "its content does not match the checksum in state.json (damaged or edited)", Remedy(directory));
     }
 
     private static StreamedProducts Products(string directory, State state, RandomConvConfig config, Precision precision, PhaseTimes? timings = null)
     {
+        // A finished stream from an earlier run is read column by column later: verify it whole now (once).
+        if (timings is null)
+            foreach (var (file, digest) in new[] { (state.TrainFile!, state.TrainDigest), (state.CrossFile!, state.CrossDigest) })
+            {
+                var path = Path.Combine(directory, file);
+                if (!File.Exists(path)) throw new CorruptFileException(path, "missing (the state names it)", Remedy(directory));
+                Verify(path, ContentDigest.OfFile(path), digest, directory);
+            }
         var dimension = (int)Math.Min(int.MaxValue, state.Dimension);
         var trainFile = new InnerProductFile(Path.Combine(directory, state.TrainFile!), precision, state.Train, state.Train, dimension, symmetric: true, state.TrainNorms, state.TrainNorms);
         var crossFile = new InnerProductFile(Path.Combine(directory, state.CrossFile!), precision, state.Train, state.Test, dimension, symmetric: false, state.TrainNorms, state.TestNorms);

@@ -30,6 +30,8 @@ public static class BandwidthSelection
         ridges ??= [ridge];
         if (ridges.Count == 0 || ridges.Any(r => !(r >= 0) || double.IsInfinity(r))) throw new ArgumentException("Ridges must be finite and at least 0.", nameof(ridges));
         var loaded = DatasetLoader.Load(dataset, data);
+        if ((long)fit + heldOut > loaded.Train.Count)
+            throw new UserInputException("Fit", fit, $"the fitting ({fit:N0}) and held-out ({heldOut:N0}) examples both come from {loaded.Name}'s {loaded.Train.Count:N0} training examples; together at most that many.");
         var prepared = DataPipeline.Prepare(loaded, new PipelineConfig(PipelineConfig.Scaled, Randomization.None,
             new Subset(fit + heldOut, SubsetKind.Stratified, seed), new Subset(0, SubsetKind.First)));
         var order = Enumerable.Range(0, prepared.Train.Count).ToArray();
@@ -44,7 +46,7 @@ public static class BandwidthSelection
         {
             var solver = new MinimumNormSolver(computer);
             var results = new List<BandwidthCandidate>();
-            if (features is IStreamedFeatureMap streamed && (streamed.Stream ?? streamed.MaterializedBytes(fit, heldOut) > 0.4 * MemoryBudget.Available()))
+            if (features is IStreamedFeatureMap streamed && KernelFitRunner.ChooseStreaming(streamed, fit, heldOut, precision))
             {
                 // The fitting part plays the training split, the held-out part the test split.
                 var split = prepared with

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Rethink.Core;
 using Rethink.Data;
 using Rethink.Kernels.Devices;
 using Rethink.Kernels.FeatureMaps;
@@ -31,8 +32,8 @@ public static class KernelFitRunner
 
         var dataset = DatasetLoader.Load(config.Dataset, data);
         var pipeline = new PipelineConfig(PipelineConfig.Scaled, config.Labels,
-            config.Train is { } tr && tr < dataset.Train.Count ? new Subset(tr, config.Subset, config.Seed) : null,
-            config.Test is { } te && te < dataset.Test.Count ? new Subset(te, config.Subset, config.Seed) : null);
+            Subset.Of(config.Train, dataset.Train.Count, "training", dataset.Name, nameof(config.Train), config.Subset, config.Seed),
+            Subset.Of(config.Test, dataset.Test.Count, "test", dataset.Name, nameof(config.Test), config.Subset, config.Seed));
         var prepared = DataPipeline.Prepare(dataset, pipeline);
         timings["data"] = watch.Lap();
 
@@ -41,9 +42,9 @@ public static class KernelFitRunner
         var (device, warning) = ComputeDevices.Open(config.Device, config.Precision, config.Layout);
         try
         {
-            // Streamed features: Gram matrices accumulated block by block, when asked or when the features would not fit.
-            if (features is IStreamedFeatureMap streamed
-                && (streamed.Stream ?? streamed.MaterializedBytes(prepared.Train.Count, prepared.Test.Count) > 0.4 * MemoryBudget.Available()))
+            // Streamed features: Gram matrices accumulated block by block, when asked or when the materialized plan would
+            // not fit — decided from the whole plan's memory before anything is computed.
+            if (features is IStreamedFeatureMap streamed && ChooseStreaming(streamed, prepared.Train.Count, prepared.Test.Count, config.Precision))
             {
                 var directory = Path.Combine(gramCache ?? GramCache, Json.Hash(new { config.Dataset, config.Features, config.Train, config.Test, config.Subset, config.Labels, config.Seed, config.Precision }));
                 using var products = streamed.Products(prepared, config.Precision, device, directory, progress, cancel);
@@ -80,6 +81,38 @@ public static class KernelFitRunner
             device.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Bytes the materialized path holds at its peak: the train and test features in double, the training points on
+    /// the device in its precision, K, and a prediction tile (at most 16,384 test points).
+    /// </summary>
+    public static long MaterializedPlan(IStreamedFeatureMap map, int n, int m, Precision precision)
+    {
+        var b = precision == Precision.Fp64 ? 8L : 4L;
+        var features = map.MaterializedBytes(n, m);
+        var dimension = features / Math.Max(1L, (long)(n + m) * sizeof(double));
+        return features + n * dimension * b + (long)n * n * b + (long)n * Math.Min(m, 16_384) * b;
+    }
+
+    /// <summary>Bytes the streamed path holds at its peak: K and the cross products, whatever the feature dimension.</summary>
+    public static long StreamedPlan(int n, int m, Precision precision) => ((long)n * n + (long)n * m) * (precision == Precision.Fp64 ? 8L : 4L);
+
+    /// <summary>
+    /// Stream when asked (stream=1), never when told not to (stream=0, refused up front when the materialized plan cannot
+    /// fit), else exactly when the materialized plan does not fit in the memory available now.
+    /// </summary>
+    internal static bool ChooseStreaming(IStreamedFeatureMap map, int n, int m, Precision precision)
+    {
+        var (materialized, available) = (MaterializedPlan(map, n, m, precision), MemoryBudget.Available());
+        if (map.Stream is { } forced)
+        {
+            if (!forced && materialized > available)
+                throw new UserInputException("FeatureOptions.stream", 0,
+                    $"the materialized features, their device copy and K for {n:N0} + {m:N0} points need {MemoryBudget.Gigabytes(materialized)}; {MemoryBudget.Gigabytes(available)} available. Leave stream out (or 1) to stream the Gram matrices ({MemoryBudget.Gigabytes(StreamedPlan(n, m, precision))}).");
+            return forced;
+        }
+        return materialized > available;
     }
 
     /// <summary>Where streamed Gram matrices are checkpointed and kept for reuse (by experiment configs that share features): $XDG_CACHE_HOME/rethink/grams.</summary>

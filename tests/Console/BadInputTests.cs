@@ -34,8 +34,8 @@ public sealed class BadInputTests : IDisposable
     private Dictionary<string, string[]> Base() => new()
     {
         ["reproduce"] = ["--out", _dir.File("reproduce"), "--only", "lemma1-spectrum", "--device", "cpu"],
-        ["render"] = ["--out", _dir.File("render"), "--only", "lemma1-spectrum"],
-        ["status"] = ["--out", _dir.File("status"), "--only", "lemma1-spectrum"],
+        ["render"] = ["--out", Directory.CreateDirectory(_dir.File("render")).FullName, "--only", "lemma1-spectrum"],
+        ["status"] = ["--out", Directory.CreateDirectory(_dir.File("status")).FullName, "--only", "lemma1-spectrum"],
         ["theory lemma1"] = ["--n", "5"],
         ["theory interpolate"] = ["--n", "20", "--d", "3"],
         ["theory sgd"] = ["--n", "5", "--d", "10", "--steps", "10"],

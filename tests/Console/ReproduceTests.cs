@@ -161,6 +161,7 @@ public sealed partial class ReproduceTests(ITestOutputHelper output) : IDisposab
     [MpiFact]
     public void Shards_under_mpirun_split_the_runs_and_the_last_renders_what_one_process_renders()
     {
+        MpiFactAttribute.Require();
         var single = RethinkProcess.Run([.. Tiny, "--out", _dir.File("single")], TimeSpan.FromMinutes(3));
         Assert.True(single.ExitCode == 0, single.ToString());
         var sharded = RethinkProcess.Mpi(2, [.. Tiny, "--out", _dir.File("sharded")], TimeSpan.FromMinutes(3));

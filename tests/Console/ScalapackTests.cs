@@ -136,6 +136,7 @@ public sealed class ScalapackTests(ITestOutputHelper output) : IDisposable
     [MpiFact]
     public void Cholesky_solves_across_processes_equal_the_single_process_solve()
     {
+        MpiFactAttribute.Require();
         string[] problem = ["--dataset", "mnist", "--gamma", "0.02", "--train", "1500", "--test", "500"];
         var single = Fit("lapack", null, problem);
         var reference = Prepare("mnist", 0.02, 1500, 500);
@@ -146,6 +147,7 @@ public sealed class ScalapackTests(ITestOutputHelper output) : IDisposable
     [MpiFact]
     public void Rank_deficient_solves_across_processes_take_the_same_eigen_path()
     {
+        MpiFactAttribute.Require();
         var dataset = WriteDatasetWithDuplicates(_dir.File("duplicates"), train: 600, test: 100, duplicates: 40, seed: 3);
         string[] problem = ["--dataset", dataset, "--gamma", "0.01"];
         var single = Fit("lapack-eigen", null, problem);
@@ -158,6 +160,7 @@ public sealed class ScalapackTests(ITestOutputHelper output) : IDisposable
     [MpiFact]
     public void A_grid_that_does_not_match_the_processes_is_one_line_and_exit_code_2()
     {
+        MpiFactAttribute.Require();
         var run = RethinkProcess.Mpi(2, ["kernels", "fit", "--dataset", "mnist", "--gamma", "0.02", "--train", "100", "--device", "scalapack", "--grid", "2x2", "--out", _dir.Path]);
         Assert.NotEqual(0, run.ExitCode);
         var ours = run.Stderr.Split('\n').Where(l => l.StartsWith("rethink", StringComparison.Ordinal)).ToList();

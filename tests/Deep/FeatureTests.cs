@@ -52,6 +52,7 @@ public class FeatureTests
     [TorchFact]
     public void Filters_are_orientation_selective()
     {
+        TorchFactAttribute.Require();
         var config = new GaborConfig(Scales: 2, Orientations: 8);
         var bank = new GaborFilterBank(config);
         for (var l = 0; l < 8; l++)
@@ -65,6 +66,7 @@ public class FeatureTests
     [TorchFact]
     public void A_matched_grating_excites_its_scale_most()
     {
+        TorchFactAttribute.Require();
         var config = new GaborConfig(Scales: 3, Orientations: 4);
         var bank = new GaborFilterBank(config);
         for (var j = 0; j < 3; j++)
@@ -78,6 +80,7 @@ public class FeatureTests
     [TorchFact]
     public void Gabor_features_have_the_stated_shape()
     {
+        TorchFactAttribute.Require();
         var features = GaborFeatures.Transform(Grating(1.0, 0.3, count: 3), new GaborConfig());
         Assert.Equal(3, features.Rows);
         Assert.Equal((1 + 24) * 49, features.Columns);
@@ -133,6 +136,7 @@ public class FeatureTests
     [TorchFact]
     public void Gemm_convolution_equals_the_torchsharp_convolution()
     {
+        TorchFactAttribute.Require();
         var images = RandomImages(23, 4);
         foreach (var config in new[] { new RandomConvConfig(Filters: 12, Seed: 2), new RandomConvConfig(Filters: 7, Patch: 3, Threshold: 0.1, Grid: 3, Seed: 3), new RandomConvConfig(Filters: 5, Source: FilterSource.Gaussian, Seed: 1) })
         {
@@ -170,6 +174,7 @@ public class FeatureTests
     [TorchFact]
     public void Gaussian_filters_are_unit_norm()
     {
+        TorchFactAttribute.Require();
         var features = RandomConvFeatures.Create(new RandomConvConfig(Filters: 8, Source: FilterSource.Gaussian), RandomImages(4, 3));
         Assert.Equal(8 * 4, features.Dimension);
         var filters = features.Filters;
@@ -189,9 +194,13 @@ public class FeatureTests
     [Fact]
     public void Bad_feature_options_name_the_option()
     {
-        var e = Assert.Throws<ArgumentException>(() => FeatureMapConfig.Parse("random-conv", "filterz=3", 0));
-        Assert.Contains("--feature-options", e.Message);
-        Assert.Throws<ArgumentOutOfRangeException>(() => FeatureMapConfig.Parse("random-conv", "filters=40000", 0));
+        var e = Assert.Throws<Rethink.Core.UserInputException>(() => FeatureMapConfig.Parse("random-conv", "filterz=3", 0));
+        Assert.Equal("FeatureOptions", e.Parameter);
+        Assert.Equal("FeatureOptions.filters", Assert.Throws<Rethink.Core.UserInputException>(() => FeatureMapConfig.Parse("random-conv", "filters=40000", 0)).Parameter);
+        // Whole numbers are whole, switches are 0 or 1: nothing is rounded or read as "on" silently.
+        Assert.Equal("FeatureOptions.filters", Assert.Throws<Rethink.Core.UserInputException>(() => FeatureMapConfig.Parse("random-conv", "filters=1.5", 0)).Parameter);
+        Assert.Equal("FeatureOptions.normalize", Assert.Throws<Rethink.Core.UserInputException>(() => FeatureMapConfig.Parse("random-conv", "normalize=2", 0)).Parameter);
+        Assert.Equal("FeatureOptions.scales", Assert.Throws<Rethink.Core.UserInputException>(() => FeatureMapConfig.Parse("gabor", "scales=2.5", 0)).Parameter);
     }
 }
 

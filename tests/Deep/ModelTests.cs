@@ -9,6 +9,7 @@ public class ModelTests
     [TorchFact]
     public void Parameter_counts_match_the_paper()
     {
+        TorchFactAttribute.Require();
         foreach (var (model, expected) in ModelKind.PaperParameterCounts)
         {
             using var module = ModelKind.Create(model);
@@ -19,6 +20,7 @@ public class ModelTests
     [TorchFact]
     public void Models_map_28x28_images_to_10_logits()
     {
+        TorchFactAttribute.Require();
         foreach (var model in ModelKind.All)
         {
             using var module = ModelKind.Create(model);
@@ -32,6 +34,7 @@ public class ModelTests
     [TorchFact]
     public void Mnist_sized_variants_take_one_channel()
     {
+        TorchFactAttribute.Require();
         foreach (var model in new[] { ModelKind.Mlp1x512, ModelKind.Mlp3x512, ModelKind.AlexNet })
         {
             using var module = ModelKind.Create(model, channels: 1);

@@ -30,6 +30,7 @@ public class ResumeTests
     [TorchFact]
     public void Killed_and_resumed_run_ends_with_the_same_metrics_and_weights()
     {
+        TorchFactAttribute.Require();
         var config = new TrainingConfig(ModelKind.Mlp1x512, "synthetic", Randomization: "corrupted-0.5", Seed: 3,
             MaxSteps: 40, BatchSize: 32, Dropout: 0.2, DecayEvery: 5, StopWhenFitted: false, EvaluateEvery: 8);
         var dataset = Synthetic(256, 64);
@@ -66,13 +67,14 @@ public class ResumeTests
     {
         using var model = ModelKind.Create(config.Model, channels: 1);
         using var optimizer = new SgdMomentum(model.parameters(), config.Momentum, config.WeightDecay);
-        Checkpoint.Load(checkpoint, model, optimizer);
+        Checkpoint.Read(checkpoint).Restore(model, optimizer);
         return model.parameters().Select(p => p.data<float>().ToArray()).Concat(optimizer.Buffers.Select(t => t.data<float>().ToArray())).ToList();
     }
 
     [TorchFact]
     public void Resume_refuses_a_checkpoint_of_another_config()
     {
+        TorchFactAttribute.Require();
         var config = new TrainingConfig(ModelKind.Mlp1x512, "synthetic", MaxSteps: 8, BatchSize: 32, StopWhenFitted: false);
         var dataset = Synthetic(64, 16);
         var dir = Directory.CreateTempSubdirectory("rethink-resume").FullName;
@@ -80,8 +82,11 @@ public class ResumeTests
         {
             Trainer.Run(config, TrainingData.From(dataset, config), dir, stopAfterEpochs: 1);
             var other = config with { Seed = 9 };
-            var e = Assert.Throws<InvalidDataException>(() => Trainer.Run(other, TrainingData.From(dataset, other), dir, resume: true));
-            Assert.Contains("different config", e.Message);
+            var e = Assert.Throws<Rethink.Core.UserInputException>(() => Trainer.Run(other, TrainingData.From(dataset, other), dir, resume: true));
+            Assert.Contains("belongs to another configuration", e.Message);
+            // Another model: refused from the state, before any tensor is loaded into the wrong shapes.
+            var mlp3 = config with { Model = ModelKind.Mlp3x512 };
+            Assert.Contains("belongs to another configuration", Assert.Throws<Rethink.Core.UserInputException>(() => Trainer.Run(mlp3, TrainingData.From(dataset, mlp3), dir, resume: true)).Message);
         }
         finally
         {
@@ -89,9 +94,71 @@ public class ResumeTests
         }
     }
 
+    /// <summary>
+    /// A checkpoint with bytes flipped, a key of its state renamed, or cut short is refused with the file named and
+    /// what to do — never resumed from; the run's directory is left as it was.
+    /// </summary>
+    [TorchFact]
+    public void A_damaged_checkpoint_is_refused_not_resumed()
+    {
+        TorchFactAttribute.Require();
+        var config = new TrainingConfig(ModelKind.Mlp1x512, "synthetic", MaxSteps: 8, BatchSize: 32, StopWhenFitted: false);
+        var dataset = Synthetic(64, 16);
+        var dir = Directory.CreateTempSubdirectory("rethink-damaged").FullName;
+        try
+        {
+            Trainer.Run(config, TrainingData.From(dataset, config), dir, stopAfterEpochs: 1);
+            var path = Path.Combine(dir, Trainer.CheckpointFile);
+            var good = File.ReadAllBytes(path);
+            var text = System.Text.Encoding.Latin1.GetString(good);
+            var damaged = new Dictionary<string, byte[]>
+            {
+                ["100 flipped bytes"] = Flip(good, 100),
+                ["a renamed key"] = System.Text.Encoding.Latin1.GetBytes(text.Replace("\"step\"", "\"stap\"", StringComparison.Ordinal)),
+                ["truncated"] = good[..(good.Length / 2)],
+            };
+            foreach (var (what, bytes) in damaged)
+            {
+                Assert.NotEqual(good, bytes);
+                File.WriteAllBytes(path, bytes);
+                var e = Assert.Throws<Rethink.Core.CorruptFileException>(() => Trainer.Run(config, TrainingData.From(dataset, config), dir, resume: true));
+                Assert.StartsWith(path, e.Message);
+                Assert.Contains("delete it", e.Message);
+                Assert.Equal(bytes, File.ReadAllBytes(path)); // nothing was overwritten
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static byte[] Flip(byte[] bytes, int count)
+    {
+        var copy = (byte[])bytes.Clone();
+        var random = new Random(5);
+        for (var k = 0; k < count; k++) copy[random.Next(copy.Length)] ^= (byte)(1 + random.Next(255));
+        return copy;
+    }
+
+    /// <summary>A loss that is not finite ends the run and is recorded (a learning rate of 1e10 diverges at once).</summary>
+    [TorchFact]
+    public void A_diverging_run_stops_and_is_recorded_as_diverged()
+    {
+        TorchFactAttribute.Require();
+        var config = new TrainingConfig(ModelKind.Mlp1x512, "synthetic", LearningRate: 1e10, MaxSteps: 50, BatchSize: 32, StopWhenFitted: false);
+        var result = Trainer.Run(config, TrainingData.From(Synthetic(64, 16), config));
+        Assert.NotNull(result.DivergedAtStep);
+        Assert.True(result.DivergedAtStep < 50, $"diverged at {result.DivergedAtStep}");
+        Assert.Equal(result.DivergedAtStep, result.Final!.Step);
+        var healthy = Trainer.Run(config with { LearningRate = 0.01, MaxSteps = 4 }, TrainingData.From(Synthetic(64, 16), config));
+        Assert.Null(healthy.DivergedAtStep);
+    }
+
     [TorchFact]
     public void A_small_network_fits_random_labels()
     {
+        TorchFactAttribute.Require();
         var config = new TrainingConfig(ModelKind.Mlp1x512, "synthetic", Randomization: "random-labels", MaxSteps: 3000, BatchSize: 32, Seed: 1);
         var result = Trainer.Run(config, TrainingData.From(Synthetic(128, 32), config));
         Assert.True(result.StepsToFit is not null, $"not fitted: training accuracy {result.Final!.TrainAccuracy} after {result.Final.Step} steps");

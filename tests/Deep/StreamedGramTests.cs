@@ -149,6 +149,35 @@ public sealed class StreamedGramTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// A checkpointed Gram matrix with bytes overwritten or one NaN written in, or a state file with a key renamed,
+    /// is refused with the folder named and what to do — when reused finished and when resumed — never used.
+    /// </summary>
+    [Fact]
+    public void A_damaged_streamed_gram_is_refused_not_reused()
+    {
+        var (train, test) = (Images(20, 7), Images(6, 8));
+        var features = RandomConvFeatures.Create(new RandomConvConfig(Filters: 6, Seed: 2, Block: 2), train);
+        foreach (var stop in new[] { false, true })
+        {
+            var damages = new Dictionary<string, Action<string>>
+            {
+                ["bytes overwritten"] = dir => { using var f = File.OpenWrite(Directory.GetFiles(dir, "train-*.bin").Single()); f.Position = 100; f.Write(new byte[64]); },
+                ["one NaN"] = dir => { using var f = File.OpenWrite(Directory.GetFiles(dir, "cross-*.bin").Single()); f.Position = 8 * 5; f.Write(BitConverter.GetBytes(double.NaN)); },
+                ["a key renamed"] = dir => File.WriteAllText(Path.Combine(dir, "state.json"), File.ReadAllText(Path.Combine(dir, "state.json")).Replace("\"trainNorms\"", "\"trainNormz\"", StringComparison.Ordinal)),
+            };
+            foreach (var (what, damage) in damages)
+            {
+                var dir = Path.Combine(_dir, $"damaged-{stop}-{what.Replace(' ', '-')}");
+                if (stop) Assert.Throws<OperationCanceledException>(() => StreamedGram.Compute(features, train, test, Precision.Fp64, dir, "key", stopAfterBlocks: 1));
+                else using (StreamedGram.Compute(features, train, test, Precision.Fp64, dir, "key")) { }
+                damage(dir);
+                var e = Assert.Throws<Rethink.Core.CorruptFileException>(() => StreamedGram.Compute(features, train, test, Precision.Fp64, dir, "key").Dispose());
+                Assert.Contains($"delete the folder {dir}", e.Message);
+            }
+        }
+    }
+
     [Fact]
     public void A_run_with_more_filters_continues_from_the_finished_stream_of_fewer()
     {
@@ -247,7 +276,7 @@ public sealed class StreamedFitTests : IDisposable
     {
         KernelFitConfig Config(bool stream) => new("cifar10", new GaussianSpec(BandwidthRule.Median, 1.0), Train: 300, Test: 100,
             Precision: Precision.Fp64, Features: new RandomConvConfig(Filters: 24, Grid: 3, Signs: 2, Normalize: true, Block: 7, Stream: stream));
-        var data = new DataOptions(null, AllowDownload: false);
+        var data = new DataOptions(null, AllowDownload: true);
         var reference = new Recording(new RandomConvFeatureMap((RandomConvConfig)Config(false).Features!));
         var (streamed, a) = KernelFitRunner.Run(Config(true), data, new RandomConvFeatureMap((RandomConvConfig)Config(true).Features!), gramCache: _cache);
         var (materialized, b) = KernelFitRunner.Run(Config(false), data, reference, gramCache: _cache);

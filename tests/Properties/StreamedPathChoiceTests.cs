@@ -77,11 +77,22 @@ public sealed class StreamedPathChoiceTests : IDisposable
     private static KernelFitConfig Config(bool? stream) =>
         new("mnist", new GaussianSpec(BandwidthRule.Median, 1.0), Train: 200, Test: 50, Features: new RandomConvConfig(Filters: 2, Stream: stream));
 
+    /// <summary>stream=0 where the materialized plan cannot fit is refused before any feature is computed.</summary>
+    [Fact]
+    public void Never_streaming_what_cannot_fit_is_refused_before_any_work()
+    {
+        var map = new DoubledPixels(false, 1L << 50);
+        var e = Assert.Throws<Rethink.Core.UserInputException>(() => KernelFitRunner.Run(Config(false), _options, map));
+        Assert.Equal("FeatureOptions.stream", e.Parameter);
+        Assert.Null(map.LastTrain); // no features computed
+        Assert.Equal(0, map.ProductCalls);
+    }
+
     [Theory]
     [InlineData(null, 1L << 50, true)]
     [InlineData(null, 1000L, false)]
     [InlineData(true, 1000L, true)]
-    [InlineData(false, 1L << 50, false)]
+    [InlineData(false, 1000L, false)]
     public void The_path_follows_the_memory_and_the_option(bool? stream, long claimed, bool streams)
     {
         var map = new DoubledPixels(stream, claimed);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
+using Rethink.Core;
 
 namespace Rethink.Kernels.FeatureMaps;
 
@@ -21,32 +22,67 @@ public abstract record FeatureMapConfig
 
     public abstract string Describe();
 
-    /// <summary>Parses <c>--features NAME --feature-options key=value,…</c> (the console's only parse of these strings).</summary>
+    /// <summary>Parses a feature map's name and its options "key=value,…" (the console's only parse of these strings).</summary>
+    /// <exception cref="UserInputException">An unknown key, a value that is not a number of the key's kind, or out of its range (parameter "FeatureOptions.KEY").</exception>
     public static FeatureMapConfig Parse(string name, string? options, int seed)
     {
         var values = ParseOptions(options, name switch
         {
             "gabor" => GaborConfig.Keys,
             "random-conv" => RandomConvConfig.Keys,
-            _ => throw new ArgumentException($"--features {name}: choose gabor or random-conv.", "features"),
+            _ => throw new UserInputException("Features", name, "choose gabor or random-conv."),
         });
         FeatureMapConfig config = name == "gabor" ? GaborConfig.From(values) : RandomConvConfig.From(values, seed);
         config.Validate();
         return config;
     }
 
-    private static Dictionary<string, double> ParseOptions(string? options, string[] known)
+    private static Dictionary<string, (double Value, string Text)> ParseOptions(string? options, string[] known)
     {
-        var result = new Dictionary<string, double>();
+        var result = new Dictionary<string, (double Value, string Text)>();
         if (string.IsNullOrWhiteSpace(options)) return result;
         foreach (var part in options.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var kv = part.Split('=', 2);
-            if (kv.Length != 2 || !known.Contains(kv[0]) || !double.TryParse(kv[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
-                throw new ArgumentException($"--feature-options: '{part}' is not key=number with key one of {string.Join(", ", known)}.", "feature-options");
-            result[kv[0]] = v;
+            if (kv.Length != 2 || !known.Contains(kv[0]))
+                throw new UserInputException("FeatureOptions", part, $"not key=value with a key among {string.Join(", ", known)}.");
+            if (!double.TryParse(kv[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
+                throw new UserInputException($"FeatureOptions.{kv[0]}", kv[1], "not a finite number (a dot for decimals).");
+            if (!result.TryAdd(kv[0], (v, kv[1]))) throw new UserInputException($"FeatureOptions.{kv[0]}", kv[1], "given twice.");
         }
         return result;
+    }
+
+    /// <summary>A whole-number option within [<paramref name="minimum"/>, <paramref name="maximum"/>], or the default when absent.</summary>
+    private protected static int Whole(Dictionary<string, (double Value, string Text)> values, string key, int fallback, int minimum, int maximum, string meaning)
+    {
+        if (!values.TryGetValue(key, out var given)) return fallback;
+        var v = given.Value;
+        if (v != Math.Floor(v)) throw new UserInputException($"FeatureOptions.{key}", given.Text, $"{meaning} is a whole number; give one from {minimum} to {maximum}.");
+        if (v < minimum || v > maximum) throw new UserInputException($"FeatureOptions.{key}", given.Text, $"{meaning} must lie in {minimum}..{maximum}.");
+        return (int)v;
+    }
+
+    /// <summary>A switch: absent (null), 0 (false) or 1 (true); anything else is refused.</summary>
+    private protected static bool? Switch(Dictionary<string, (double Value, string Text)> values, string key)
+    {
+        if (!values.TryGetValue(key, out var given)) return null;
+        return given.Value switch
+        {
+            0 => false,
+            1 => true,
+            _ => throw new UserInputException($"FeatureOptions.{key}", given.Text, "a switch: give 1 (on) or 0 (off)."),
+        };
+    }
+
+    /// <summary>A number within (<paramref name="minimum"/>, <paramref name="maximum"/>] (or [minimum, …] when <paramref name="inclusive"/>).</summary>
+    private protected static double Real(Dictionary<string, (double Value, string Text)> values, string key, double fallback, double minimum, double maximum, bool inclusive, string meaning)
+    {
+        if (!values.TryGetValue(key, out var given)) return fallback;
+        var v = given.Value;
+        if (!(inclusive ? v >= minimum : v > minimum) || v > maximum)
+            throw new UserInputException($"FeatureOptions.{key}", given.Text, $"{meaning} must lie in {(inclusive ? "[" : "(")}{minimum.ToString(CultureInfo.InvariantCulture)}, {maximum.ToString(CultureInfo.InvariantCulture)}].");
+        return v;
     }
 }
 
@@ -60,18 +96,25 @@ public sealed record GaborConfig(int Scales = 3, int Orientations = 8, double Si
 
     public override string Name => "gabor";
 
-    internal static GaborConfig From(Dictionary<string, double> v)
+    /// <summary>Largest values accepted: beyond them the filters no longer fit their 21×21 support or the images.</summary>
+    public const int MaxScales = 6, MaxOrientations = 32, MaxPool = 28;
+
+    /// <summary>Largest σ₀ accepted (the finest scale's envelope, in pixels).</summary>
+    public const double MaxSigma0 = 4;
+
+    internal static GaborConfig From(Dictionary<string, (double Value, string Text)> v)
     {
         var d = new GaborConfig();
-        return new GaborConfig((int)v.GetValueOrDefault("scales", d.Scales), (int)v.GetValueOrDefault("orientations", d.Orientations),
-            v.GetValueOrDefault("sigma0", d.Sigma0), (int)v.GetValueOrDefault("pool", d.Pool));
+        return new GaborConfig(Whole(v, "scales", d.Scales, 1, MaxScales, "the number of scales"), Whole(v, "orientations", d.Orientations, 1, MaxOrientations, "the number of orientations"),
+            Real(v, "sigma0", d.Sigma0, 0, MaxSigma0, inclusive: false, "sigma0 (pixels)"), Whole(v, "pool", d.Pool, 1, MaxPool, "the pooling block (pixels)"));
     }
 
     public override void Validate()
     {
-        if (Scales < 1 || Orientations < 1) throw new ArgumentOutOfRangeException(nameof(Scales), "Gabor features need at least one scale and one orientation.");
-        if (!(Sigma0 > 0)) throw new ArgumentOutOfRangeException(nameof(Sigma0), Sigma0, "sigma0 must be positive.");
-        if (Pool < 1) throw new ArgumentOutOfRangeException(nameof(Pool), Pool, "The pooling block must be at least 1.");
+        if (Scales is < 1 or > MaxScales) throw new UserInputException("FeatureOptions.scales", Scales, $"the number of scales must lie in 1..{MaxScales}.");
+        if (Orientations is < 1 or > MaxOrientations) throw new UserInputException("FeatureOptions.orientations", Orientations, $"the number of orientations must lie in 1..{MaxOrientations}.");
+        if (!(Sigma0 > 0 && Sigma0 <= MaxSigma0)) throw new UserInputException("FeatureOptions.sigma0", Sigma0, $"sigma0 must lie in (0, {MaxSigma0}] pixels.");
+        if (Pool is < 1 or > MaxPool) throw new UserInputException("FeatureOptions.pool", Pool, $"the pooling block must lie in 1..{MaxPool} pixels (and not exceed the images' side).");
         if (MaxSize < 3 || MaxSize % 2 == 0) throw new ArgumentOutOfRangeException(nameof(MaxSize), MaxSize, "The largest filter side must be odd and at least 3.");
     }
 
@@ -112,26 +155,30 @@ public sealed record RandomConvConfig(int Filters = 1024, int Patch = 5, FilterS
     /// <summary>The feature dimension.</summary>
     public long Dimension => (long)Filters * FeaturesPerFilter;
 
-    internal static RandomConvConfig From(Dictionary<string, double> v, int seed)
+    /// <summary>Largest values accepted: the paper's 32,000 filters; patches and pooling grids that fit a 32×32 image.</summary>
+    public const int MaxFilters = 32_000, MaxPatch = 16, MaxGrid = 28;
+
+    internal static RandomConvConfig From(Dictionary<string, (double Value, string Text)> v, int seed)
     {
         var d = new RandomConvConfig();
-        return new RandomConvConfig((int)v.GetValueOrDefault("filters", d.Filters), (int)v.GetValueOrDefault("patch", d.Patch),
-            v.TryGetValue("gaussian", out var g) && g != 0 ? FilterSource.Gaussian : FilterSource.Patches,
-            v.GetValueOrDefault("threshold", d.Threshold), (int)v.GetValueOrDefault("grid", d.Grid), seed,
-            v.TryGetValue("signs", out var signs) && signs != 1 ? (int)signs : null,
-            v.TryGetValue("normalize", out var normalize) && normalize != 0 ? true : null,
-            v.TryGetValue("block", out var block) ? (int)block : null,
-            v.TryGetValue("stream", out var stream) ? stream != 0 : null);
+        var signs = Whole(v, "signs", 1, 1, 2, "signs");
+        return new RandomConvConfig(Whole(v, "filters", d.Filters, 1, MaxFilters, "the number of filters"), Whole(v, "patch", d.Patch, 1, MaxPatch, "the patch side (pixels)"),
+            Switch(v, "gaussian") == true ? FilterSource.Gaussian : FilterSource.Patches,
+            Real(v, "threshold", d.Threshold, 0, 1e6, inclusive: true, "the threshold"), Whole(v, "grid", d.Grid, 1, MaxGrid, "the pooling grid"), seed,
+            signs == 1 ? null : signs,
+            Switch(v, "normalize") == true ? true : null,
+            v.ContainsKey("block") ? Whole(v, "block", 1, 1, MaxFilters, "the filters per block") : null,
+            Switch(v, "stream"));
     }
 
     public override void Validate()
     {
-        if (Filters is < 1 or > 32_000) throw new ArgumentOutOfRangeException(nameof(Filters), Filters, "--feature-options filters must lie in 1..32000.");
-        if (Patch is < 1 or > 16) throw new ArgumentOutOfRangeException(nameof(Patch), Patch, "--feature-options patch must lie in 1..16 pixels.");
-        if (Grid < 1) throw new ArgumentOutOfRangeException(nameof(Grid), Grid, "--feature-options grid must be at least 1.");
-        if (Signs is not (null or 1 or 2)) throw new ArgumentOutOfRangeException(nameof(Signs), Signs, "--feature-options signs must be 1 (max(z - a, 0)) or 2 (both signs).");
-        if (Block is < 1) throw new ArgumentOutOfRangeException(nameof(Block), Block, "--feature-options block must be at least 1 filter.");
-        if (!(Threshold >= 0) || double.IsInfinity(Threshold)) throw new ArgumentOutOfRangeException(nameof(Threshold), Threshold, "--feature-options threshold must be a number >= 0.");
+        if (Filters is < 1 or > MaxFilters) throw new UserInputException("FeatureOptions.filters", Filters, $"the number of filters must lie in 1..{MaxFilters}.");
+        if (Patch is < 1 or > MaxPatch) throw new UserInputException("FeatureOptions.patch", Patch, $"the patch side must lie in 1..{MaxPatch} pixels.");
+        if (Grid is < 1 or > MaxGrid) throw new UserInputException("FeatureOptions.grid", Grid, $"the pooling grid must lie in 1..{MaxGrid} (a cell needs at least one pixel of the response).");
+        if (Signs is not (null or 1 or 2)) throw new UserInputException("FeatureOptions.signs", Signs, "give 1 (max(z - a, 0)) or 2 (both signs).");
+        if (Block is < 1) throw new UserInputException("FeatureOptions.block", Block, "the filters per block must be at least 1.");
+        if (!(Threshold >= 0) || double.IsInfinity(Threshold)) throw new UserInputException("FeatureOptions.threshold", Threshold, "the threshold must be a finite number >= 0.");
     }
 
     public override string Describe() =>
