@@ -118,7 +118,8 @@ public static class ReproduceCommand
         // --device cuda asked for the GPU: without one, nothing is computed elsewhere instead.
         if (compute && context.Device == Kernels.Devices.ComputeDevice.Cuda && needed.FirstOrDefault(e => e is DeepRunGroup or KernelRunGroup && e.Unavailable(context) is not null) is { } blocked
             && (blocked is DeepRunGroup ? context.Torch.Unavailable : KernelRunGroup.CudaUnavailable()) is { } noGpu)
-            throw new CommandLineException($"--device cuda: {noGpu.TrimEnd('.')}; use --device auto (the GPU when there is one, else the CPU) or --device cpu.");
+            throw new CommandLineException(noGpu.StartsWith("--device cuda:", StringComparison.Ordinal) ? noGpu
+                : $"--device cuda: {noGpu.TrimEnd('.')}; use --device auto (the GPU when there is one, else the CPU) or --device cpu.");
         // A result file that fails its checksum is never used nor silently replaced: say which and what to do.
         var damaged = needed.SelectMany(e => e.Units(context)).Select(u => store.Problem(u.ResultKind, u.Hash)).OfType<string>().Distinct().ToList();
         foreach (var problem in damaged) Console.Error.WriteLine($"{prefix}rethink: {problem}");
