@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Rethink.Core;
 using Rethink.Data;
 using Rethink.Features;
-using Rethink.Kernels.FeatureMaps;
 
 namespace Rethink.Bench;
 

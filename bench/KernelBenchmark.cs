@@ -2,6 +2,7 @@ using Rethink.Core;
 using Rethink.Data;
 using Rethink.Kernels;
 using Rethink.Kernels.Devices;
+using Rethink.Experiments;
 
 namespace Rethink.Bench;
 

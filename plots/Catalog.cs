@@ -1,137 +1,35 @@
-using Rethink.Deep;
-using Rethink.Data;
-using Rethink.Kernels;
-using Rethink.Kernels.FeatureMaps;
-using Rethink.Plots.Experiments;
+using Rethink.Experiments;
 using Rethink.Plots.Figures;
 using Rethink.Plots.Tables;
 
 namespace Rethink.Plots;
 
-/// <summary>Every experiment, figure and table the console knows, wired together.</summary>
+/// <summary>Every figure and table the console renders, each wired to the experiments it reads (<see cref="ExperimentCatalog"/>).</summary>
 public sealed class Catalog
 {
-    /// <summary>Quick-profile CIFAR-10 runs start from these sizes (see <see cref="DeepProfiles"/>).</summary>
-    private static TrainingConfig Deep(ReproduceContext context, string model, string randomization, int seed = 1) =>
-        DeepProfiles.Preset(model, context.Profile) is var p
-            ? new TrainingConfig(model, "cifar10", randomization, p.Train, p.Test, seed, p.MaxSteps)
-            : throw new InvalidOperationException();
-
-    private static bool Quick(ReproduceContext c) => c.Profile == RunProfile.Quick;
-
-    public static readonly double[] CorruptionLevels = [0, 0.2, 0.4, 0.6, 0.8, 1.0];
-
-    public static readonly string[] Fig1aRandomizations = ["true-labels", "random-labels", "shuffled-pixels", "random-pixels", "gaussian"];
-
-    public static IReadOnlyList<string> SweepModels(ReproduceContext c) =>
-        Quick(c) ? [ModelKind.Mlp1x512, ModelKind.Mlp3x512, ModelKind.AlexNet] : [ModelKind.Inception, ModelKind.AlexNet, ModelKind.Mlp1x512];
-
-    public static string Fig1aModel(ReproduceContext c) => Quick(c) ? ModelKind.Mlp1x512 : ModelKind.Inception;
-
     public Catalog()
     {
-        var lemma1 = new Lemma1SpectrumExperiment();
-        var theorem1 = new Theorem1FitExperiment();
-
-        var fig1a = new DeepRunGroup("fig1a-runs", "Figure 1a: the five randomization tests on one model", c =>
-            Fig1aRandomizations.Select(r => Deep(c, Fig1aModel(c), r)).ToList());
-        var sweep = new DeepRunGroup("corruption-sweep", "Figure 1b/1c: label corruption sweep per model", c =>
-            SweepModels(c).SelectMany(m => CorruptionLevels.Select(p => Deep(c, m, p == 0 ? "true-labels" : p == 1 ? "random-labels" : $"corrupted-{p:0.0}"))).ToList());
-        var batchNorm = new DeepRunGroup("batchnorm-runs", "Figure 2: Inception with and without BatchNorm", c =>
-            new[] { ModelKind.Inception, ModelKind.InceptionNoBatchNorm }.Select(m => Deep(c, m, "true-labels") with
-            {
-                MaxSteps = Quick(c) ? 60 : 391 * 100,
-                EvaluateEvery = Quick(c) ? 10 : 391,
-                StopWhenFitted = false,
-            }).ToList());
-        var table1 = new DeepRunGroup("table1-runs", "Table 1: CIFAR-10 with and without random crops and weight decay", c =>
-            Table1Configs(c).ToList());
-
-        var kernelNorms = new KernelRunGroup("kernel-norms", "Kernel norms vs n, true and random labels (MNIST)", c =>
-            (Quick(c) ? new[] { 500, 1000, 2000, 4000 } : [1000, 2000, 5000, 10000, 20000])
-                .SelectMany(n => new[] { "true-labels", "random-labels" }.Select(l =>
-                    new KernelFitConfig("mnist", MnistGaussian, Train: n, Test: Quick(c) ? 2000 : 10_000, Randomization: Randomization.Parse(l, seed: 1), Seed: 1))).ToList());
-        var kernelTable = new KernelRunGroup("kernel-table", "Section 5: minimum-norm kernel interpolation on MNIST and CIFAR-10", c => KernelTableConfigs(c).ToList());
-
-        Experiments = [lemma1, theorem1, fig1a, sweep, batchNorm, table1, kernelNorms, kernelTable];
+        var e = Runs;
         Figures =
         [
-            new Lemma1SpectrumFigure(lemma1),
-            new Theorem1FitFigure(theorem1),
-            new Fig1aFigure(fig1a),
-            new Fig1bFigure(sweep),
-            new Fig1cFigure(sweep),
-            new Fig2Figure(batchNorm),
-            new KernelNormFigure(kernelNorms),
-            new Table1(table1, sweep),
-            new KernelTable(kernelTable),
+            new Lemma1SpectrumFigure(e.Lemma1),
+            new Theorem1FitFigure(e.Theorem1),
+            new Fig1aFigure(e.Fig1a),
+            new Fig1bFigure(e.Sweep),
+            new Fig1cFigure(e.Sweep),
+            new Fig2Figure(e.BatchNorm),
+            new KernelNormFigure(e.KernelNorms),
+            new Table1(e.Table1, e.Sweep),
+            new KernelTable(e.KernelTable),
         ];
     }
 
-    /// <summary>Table 1: true-label rows (crop and weight decay variants) per model; random-label rows come from the sweep.</summary>
-    private static IEnumerable<TrainingConfig> Table1Configs(ReproduceContext c)
-    {
-        IEnumerable<string> models = Quick(c) ? [ModelKind.AlexNet, ModelKind.Mlp3x512, ModelKind.Mlp1x512] : [ModelKind.Inception, ModelKind.InceptionNoBatchNorm, ModelKind.AlexNet, ModelKind.Mlp3x512, ModelKind.Mlp1x512];
-        foreach (var model in models)
-            foreach (var row in PaperNumbers.Table1.Where(r => r.Model == model && !r.RandomLabels))
-                yield return Deep(c, model, "true-labels") with { Augment = row.RandomCrop, WeightDecay = row.WeightDecay ? PaperNumbers.WeightDecay : 0 };
-    }
+    /// <summary>The experiments the figures read.</summary>
+    public ExperimentCatalog Runs { get; } = new();
 
-    private static IEnumerable<KernelFitConfig> KernelTableConfigs(ReproduceContext c)
-    {
-        var quick = Quick(c);
-        // MNIST raw pixels, Gaussian gamma = 0.02 (the reference code's), exact interpolation and a small ridge.
-        var mnist = new KernelFitConfig("mnist", MnistGaussian, Train: quick ? 10_000 : null, Precision: quick ? Precision.Fp64 : Precision.Fp32);
-        yield return mnist;
-        yield return mnist with { Ridge = 1e-3 };
-        // CIFAR-10 raw pixels: gamma = m / median squared distance; m = 4 won on held-out training data
-        // (`rethink kernels select-bandwidth --dataset cifar10 --fit 10000 --held-out 5000`, see README).
-        var cifar = new KernelFitConfig("cifar10", new GaussianSpec(BandwidthRule.Median, 4.0), Train: quick ? 5000 : null,
-            Test: quick ? 2000 : null, Precision: quick ? Precision.Fp64 : Precision.Fp32);
-        yield return cifar;
-        yield return cifar with { Ridge = 1e-3 };
-        // Features (see README "Features"): Gabor/Morlet wavelets for MNIST, random convolutional features for CIFAR-10;
-        // gamma = m / median squared distance of the features, m chosen on held-out training data.
-        yield return mnist with { Features = new GaborConfig(), Kernel = new GaussianSpec(BandwidthRule.Median, GaborMultiplier), Ridge = quick ? 0 : GaborFp32Ridge };
-        if (quick)
-        {
-            var randomConv = cifar with { Features = new RandomConvConfig(Filters: 256), Kernel = new GaussianSpec(BandwidthRule.Median, RandomConvMultiplier) };
-            yield return randomConv;
-            yield return randomConv with { Ridge = RandomConvRidge };
-        }
-        else
-        {
-            // The paper's 32,000 filters in the design chosen on held-out training data (README, "Random
-            // features at scale"): both signs, normalized patches, threshold 0.5, 3x3 pooling; streamed.
-            var randomConv = cifar with { Features = PaperRandomConv, Kernel = new GaussianSpec(BandwidthRule.Median, PaperRandomConvMultiplier) };
-            yield return randomConv;
-            yield return randomConv with { Kernel = new GaussianSpec(BandwidthRule.Median, PaperRandomConvRidgeMultiplier), Ridge = PaperRandomConvRidge };
-        }
-    }
+    /// <summary>Every experiment, in the order the report lists them.</summary>
+    public IReadOnlyList<IExperiment> Experiments => Runs.Experiments;
 
-    /// <summary>MNIST pixels / 255, Gaussian gamma = 0.02 (the reference code's).</summary>
-    public static readonly GaussianSpec MnistGaussian = new(BandwidthRule.Given, 0.02);
-
-    /// <summary>Bandwidth multipliers and ridge chosen on held-out training data (`rethink kernels select-bandwidth`).</summary>
-    public const double GaborMultiplier = 2.0;
-    public const double RandomConvMultiplier = 1.0;
-    public const double RandomConvRidge = 1e-1;
-
-    /// <summary>The paper profile's random features: 32,000 filters, the design chosen on held-out training data.</summary>
-    public static readonly RandomConvConfig PaperRandomConv = new(Filters: 32_000, Threshold: 0.5, Grid: 3, Signs: 2, Normalize: true, Stream: true);
-
-    /// <summary>Chosen with `select-bandwidth --multipliers 0.5,1,2,4 --ridges 0,0.001,0.01,0.1,1` (10,000 fit, 5,000 held out).</summary>
-    public const double PaperRandomConvMultiplier = 1.0;
-    public const double PaperRandomConvRidgeMultiplier = 0.5;
-    public const double PaperRandomConvRidge = 1e-2;
-
-    /// <summary>
-    /// FP32 Cholesky of the 60,000² Gabor-feature kernel matrix breaks down (K is not definite to single
-    /// precision; measured), so the paper profile adds this ridge on the unit diagonal: 0.58% test error.
-    /// </summary>
-    public const double GaborFp32Ridge = 1e-3;
-
-    public IReadOnlyList<IExperiment> Experiments { get; }
     public IReadOnlyList<IFigure> Figures { get; }
 
     /// <summary>Figures and tables selected by --only (all when null), failing on unknown names.</summary>

@@ -34,7 +34,7 @@ public sealed class PhaseProgress(ProgressContext context) : IProgress<KernelPro
     public static T Run<T>(Func<IProgress<KernelProgress>, T> inner)
     {
         // Every phase report passes the pause hook first (tests kill a fit at a phase it reported).
-        T work(IProgress<KernelProgress> progress) => inner(new SynchronousProgressAdapter<KernelProgress>(value =>
+        T work(IProgress<KernelProgress> progress) => inner(new SynchronousProgress<KernelProgress>(value =>
         {
             PauseHook.Reached($"phase:{value.Phase}");
             progress.Report(value);

@@ -5,7 +5,7 @@ using Rethink.Core;
 using Rethink.Data;
 using Rethink.Deep;
 using Rethink.Plots.Cli;
-using Rethink.Plots.Experiments;
+using Rethink.Experiments;
 using Spectre.Console;
 
 namespace Rethink.Plots.Commands;
@@ -110,7 +110,7 @@ internal static class TrainingProgressDisplay
         {
             // Logs get one line per evaluation instead of a redrawn bar.
             var lastEpoch = -1;
-            return train(new SynchronousProgressAdapter<TrainingProgress>(p =>
+            return train(new SynchronousProgress<TrainingProgress>(p =>
             {
                 PauseHook.Reached($"step:{p.Step}");
                 if (p.Epoch == lastEpoch || double.IsNaN(p.TrainAccuracy)) return;
@@ -125,7 +125,7 @@ internal static class TrainingProgressDisplay
             .Start(context =>
             {
                 var task = context.AddTask("training", maxValue: config.MaxSteps);
-                result = train(new SynchronousProgressAdapter<TrainingProgress>(p =>
+                result = train(new SynchronousProgress<TrainingProgress>(p =>
                 {
                     PauseHook.Reached($"step:{p.Step}");
                     task.Value = p.Step;

@@ -3,9 +3,9 @@ using Rethink.Data;
 using Rethink.Features;
 using Rethink.Kernels;
 using Rethink.Kernels.Devices;
-using Rethink.Kernels.FeatureMaps;
 using Rethink.Kernels.Scalapack;
 using Rethink.Plots.Cli;
+using Rethink.Experiments;
 
 namespace Rethink.Plots.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Rethink.Plots.Cli;
-using Rethink.Plots.Experiments;
+using Rethink.Experiments;
 using Rethink.Plots.Figures;
 using Rethink.Core;
 using Rethink.Plots.Tables;

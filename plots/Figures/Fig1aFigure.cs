@@ -1,5 +1,5 @@
 using Rethink.Data;
-using Rethink.Plots.Experiments;
+using Rethink.Experiments;
 
 namespace Rethink.Plots.Figures;
 

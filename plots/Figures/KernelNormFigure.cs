@@ -1,6 +1,6 @@
 using Rethink.Data;
 using Rethink.Kernels;
-using Rethink.Plots.Experiments;
+using Rethink.Experiments;
 
 namespace Rethink.Plots.Figures;
 

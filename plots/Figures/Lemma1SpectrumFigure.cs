@@ -1,4 +1,4 @@
-using Rethink.Plots.Experiments;
+using Rethink.Experiments;
 
 namespace Rethink.Plots.Figures;
 

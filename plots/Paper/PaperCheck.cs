@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Rethink.Core;
-using Rethink.Plots.Experiments;
+using Rethink.Experiments;
 using Rethink.Plots.Tables;
 
 namespace Rethink.Plots.Paper;

@@ -1,4 +1,5 @@
 using Rethink.Core;
+using Rethink.Experiments;
 
 namespace Rethink.Plots.Tables;
 

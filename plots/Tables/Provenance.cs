@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Rethink.Core;
+using Rethink.Experiments;
 
 namespace Rethink.Plots.Tables;
 
@@ -31,6 +32,6 @@ public static class Provenance
     }
 
     /// <summary>Result file names (experiment-hash) of experiments, for <see cref="Header"/>.</summary>
-    public static IReadOnlyList<string> Sources(IEnumerable<Experiments.IExperiment> experiments, Experiments.ResultStore store, Experiments.ReproduceContext context) =>
+    public static IReadOnlyList<string> Sources(IEnumerable<Rethink.Experiments.IExperiment> experiments, Rethink.Experiments.ResultStore store, Rethink.Experiments.ReproduceContext context) =>
         experiments.SelectMany(e => e.ResultFiles(store, context)).Select(Path.GetFileNameWithoutExtension).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
 }

@@ -1,6 +1,6 @@
 using System.Text;
 using Rethink.Core;
-using Rethink.Plots.Experiments;
+using Rethink.Experiments;
 using Rethink.Plots.Figures;
 
 namespace Rethink.Plots.Tables;

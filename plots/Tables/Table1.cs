@@ -1,6 +1,6 @@
 using System.Globalization;
 using Rethink.Deep;
-using Rethink.Plots.Experiments;
+using Rethink.Experiments;
 using Rethink.Plots.Figures;
 
 namespace Rethink.Plots.Tables;

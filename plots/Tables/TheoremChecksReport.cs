@@ -1,6 +1,6 @@
 using System.Globalization;
 using Rethink.Core;
-using Rethink.Plots.Experiments;
+using Rethink.Experiments;
 
 namespace Rethink.Plots.Tables;
 

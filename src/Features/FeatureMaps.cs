@@ -1,6 +1,6 @@
 using Rethink.Data;
 using Rethink.Kernels;
-using Rethink.Kernels.FeatureMaps;
+using Rethink.Features;
 using Rethink.Kernels.InnerProducts;
 
 namespace Rethink.Features;

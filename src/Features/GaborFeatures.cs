@@ -3,7 +3,7 @@ using Rethink.Core;
 using Rethink.Data;
 
 using Rethink.Kernels;
-using Rethink.Kernels.FeatureMaps;
+using Rethink.Features;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using Rethink.Kernels.FeatureMaps;
+using Rethink.Features;
 
 namespace Rethink.Features;
 

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using Rethink.Plots.Cli;
 using Xunit;
 using Xunit.Abstractions;
+using Rethink.Experiments;
 
 namespace Rethink.Console.Tests;
 

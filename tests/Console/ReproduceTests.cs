@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Rethink.Kernels;
 using Rethink.Kernels.Devices;
-using Rethink.Plots.Experiments;
+using Rethink.Experiments;
 using Xunit;
 using Xunit.Abstractions;
 

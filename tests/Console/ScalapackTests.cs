@@ -6,6 +6,7 @@ using Rethink.Kernels;
 using Rethink.Testing;
 using Xunit;
 using Xunit.Abstractions;
+using Rethink.Experiments;
 
 namespace Rethink.Console.Tests;
 

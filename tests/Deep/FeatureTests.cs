@@ -1,6 +1,5 @@
 using Rethink.Data;
 using Rethink.Features;
-using Rethink.Kernels.FeatureMaps;
 using Rethink.Testing;
 using Xunit;
 

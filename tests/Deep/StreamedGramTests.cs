@@ -3,9 +3,9 @@ using Rethink.Core;
 using Rethink.Data;
 using Rethink.Features;
 using Rethink.Kernels;
-using Rethink.Kernels.FeatureMaps;
 using Rethink.Testing;
 using Xunit;
+using Rethink.Experiments;
 
 namespace Rethink.Deep.Tests;
 

@@ -3,7 +3,7 @@ using Rethink.Deep;
 using Rethink.Kernels;
 using Rethink.Kernels.Devices;
 using Rethink.Plots;
-using Rethink.Plots.Experiments;
+using Rethink.Experiments;
 using Rethink.Plots.Figures;
 using Rethink.Plots.Tables;
 using Xunit;

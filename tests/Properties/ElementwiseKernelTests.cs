@@ -12,6 +12,7 @@ using Rethink.Kernels.Formulas;
 using Rethink.Testing;
 using Xunit;
 using Xunit.Abstractions;
+using Rethink.Experiments;
 
 namespace Rethink.Properties;
 

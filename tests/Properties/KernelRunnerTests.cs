@@ -1,5 +1,6 @@
 using Rethink.Kernels;
 using Xunit;
+using Rethink.Experiments;
 
 namespace Rethink.Properties;
 

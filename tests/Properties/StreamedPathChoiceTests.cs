@@ -2,10 +2,11 @@ using System.IO.Compression;
 using Rethink.Core;
 using Rethink.Data;
 using Rethink.Kernels;
-using Rethink.Kernels.FeatureMaps;
+using Rethink.Features;
 using Rethink.Kernels.InnerProducts;
 using Rethink.Testing;
 using Xunit;
+using Rethink.Experiments;
 
 namespace Rethink.Properties;
 

@@ -5,8 +5,8 @@ using Rethink.Data;
 using Rethink.Kernels;
 using Rethink.Kernels.Cuda;
 using Rethink.Kernels.Devices;
-using Rethink.Kernels.FeatureMaps;
 using Rethink.Features;
+using Rethink.Experiments;
 
 // The GPU verification of the kernel solver, as one program for a CUDA machine without .NET (packed by
 // tools/gpu-pack.sh). Every step runs under its own time limit and its own try/catch, so one failure

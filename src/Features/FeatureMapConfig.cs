@@ -1,8 +1,9 @@
+using Rethink.Kernels;
 using System.Globalization;
 using System.Text.Json.Serialization;
 using Rethink.Core;
 
-namespace Rethink.Kernels.FeatureMaps;
+namespace Rethink.Features;
 
 /// <summary>
 /// A feature map applied to the images before the kernel, as data: written verbatim into every result

@@ -1,7 +1,7 @@
 using Rethink.Core;
 using Rethink.Theory;
 
-namespace Rethink.Plots.Experiments;
+namespace Rethink.Experiments;
 
 public sealed record Theorem1FitConfig(int N, int Seed, int GridPoints);
 

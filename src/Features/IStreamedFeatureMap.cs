@@ -1,7 +1,8 @@
+using Rethink.Kernels;
 using Rethink.Data;
 using Rethink.Kernels.InnerProducts;
 
-namespace Rethink.Kernels.FeatureMaps;
+namespace Rethink.Features;
 
 /// <summary>
 /// A feature map that can also deliver its Gram matrices without ever storing the features: blocks
@@ -20,9 +21,9 @@ public interface IStreamedFeatureMap : IFeatureMap
     /// The training Gram and the train × test cross products, accumulated block by block in
     /// <paramref name="precision"/>, checkpointed in <paramref name="directory"/> after every block (a
     /// killed run resumes from the last block done). The products are accumulated on <paramref name="device"/>
-    /// when it can (<see cref="Devices.IStreamingDevice"/>, the GPU), else on the CPU's BLAS.
+    /// when it can (<see cref="Kernels.Devices.IStreamingDevice"/>, the GPU), else on the CPU's BLAS.
     /// </summary>
-    StreamedProducts Products(PreparedData data, Precision precision, Devices.IDenseDevice? device, string directory, IProgress<KernelProgress>? progress, CancellationToken cancel);
+    StreamedProducts Products(PreparedData data, Precision precision, Kernels.Devices.IDenseDevice? device, string directory, IProgress<KernelProgress>? progress, CancellationToken cancel);
 }
 
 /// <summary>A streamed feature map's Gram matrices (file-backed) and a description for the result.</summary>

@@ -1,6 +1,6 @@
 using Rethink.Core;
 
-namespace Rethink.Plots.Experiments;
+namespace Rethink.Experiments;
 
 /// <summary>One experiment's result file: the config verbatim, its hash, the result, and how it was run.</summary>
 public sealed record ExperimentRecord<TConfig, TResult>(

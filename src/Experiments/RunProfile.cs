@@ -1,4 +1,4 @@
-namespace Rethink.Plots.Experiments;
+namespace Rethink.Experiments;
 
 /// <summary>How much of the paper's protocol to run.</summary>
 public enum RunProfile

@@ -1,8 +1,8 @@
 using System.Globalization;
-using Rethink.Plots.Cli;
+using Rethink.Experiments;
 using Spectre.Console;
 
-namespace Rethink.Plots.Experiments;
+namespace Rethink.Plots.Cli;
 
 /// <summary>Logs and pipes: one line when the queue starts and one per finished run, with its time and what is left.</summary>
 public sealed class LineRunReporter(TextWriter output, string prefix = "") : IRunReporter

@@ -1,6 +1,6 @@
 using Rethink.Deep;
 
-namespace Rethink.Plots.Experiments;
+namespace Rethink.Experiments;
 
 /// <summary>Training subset, test subset and step budget of a model under a profile.</summary>
 public sealed record DeepPreset(int? Train, int? Test, int MaxSteps);

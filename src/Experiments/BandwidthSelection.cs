@@ -1,9 +1,10 @@
+using Rethink.Kernels;
 using Rethink.Core;
 using Rethink.Data;
 using Rethink.Kernels.Devices;
-using Rethink.Kernels.FeatureMaps;
+using Rethink.Features;
 
-namespace Rethink.Kernels;
+namespace Rethink.Experiments;
 
 /// <summary>One candidate (multiplier, ridge) and its held-out error.</summary>
 public sealed record BandwidthCandidate(double Multiplier, double Gamma, double HeldOutError, double RkhsNorm, double Seconds, double Ridge = 0);

@@ -1,4 +1,4 @@
-namespace Rethink.Plots.Experiments;
+namespace Rethink.Experiments;
 
 /// <summary>
 /// One unit of work of an experiment: a single training run, kernel fit or theory computation, named

@@ -1,8 +1,9 @@
+using Rethink.Kernels;
 using Rethink.Data;
 using Rethink.Kernels.Devices;
-using Rethink.Kernels.FeatureMaps;
+using Rethink.Features;
 
-namespace Rethink.Kernels;
+namespace Rethink.Experiments;
 
 /// <summary>
 /// One kernel interpolation experiment, typed (strings are parsed once, at the console), validated by

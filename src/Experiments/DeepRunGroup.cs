@@ -3,7 +3,7 @@ using Rethink.Core;
 using Rethink.Data;
 using Rethink.Deep;
 
-namespace Rethink.Plots.Experiments;
+namespace Rethink.Experiments;
 
 /// <summary>
 /// A set of training runs behind a figure or table. Each run is cached on its own (result file
@@ -58,7 +58,7 @@ public sealed class DeepRunGroup(string id, string title, Func<ReproduceContext,
                 var directory = Path.Combine(context.OutputDirectory, "runs", $"{config.Model}-{Randomization.Parse(config.Randomization).Name}-{Json.Hash(config)}");
                 var watch = System.Diagnostics.Stopwatch.StartNew();
                 var result = Trainer.Run(config, data, directory, resume: true,
-                    new Cli.SynchronousProgressAdapter<TrainingProgress>(p => progress.Report((double)p.Step / config.MaxSteps)), cancel);
+                    new SynchronousProgress<TrainingProgress>(p => progress.Report((double)p.Step / config.MaxSteps)), cancel);
                 store.Save(RunId, config, result, watch.Elapsed.TotalSeconds);
                 if (result.Final is { Step: > 0 } final) context.Costs.Observe(config.Model, config.Device, config.BatchSize, watch.Elapsed.TotalSeconds / final.Step);
             })).ToList();

@@ -1,6 +1,6 @@
 using Rethink.Kernels.Devices;
 
-namespace Rethink.Plots.Experiments;
+namespace Rethink.Experiments;
 
 /// <summary>What `rethink reproduce` was asked for: profile, device, data and output locations.</summary>
 public sealed record ReproduceContext(RunProfile Profile, ComputeDevice Device, string? DataDirectory, string OutputDirectory)

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Rethink.Core;
 
-namespace Rethink.Plots.Experiments;
+namespace Rethink.Experiments;
 
 /// <summary>
 /// An exclusive claim on one run, so that two processes sharing a results folder (shards, `--jobs`, two

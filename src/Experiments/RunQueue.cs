@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Rethink.Core;
 
-namespace Rethink.Plots.Experiments;
+namespace Rethink.Experiments;
 
 /// <summary>What a <see cref="RunQueue"/> did.</summary>
 /// <param name="Computed">Runs this process computed.</param>

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Rethink.Plots.Experiments;
+namespace Rethink.Experiments;
 
 /// <summary>
 /// Seconds per training step (evaluations and data loading amortized in) by model, device and batch

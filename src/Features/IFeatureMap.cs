@@ -1,6 +1,7 @@
+using Rethink.Kernels;
 using Rethink.Data;
 
-namespace Rethink.Kernels.FeatureMaps;
+namespace Rethink.Features;
 
 /// <summary>
 /// An implementation of a <see cref="FeatureMapConfig"/>: turns the prepared train and test images into

@@ -1,7 +1,8 @@
+using Rethink.Kernels;
 using System.Text.Json.Serialization;
 using Rethink.Core;
 
-namespace Rethink.Kernels;
+namespace Rethink.Experiments;
 
 /// <summary>The outcome of a <see cref="KernelFitConfig"/>: the solve, the test error, and how it was computed. <see cref="Scores"/> (m×classes, column-major) stays in memory, not in result files.</summary>
 public sealed record KernelFitResult(

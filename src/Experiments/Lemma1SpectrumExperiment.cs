@@ -1,6 +1,6 @@
 using Rethink.Theory;
 
-namespace Rethink.Plots.Experiments;
+namespace Rethink.Experiments;
 
 public sealed record Lemma1SpectrumConfig(int N, int Seed);
 

@@ -1,6 +1,6 @@
 using Rethink.Core;
 
-namespace Rethink.Plots.Experiments;
+namespace Rethink.Experiments;
 
 /// <summary>
 /// Result files under `&lt;out&gt;/data/&lt;experiment&gt;-&lt;config hash&gt;.json`: a result is reused

@@ -1,6 +1,6 @@
 using Rethink.Data;
 
-namespace Rethink.Plots.Experiments;
+namespace Rethink.Experiments;
 
 /// <summary>Why a group of runs cannot start for want of data, in one line, or null when every dataset is found.</summary>
 public static class DatasetAvailability

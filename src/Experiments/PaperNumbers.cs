@@ -1,4 +1,4 @@
-namespace Rethink.Plots.Experiments;
+namespace Rethink.Experiments;
 
 /// <summary>Numbers reported in Zhang et al. (ICLR 2017), for tables that put them beside ours.</summary>
 public static class PaperNumbers

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Rethink.Plots.Experiments;
+namespace Rethink.Experiments;
 
 /// <summary>
 /// This process's share of a sweep: shard <see cref="Index"/> of <see cref="Count"/> (1-based). A run

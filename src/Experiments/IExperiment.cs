@@ -1,6 +1,6 @@
 using Rethink.Core;
 
-namespace Rethink.Plots.Experiments;
+namespace Rethink.Experiments;
 
 /// <summary>
 /// A computation behind one or more figures or tables. Its config is a record derived from the

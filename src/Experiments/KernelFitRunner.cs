@@ -1,10 +1,11 @@
+using Rethink.Kernels;
 using System.Diagnostics;
 using Rethink.Core;
 using Rethink.Data;
 using Rethink.Kernels.Devices;
-using Rethink.Kernels.FeatureMaps;
+using Rethink.Features;
 
-namespace Rethink.Kernels;
+namespace Rethink.Experiments;
 
 /// <summary>
 /// Runs a <see cref="KernelFitConfig"/>: data → preprocessing (÷255, flatten) → optional feature map →

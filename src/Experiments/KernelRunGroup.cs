@@ -1,10 +1,10 @@
-using Rethink.Kernels.FeatureMaps;
+using Rethink.Features;
 using Rethink.Core;
 using Rethink.Data;
 using Rethink.Kernels;
 using Rethink.Kernels.Devices;
 
-namespace Rethink.Plots.Experiments;
+namespace Rethink.Experiments;
 
 /// <summary>A set of kernel fits behind a figure or table, each cached on its own by config hash.</summary>
 public sealed class KernelRunGroup(string id, string title, Func<ReproduceContext, IReadOnlyList<KernelFitConfig>> configure) : IExperiment
@@ -69,7 +69,7 @@ public sealed class KernelRunGroup(string id, string title, Func<ReproduceContex
                 var watch = System.Diagnostics.Stopwatch.StartNew();
                 var features = config.Features is { } f ? Features.FeatureMaps.Create(f) : null;
                 var (result, model) = KernelFitRunner.Run(config, new DataOptions(context.DataDirectory, AllowDownload: true), features,
-                    new Cli.SynchronousProgressAdapter<KernelProgress>(p => progress.Report(p.Fraction)), cancel);
+                    new SynchronousProgress<KernelProgress>(p => progress.Report(p.Fraction)), cancel);
                 model.Dispose();
                 store.Save(RunId, config, result, watch.Elapsed.TotalSeconds);
             })).ToList();
