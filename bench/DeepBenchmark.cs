@@ -50,11 +50,11 @@ for name, model, steps in [('mlp1x512', Mlp(), 200), ('alexnet', AlexNet(), 30)]
         var threads = Environment.ProcessorCount;
         torch.set_num_threads(threads);
         Console.WriteLine($"Training steps/s, batch 128 of 3x28x28, SGD momentum 0.9, {threads} threads; {MachineInfo.Current}");
-        var ours = new Dictionary<string, double>();
+        var ours = new Dictionary<ModelKind, double>();
         foreach (var (name, steps) in new[] { (ModelKind.Mlp1x512, 200), (ModelKind.AlexNet, 30) })
         {
             manual_seed(0);
-            using var model = ModelKind.Create(name);
+            using var model = Models.Create(name);
             using var optimizer = new SgdMomentum(model.parameters(), 0.9, 0);
             using var x = randn(128, 3, 28, 28);
             using var y = randint(0, 10, [128]);
@@ -80,7 +80,7 @@ for name, model, steps in [('mlp1x512', Mlp(), 200), ('alexnet', AlexNet(), 30)]
         var python = PythonAnchor.Run(Script, threads.ToString());
         Console.WriteLine($"{"model",-10} {"TorchSharp",12} {"PyTorch",10} {"time ratio",11}  (goal <= 1.2; ratio = PyTorch steps/s / TorchSharp steps/s)");
         foreach (var name in ours.Keys)
-            Console.WriteLine($"{name,-10} {ours[name],12:F1} {python[name],10:F1} {python[name] / ours[name],11:F2}");
+            Console.WriteLine($"{name.Name(),-10} {ours[name],12:F1} {python[name.Name()],10:F1} {python[name.Name()] / ours[name],11:F2}");
         Console.WriteLine($"PyTorch: {PythonAnchor.Version("import torch; print(torch.__version__)")}, TorchSharp 0.107.0 with libtorch 2.10.0");
         return 0;
     }

@@ -119,13 +119,12 @@ for n in sizes:
                 double best = double.MaxValue, products = 0;
                 for (var r = 0; r < (n <= 10000 ? 5 : 1); r++)
                 {
-                    var timings = new Dictionary<string, double>();
                     var watch = System.Diagnostics.Stopwatch.StartNew();
-                    using var p = device.UploadPoints(points);
+                    using var p = device.Upload(points);
                     using var k = device.Allocate(n, n);
-                    device.Gram(p, kernel, 0, k, 1024, timings, null, default);
+                    var build = device.Gram(p, kernel, 0, k, 1024, null, default);
                     var seconds = watch.Elapsed.TotalSeconds;
-                    if (seconds < best) (best, products) = (seconds, timings["gram-products"]);
+                    if (seconds < best) (best, products) = (seconds, build.ProductsSeconds);
                 }
                 rows.Add((n, precision, best, products));
                 GC.Collect();
@@ -162,14 +161,14 @@ for n in sizes:
         foreach (var n in sizes)
         {
             var sub = x.SelectRows(Enumerable.Range(0, n).ToArray());
-            var y = KernelFitRunner.OneHot(prepared.TrainLabels[..n], 10);
+            var y = Targets.OneHot(prepared.TrainLabels[..n], 10);
             double bestGram = double.MaxValue, bestSolve = double.MaxValue;
             for (var r = 0; r < (n > 5000 ? 2 : 3); r++)
             {
-                using var model = solver.Fit(sub, y, 10, new GaussianKernel(0.02), new SolveOptions(Precision.Fp64));
+                using var model = solver.Fit(sub, y, new GaussianKernel(0.02), new SolveOptions(Precision.Fp64));
                 var t = model.Report.Timings;
-                bestGram = Math.Min(bestGram, t["gram"]);
-                bestSolve = Math.Min(bestSolve, t["potrf"] + t["potrs"]);
+                bestGram = Math.Min(bestGram, t.Gram);
+                bestSolve = Math.Min(bestSolve, t.Potrf + t.Potrs);
             }
             ours[n] = (bestGram, bestSolve);
         }
@@ -179,19 +178,20 @@ for n in sizes:
         KernelFitResult? compare = null;
         if (compareN > 0)
         {
-            var (result, model) = KernelFitRunner.Run(new KernelFitConfig("mnist", new GaussianSpec(BandwidthRule.Given, 0.02), Train: compareN, Precision: Precision.Fp64), data);
-            using (model) NpyFile.WriteColumnMajor(alphaPath, model.Alpha, result.TrainPoints, result.Classes);
-            compare = result;
+            using var fit = KernelFitRunner.Run(new KernelFitConfig(DatasetId.Mnist, new GaussianSpec(BandwidthRule.Given, 0.02), Train: compareN, Precision: Precision.Fp64), data);
+            NpyFile.WriteColumnMajor(alphaPath, fit.Model.Alpha, fit.Result.TrainPoints, fit.Result.Classes);
+            compare = fit.Result;
         }
         KernelFitResult? ourFull = null;
         if (full)
         {
-            var (result, model) = KernelFitRunner.Run(new KernelFitConfig("mnist", new GaussianSpec(BandwidthRule.Given, 0.02), Precision: Precision.Fp32), data);
-            model.Dispose();
+            KernelFitResult result;
+            using (var fit = KernelFitRunner.Run(new KernelFitConfig(DatasetId.Mnist, new GaussianSpec(BandwidthRule.Given, 0.02), Precision: Precision.Fp32), data))
+                result = fit.Result;
             ourFull = result;
             Console.WriteLine($"full MNIST fp32 (rethink): test error {100 * result.TestError:F2}%, relative residual {result.Solve.RelativeResidual:G3}, " +
                 $"backward-error ratio {result.Solve.BackwardErrorRatio:G3}, RKHS norm {result.Solve.RkhsNorm:G5}, method {result.Solve.Method}; " +
-                string.Join(", ", result.Solve.Timings.Select(t => $"{t.Key} {t.Value:F1} s")) + $", predict {result.Timings["predict"]:F1} s");
+                string.Join(", ", result.Solve.Timings.Phases().Select(t => $"{t.Phase} {t.Seconds:F1} s")) + $", predict {result.Timings.Predict:F1} s");
         }
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -212,9 +212,9 @@ for n in sizes:
         if (ourFull is { } f)
         {
             var t = f.Solve.Timings;
-            Row(60000, "gram (fp32)", t["gram"], python["full_gram"], 1.1);
-            Row(60000, "potrf+potrs", t["potrf"] + t["potrs"], python["full_solve"], 1.1);
-            Row(60000, "total", t["gram"] + t["potrf"] + t["potrs"], python["full_gram"] + python["full_solve"], 1.1);
+            Row(60000, "gram (fp32)", t.Gram, python["full_gram"], 1.1);
+            Row(60000, "potrf+potrs", t.Potrf + t.Potrs, python["full_solve"], 1.1);
+            Row(60000, "total", t.Gram + t.Potrf + t.Potrs, python["full_gram"] + python["full_solve"], 1.1);
         }
         return 0;
     }

@@ -6,6 +6,7 @@ using Rethink.Data;
 using Rethink.Deep;
 using Rethink.Plots.Cli;
 using Rethink.Experiments;
+using Rethink.Kernels.Devices;
 using Spectre.Console;
 
 namespace Rethink.Plots.Commands;
@@ -22,7 +23,7 @@ public static class DeepCommand
 
     private static Command RunCommand()
     {
-        var model = new Option<string>("--model") { Description = $"{string.Join(", ", ModelKind.All)}.", Required = true }.AcceptOnlyFromAmong([.. ModelKind.All]);
+        var model = new Option<string>("--model") { Description = $"{string.Join(", ", Models.All.Select(m => m.Name()))}.", Required = true }.AcceptOnlyFromAmong([.. Models.All.Select(m => m.Name())]);
         var dataset = new Option<string>("--dataset") { Description = "cifar10 (28x28x3 after the paper's crop), mnist or fashion-mnist (28x28x1), or a path.", DefaultValueFactory = _ => "cifar10" };
         var randomization = new Option<string>("--randomization") { Description = "true-labels, corrupted-P (e.g. corrupted-0.4), random-labels, shuffled-pixels, random-pixels, gaussian.", DefaultValueFactory = _ => "true-labels" };
         var profile = new Option<string>("--profile") { Description = "quick: a training subset and step budget sized for this model on a CPU; paper: the full training set and schedule.", DefaultValueFactory = _ => "quick" }
@@ -36,45 +37,38 @@ public static class DeepCommand
         var augment = new Option<bool>("--augment") { Description = "Random 28x28 crops of CIFAR-10's 32x32 images." };
         var keepGoing = new Option<bool>("--no-stop") { Description = "Keep training after the training set is fitted." };
         var seed = new Option<int>("--seed") { Description = "Master seed.", DefaultValueFactory = _ => 0 };
-        var device = new Option<string>("--device")
-        {
-            Description = "cpu, cuda (a CUDA libtorch 2.10 from RETHINK_LIBTORCH, LD_LIBRARY_PATH or the installed PyTorch) or auto (cuda when it loads, else cpu with a warning).",
-            DefaultValueFactory = _ => "cpu",
-        }.AcceptOnlyFromAmong("cpu", "cuda", "auto");
+        var device = new DeviceOption(ComputeDevice.Cpu, ComputeDevice.Cpu, ComputeDevice.Cuda, ComputeDevice.Auto); // cuda: a CUDA libtorch 2.10 from RETHINK_LIBTORCH, LD_LIBRARY_PATH or the installed PyTorch
         var data = CommonOptions.Data();
         var output = new Option<string?>("--out") { Description = "Run directory (config, metrics.jsonl, checkpoint.bin, result.json); default results/deep/<model>-<randomization>-<hash>." }.OutputDirectory();
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint." };
         var command = new Command("run", "Train one model on one randomization of a dataset; checkpoints every epoch.")
         {
-            model, dataset, randomization, profile, train, test, steps, lr, weightDecay, dropout, augment, keepGoing, seed, device, data, output, resume,
+            model, dataset, randomization, profile, train, test, steps, lr, weightDecay, dropout, augment, keepGoing, seed, device.Option, data, output, resume,
         };
         command.SetAction((parse, cancel) =>
         {
             // The device first: a CUDA libtorch must load before anything starts TorchSharp.
-            var deviceName = parse.GetValue(device)!;
-            if (deviceName == "cuda") TorchRuntime.EnsureCuda();
-            if (deviceName == "auto")
-            {
-                var (cuda, warning) = TorchRuntime.ResolveAuto();
-                if (warning is not null) Console.Error.WriteLine(warning);
-                deviceName = cuda ? "cuda" : "cpu";
-            }
+            var torch = TorchDevice.Resolve(device.Get(parse));
+            if (torch.Unavailable is { } unavailable) throw new CommandLineException(unavailable);
+            if (torch.Warning is { } warning) Console.Error.WriteLine(warning);
             TorchRuntime.EnsureAvailable();
-            var preset = DeepProfiles.Preset(parse.GetValue(model)!, parse.GetValue(profile) == "paper" ? RunProfile.Paper : RunProfile.Quick);
-            var config = new TrainingConfig(parse.GetValue(model)!, parse.GetValue(dataset)!, parse.GetValue(randomization)!,
-                parse.GetValue(train) ?? preset.Train, parse.GetValue(test) ?? preset.Test, parse.GetValue(seed),
+            var kind = Models.Find(parse.GetValue(model)!)!.Value;
+            var seedValue = parse.GetValue(seed);
+            var labels = Randomization.Parse(parse.GetValue(randomization)!, seed: seedValue);
+            var preset = DeepProfiles.Preset(kind, parse.GetValue(profile) == "paper" ? RunProfile.Paper : RunProfile.Quick);
+            var config = new TrainingConfig(kind, new DatasetId(parse.GetValue(dataset)!), labels.Kind == RandomizationKind.TrueLabels ? null : labels,
+                parse.GetValue(train) ?? preset.Train, parse.GetValue(test) ?? preset.Test, seedValue,
                 parse.GetValue(steps) ?? preset.MaxSteps, parse.GetValue(lr), WeightDecay: parse.GetValue(weightDecay),
-                Dropout: parse.GetValue(dropout), Augment: parse.GetValue(augment), StopWhenFitted: !parse.GetValue(keepGoing),
-                Device: deviceName);
+                Dropout: parse.GetValue(dropout), Augment: parse.GetValue(augment), StopWhenFitted: !parse.GetValue(keepGoing));
             config.Validate();
-            var directory = parse.GetValue(output) ?? Path.Combine("results", "deep", $"{config.Model}-{Randomization.Parse(config.Randomization).Name}-{Json.Hash(config)}");
+            var directory = parse.GetValue(output) ?? Path.Combine("results", "deep", $"{config.ShortName}-{Json.Hash(config)}");
             if (parse.GetValue(resume) && !File.Exists(Path.Combine(directory, Trainer.CheckpointFile)))
                 throw new CommandLineException($"--resume: {Path.GetFullPath(directory)} holds no checkpoint ({Trainer.CheckpointFile}) to continue; leave out --resume to start a new run there, or give the run's folder with --out.");
             CommonOptions.EnsureWritable(directory, "--out");
             var trainingData = TrainingData.Load(config, new DataOptions(parse.GetValue(data), Progress: ConsoleDownloadProgress.Instance));
-            Console.WriteLine($"{config.Model} on {config.Dataset} ({config.Randomization}) on {config.Device}, {TorchRuntime.Description}: {trainingData.TrainCount:N0} train, {trainingData.TestCount:N0} test, " +
+            Console.WriteLine($"{config.Model.Name()} on {config.Dataset} ({config.Labels.Name}) on {torch.Name}, {TorchRuntime.Description}: {trainingData.TrainCount:N0} train, {trainingData.TestCount:N0} test, " +
                 $"batch {config.BatchSize}, lr {config.InitialLearningRate} x {config.Decay} every {config.DecayEvery} steps, up to {config.MaxSteps:N0} steps; run directory {directory}");
-            var result = TrainingProgressDisplay.Run(config, p => Trainer.Run(config, trainingData, directory, parse.GetValue(resume), p, cancel));
+            var result = TrainingProgressDisplay.Run(config, p => Trainer.Run(config, trainingData, new TrainingSession(torch.Device, directory, parse.GetValue(resume)), p, cancel));
             Print(result, directory);
             if (result.DivergedAtStep is { } diverged)
             {

@@ -21,28 +21,28 @@ public static class KernelsCommand
     }
 
     /// <summary>The device options shared by the kernel commands.</summary>
-    internal sealed record DeviceOptions(Option<string> Device, Option<string?> Grid, Option<int> Block)
+    internal sealed record DeviceOptions(DeviceOption Device, Option<string?> Grid, Option<int> Block)
     {
-        public static DeviceOptions Create(string defaultDevice = "cpu") => new(
-            new Option<string>("--device") { Description = "cpu, cuda, auto (CUDA when usable, else the CPU), or scalapack (the MPI processes of `mpirun -np P rethink ...`).", DefaultValueFactory = _ => defaultDevice }
-                .AcceptOnlyFromAmong("cpu", "cuda", "auto", "scalapack"),
+        public static DeviceOptions Create() => new(
+            new DeviceOption(ComputeDevice.Cpu, ComputeDevice.Cpu, ComputeDevice.Cuda, ComputeDevice.Auto, ComputeDevice.Scalapack),
             new Option<string?>("--grid") { Description = "ScaLAPACK process grid ROWSxCOLUMNS, e.g. 2x2 (default: as square as the process count allows)." },
             new Option<int>("--block") { Description = "ScaLAPACK block size (square blocks of the block-cyclic layout).", DefaultValueFactory = _ => 128 }.AtLeast(1));
 
-        public (ComputeDevice Device, DistributedLayout? Layout) Parse(ParseResult parse)
+        /// <summary>The device asked for, with its process grid for ScaLAPACK.</summary>
+        public DeviceRequest Parse(ParseResult parse)
         {
-            var device = Enum.Parse<ComputeDevice>(parse.GetValue(Device)!, ignoreCase: true);
+            var device = Device.Get(parse);
             var grid = parse.GetValue(Grid);
             var block = parse.GetValue(Block);
             if (device != ComputeDevice.Scalapack)
             {
                 if (grid is not null) throw new CommandLineException("--grid applies to --device scalapack only.");
-                return (device, null);
+                return new DeviceRequest(device);
             }
             var (rows, columns) = grid is null ? ((int?)null, (int?)null) : DistributedLayout.ParseGrid(grid);
-            var layout = new DistributedLayout(rows, columns, block);
-            layout.Validate();
-            return (device, layout);
+            var request = new DeviceRequest(device, new DistributedLayout(rows, columns, block));
+            request.Validate();
+            return request;
         }
     }
 
@@ -77,32 +77,33 @@ public static class KernelsCommand
         var saveScores = new Option<bool>("--save-scores") { Description = "Also write the test scores K(test, train) alpha (m x classes, float64 .npy, Fortran order)." };
         var command = new Command("fit", "Fit the minimum-norm kernel interpolant of a dataset and report test error, residual, backward error, RKHS norm and timings.")
         {
-            dataset, kernel, gamma, rule, multiplier, train, test, subset, precision, devices.Device, devices.Grid, devices.Block, ridge, method, labels, seed, features, featureOptions, degree, data, output, saveAlpha, saveScores,
+            dataset, kernel, gamma, rule, multiplier, train, test, subset, precision, devices.Device.Option, devices.Grid, devices.Block, ridge, method, labels, seed, features, featureOptions, degree, data, output, saveAlpha, saveScores,
         };
         command.SetAction(parse =>
         {
             var bandwidthRule = Enum.Parse<BandwidthRule>(parse.GetValue(rule)!, ignoreCase: true);
             var spec = ParseKernel(parse.GetValue(kernel)!, bandwidthRule, parse.GetValue(gamma), parse.GetValue(multiplier), parse.GetValue(degree));
-            var (device, layout) = devices.Parse(parse);
+            var device = devices.Parse(parse);
             var featureName = parse.GetValue(features);
             if (featureName is null && parse.GetValue(featureOptions) is not null) throw new CommandLineException("--feature-options needs --features gabor or random-conv.");
             var featureMap = featureName is null ? null : FeatureMapConfig.Parse(featureName, parse.GetValue(featureOptions), parse.GetValue(seed));
+            var randomization = Randomization.Parse(parse.GetValue(labels)!, seed: parse.GetValue(seed));
             var config = new KernelFitConfig(
-                parse.GetValue(dataset)!, spec, parse.GetValue(train), parse.GetValue(test),
+                new DatasetId(parse.GetValue(dataset)!), spec, parse.GetValue(train), parse.GetValue(test),
                 parse.GetValue(subset) == "stratified" ? SubsetKind.Stratified : SubsetKind.First,
                 parse.GetValue(precision) == "fp32" ? Precision.Fp32 : Precision.Fp64,
-                parse.GetValue(ridge), device, Enum.Parse<SolveMethod>(parse.GetValue(method)!, ignoreCase: true),
-                Randomization.Parse(parse.GetValue(labels)!, seed: parse.GetValue(seed)), parse.GetValue(seed), featureMap, layout);
+                parse.GetValue(ridge), Enum.Parse<SolveMethod>(parse.GetValue(method)!, ignoreCase: true),
+                randomization.Kind == RandomizationKind.TrueLabels ? null : randomization, parse.GetValue(seed), featureMap);
             config.Validate();
-            var root = ProcessOutput.Begin(device);
+            var root = ProcessOutput.Begin(device.Device);
             var dataOptions = new DataOptions(parse.GetValue(data), Progress: root ? ConsoleDownloadProgress.Instance : null);
-            var (result, model) = PhaseProgress.Run(p => KernelFitRunner.Run(config, dataOptions, featureMap is null ? null : FeatureMaps.Create(featureMap), p));
+            using var fit = PhaseProgress.Run(p => KernelFitRunner.Run(config, dataOptions, device, featureMap is null ? null : FeatureMaps.Create(featureMap), p));
+            var (result, model) = fit;
             var scores = result.Scores!;
-            using (model)
             {
                 if (!root) return 0;
                 var dir = parse.GetValue(output)!;
-                var name = $"{Path.GetFileName(config.Dataset.TrimEnd('/'))}-{config.Kernel.Name}-n{result.TrainPoints}-{result.Solve.Precision.ToString().ToLowerInvariant()}-{result.Solve.Backend.ToString().ToLowerInvariant()}-{Core.Json.Hash(config)}";
+                var name = $"{config.Dataset.ShortName}-{config.Kernel.Name}-n{result.TrainPoints}-{result.Solve.Precision.ToString().ToLowerInvariant()}-{result.Solve.Backend.ToString().ToLowerInvariant()}-{Core.Json.Hash(config)}";
                 var path = Path.Combine(dir, name + ".json");
                 Core.AtomicFile.RemoveOrphans(dir);
                 // α and the scores first, each atomically, the result last: a result file means everything asked for is there.
@@ -153,10 +154,10 @@ public static class KernelsCommand
         var selectFeatures = new Option<string?>("--features") { Description = "Feature map (gabor, random-conv) applied before the kernel." }.AcceptOnlyFromAmong("gabor", "random-conv");
         var selectOptions = new Option<string?>("--feature-options") { Description = "Feature parameters, key=value,... (as for kernels fit)." };
         var selectRidges = new Option<string>("--ridges") { Description = "Ridge lambdas, comma-separated; every (multiplier, lambda) pair is scored (0: exact interpolation).", DefaultValueFactory = _ => "0" };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or auto.", DefaultValueFactory = _ => "cpu" }.AcceptOnlyFromAmong("cpu", "cuda", "auto");
+        var device = new DeviceOption(ComputeDevice.Cpu, ComputeDevice.Cpu, ComputeDevice.Cuda, ComputeDevice.Auto);
         var command = new Command("select-bandwidth", "Choose the Gaussian bandwidth multiplier on held-out training data (never the test set).")
         {
-            dataset, rule, multipliers, fit, heldOut, precision, seed, data, selectFeatures, selectOptions, selectRidges, device,
+            dataset, rule, multipliers, fit, heldOut, precision, seed, data, selectFeatures, selectOptions, selectRidges, device.Option,
         };
         command.SetAction(parse =>
         {
@@ -167,9 +168,9 @@ public static class KernelsCommand
             var featureName = parse.GetValue(selectFeatures);
             if (featureName is null && parse.GetValue(selectOptions) is not null) throw new CommandLineException("--feature-options needs --features gabor or random-conv.");
             var featureMap = featureName is null ? null : FeatureMaps.Create(FeatureMapConfig.Parse(featureName, parse.GetValue(selectOptions), parse.GetValue(seed)));
-            var (best, all) = BandwidthSelection.Select(parse.GetValue(dataset)!, new DataOptions(parse.GetValue(data)),
+            var (best, all) = BandwidthSelection.Select(new DatasetId(parse.GetValue(dataset)!), new DataOptions(parse.GetValue(data)),
                 Enum.Parse<BandwidthRule>(parse.GetValue(rule)!, ignoreCase: true), candidates, parse.GetValue(fit), parse.GetValue(heldOut),
-                parse.GetValue(precision) == "fp64" ? Precision.Fp64 : Precision.Fp32, Enum.Parse<ComputeDevice>(parse.GetValue(device)!, ignoreCase: true),
+                parse.GetValue(precision) == "fp64" ? Precision.Fp64 : Precision.Fp32, new DeviceRequest(device.Get(parse)),
                 parse.GetValue(seed), features: featureMap, ridges: ridges);
             Console.WriteLine($"{parse.GetValue(dataset)}: fit {parse.GetValue(fit):N0}, held out {parse.GetValue(heldOut):N0} (training split only), rule {parse.GetValue(rule)}");
             Console.WriteLine($"  {"m",8} {"gamma",12} {"ridge",8} {"held-out error",15} {"RKHS norm",10} {"time",8}");
@@ -194,10 +195,13 @@ public static class KernelsCommand
         Console.WriteLine($"  relative residual     {ReportText.G(s.RelativeResidual, 3)}   backward-error ratio {ReportText.G(s.BackwardErrorRatio, 3)}");
         Console.WriteLine($"  RKHS norm             {ReportText.G(s.RkhsNorm)}   |alpha|_F {ReportText.G(s.AlphaNorm)}   |K|_F {ReportText.G(s.KernelNorm)}");
         if (s.Note is { Length: > 0 } note) Console.WriteLine($"  note                  {note}");
-        Console.WriteLine($"  time                  {string.Join(", ", s.Timings.Concat(r.Timings.Where(t => t.Key != "fit")).Select(t => $"{t.Key} {ReportText.Seconds(t.Value)}"))}");
+        Console.WriteLine($"  time                  {Phases(s.Timings.Phases().Concat(r.Timings.Phases().Where(t => t.Phase != "fit")))}");
         if (s.ProcessTimings is { } perProcess)
             for (var p = 0; p < perProcess.Count; p++)
-                Console.WriteLine($"  process {p,-13} {string.Join(", ", perProcess[p].Select(t => $"{t.Key} {ReportText.Seconds(t.Value)}"))}");
+                Console.WriteLine($"  process {p,-13} {Phases(perProcess[p].Phases())}");
         Console.WriteLine($"  result                {path}");
     }
+
+    private static string Phases(IEnumerable<(string Phase, double Seconds)> phases) =>
+        string.Join(", ", phases.Select(t => $"{t.Phase} {ReportText.Seconds(t.Seconds)}"));
 }

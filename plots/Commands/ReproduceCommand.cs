@@ -4,6 +4,7 @@ using Rethink.Plots.Cli;
 using Rethink.Experiments;
 using Rethink.Plots.Figures;
 using Rethink.Core;
+using Rethink.Kernels.Devices;
 using Rethink.Plots.Tables;
 using Spectre.Console;
 
@@ -16,14 +17,13 @@ namespace Rethink.Plots.Commands;
 public static class ReproduceCommand
 {
     private sealed record Options(
-        Option<string> Profile, Option<string> Device, Option<string?> Data, Option<string> Out, Option<string?> Only,
+        Option<string> Profile, DeviceOption Device, Option<string?> Data, Option<string> Out, Option<string?> Only,
         Option<string?> Shard, Option<int> Jobs);
 
     private static Options CreateOptions() => new(
         new Option<string>("--profile") { Description = "quick: subsets and short schedules for a 2-core machine (~30 min); paper: the full protocol (GPU recommended).", DefaultValueFactory = _ => "quick" }
             .AcceptOnlyFromAmong("quick", "paper"),
-        new Option<string>("--device") { Description = "Where to compute: auto (CUDA when present, else CPU), cpu, or cuda.", DefaultValueFactory = _ => "auto" }
-            .AcceptOnlyFromAmong("auto", "cpu", "cuda"),
+        new DeviceOption(ComputeDevice.Auto, ComputeDevice.Auto, ComputeDevice.Cpu, ComputeDevice.Cuda),
         CommonOptions.Data("Directory with the datasets (default: $RETHINK_DATA, then the user cache)."),
         new Option<string>("--out") { Description = "Output directory for result files, figures and tables.", DefaultValueFactory = _ => "results" }.OutputDirectory(),
         new Option<string?>("--only") { Description = "Comma-separated figure/table ids to produce (default: all)." },
@@ -39,7 +39,7 @@ public static class ReproduceCommand
         var o = CreateOptions();
         var command = new Command("status", "List every run of the profile: done, running (and where), failed, or pending, with times and an estimate of what is left.")
         {
-            o.Profile, o.Device, o.Data, o.Out, o.Only,
+            o.Profile, o.Device.Option, o.Data, o.Out, o.Only,
         };
         command.SetAction(parse =>
         {
@@ -55,9 +55,9 @@ public static class ReproduceCommand
         var output = Path.GetFullPath(parse.GetValue(o.Out)!);
         return new ReproduceContext(
             parse.GetValue(o.Profile) == "paper" ? RunProfile.Paper : RunProfile.Quick,
-            Enum.Parse<Kernels.Devices.ComputeDevice>(parse.GetValue(o.Device)!, ignoreCase: true),
+            o.Device.Get(parse),
             parse.GetValue(o.Data),
-            output) { Costs = CostModel.Load(Path.Combine(output, "data")) };
+            output) { Costs = CostModel.Load(new ResultStore(Path.Combine(output, "data"))) };
     }
 
     private static string[]? Only(ParseResult parse, Options o)
@@ -80,7 +80,7 @@ public static class ReproduceCommand
     private static Command Build(string name, string description, bool compute)
     {
         var o = CreateOptions();
-        var command = new Command(name, description) { o.Profile, o.Device, o.Data, o.Out, o.Only };
+        var command = new Command(name, description) { o.Profile, o.Device.Option, o.Data, o.Out, o.Only };
         if (compute)
         {
             command.Options.Add(o.Shard);
@@ -116,8 +116,8 @@ public static class ReproduceCommand
         // The deep runs' device is settled before any experiment starts TorchSharp (a CUDA libtorch must load first).
         if (needed.Any(e => e is DeepRunGroup) && context.Torch.Warning is { } warning) Console.Error.WriteLine(prefix + warning);
         // --device cuda asked for the GPU: without one, nothing is computed elsewhere instead.
-        if (compute && context.Device == Kernels.Devices.ComputeDevice.Cuda && needed.FirstOrDefault(e => e is DeepRunGroup or KernelRunGroup && e.Unavailable(context) is not null) is { } blocked
-            && (blocked is DeepRunGroup ? context.Torch.Unavailable : KernelRunGroup.CudaUnavailable()) is { } noGpu)
+        if (compute && context.Device == ComputeDevice.Cuda && needed.FirstOrDefault(e => e is DeepRunGroup or KernelRunGroup && e.Unavailable(context) is not null) is { } blocked
+            && (blocked is DeepRunGroup ? context.Torch.Unavailable : ComputeDevices.CudaUnavailable()) is { } noGpu)
             throw new CommandLineException(noGpu.StartsWith("--device cuda:", StringComparison.Ordinal) ? noGpu
                 : $"--device cuda: {noGpu.TrimEnd('.')}; use --device auto (the GPU when there is one, else the CPU) or --device cpu.");
         // A result file that fails its checksum is never used nor silently replaced: say which and what to do.
@@ -146,15 +146,15 @@ public static class ReproduceCommand
             if (context.Profile == RunProfile.Paper && deepPending.Count > 0)
             {
                 // Seconds per step of each model not yet measured here, from a few timed steps on this device.
-                calibrated = context.Costs.Calibrate(deepPending, c => Deep.StepTimer.Measure(c, c.Dataset == "cifar10" ? 3 : 1));
+                calibrated = context.Costs.Calibrate(deepPending, context.Torch.Device, c => Deep.StepTimer.Measure(c, c.Dataset.Channels ?? 3, context.Torch.Device));
                 units = needed.Where(e => units.Any(u => u.Experiment == e.Id)).SelectMany(e => e.Units(context)).ToList();
                 pending = units.Where(u => !store.Exists(u.ResultKind, u.Hash)).ToList();
                 estimate = TimeSpan.FromSeconds(pending.Where(u => shard.Owns(u.Hash)).Sum(u => u.Estimate.TotalSeconds));
             }
             var measured = deepPending.Count == 0 ? "kernel solves at the rates of a 2-core CPU"
-                : deepPending.All(c => context.Costs.IsMeasured(c.Model, c.Device, c.BatchSize) && !context.Costs.IsCalibrated(c.Model, c.Device, c.BatchSize)) ? "deep-run rates measured from earlier runs in this folder"
+                : deepPending.All(c => context.Costs.IsMeasured(c.Model, context.Torch.Device, c.BatchSize) && !context.Costs.IsCalibrated(c.Model, context.Torch.Device, c.BatchSize)) ? "deep-run rates measured from earlier runs in this folder"
                 : calibrated > 0 ? $"deep-run rates timed on {context.Torch.Name} just now, {calibrated} model(s) × 5 steps"
-                : deepPending.Any(c => context.Costs.IsMeasured(c.Model, c.Device, c.BatchSize)) ? "deep-run rates partly measured here, partly the defaults of a 2-core CPU"
+                : deepPending.Any(c => context.Costs.IsMeasured(c.Model, context.Torch.Device, c.BatchSize)) ? "deep-run rates partly measured here, partly the defaults of a 2-core CPU"
                 : "default deep-run rates of a 2-core CPU";
             Console.WriteLine($"{prefix}rethink reproduce --profile {context.Profile.ToString().ToLowerInvariant()}: {pending.Count} run(s) to compute" +
                 (shard.Count > 1 ? $", {pending.Count(u => shard.Owns(u.Hash))} of them in shard {shard}" : "") +
@@ -200,73 +200,15 @@ public static class ReproduceCommand
         return failures.Count > 0 ? 1 : renderFailures > 0 || damaged.Count > 0 && selected.Any(f => f.Needs.Any(e => e.Units(context).Any(u => store.Problem(u.ResultKind, u.Hash) is not null))) ? 2 : 0;
     }
 
-    /// <summary>Renders the figures whose results are all present; --only limits what was computed, and everything with results is rendered so that report.md and macros.tex stay complete.</summary>
+    /// <summary>Renders what has results (see <see cref="Rendering.Render"/>) and prints the summary.</summary>
     /// <returns>How many selected figures could not be rendered because a result file was damaged.</returns>
     private static int Render(Catalog catalog, IReadOnlyList<IFigure> selected, ResultStore store, ReproduceContext context, Dictionary<IExperiment, (string State, double Seconds)> status)
     {
-        var damaged = 0;
-        var figures = catalog.Figures.Where(f => selected.Contains(f) || f.Needs.All(e => e.IsCached(store, context))).ToList();
-        var written = new List<(IFigure Figure, string State)>();
-        var rendered = new List<(IFigure Figure, IReadOnlyList<string> Files)>();
-        var skipped = new List<(IFigure Figure, string Reason)>();
-        var macros = new List<(string Name, string Value, IReadOnlyList<string> Sources)>();
-        foreach (var figure in figures)
-        {
-            var missing = figure.Needs.FirstOrDefault(e => !e.IsCached(store, context));
-            if (missing is not null)
-            {
-                var reason = status.GetValueOrDefault(missing).State ?? "no result";
-                if (reason.StartsWith("skipped: ", StringComparison.Ordinal)) reason = reason["skipped: ".Length..];
-                written.Add((figure, $"skipped: {reason}"));
-                skipped.Add((figure, reason));
-                continue;
-            }
-            IReadOnlyList<string> files;
-            IReadOnlyList<(string Name, string Value)> figureMacros;
-            try
-            {
-                files = figure.Render(store, context);
-                figureMacros = figure.Macros(store, context);
-            }
-            catch (CorruptFileException e)
-            {
-                written.Add((figure, $"skipped: {e.Message}"));
-                skipped.Add((figure, e.Message));
-                // What was asked for was reported before the work; a figure rendered only to keep the report whole gets a warning.
-                if (selected.Contains(figure)) damaged++;
-                else Console.Error.WriteLine($"warning: {e.Message}");
-                continue;
-            }
-            rendered.Add((figure, files));
-            var sources = Provenance.Sources(figure.Needs, store, context);
-            macros.AddRange(figureMacros.Select(m => (m.Name, m.Value, sources)));
-            written.Add((figure, string.Join(", ", files.Select(f => Path.GetRelativePath(context.OutputDirectory, f)))));
-        }
-        // The property suite's theorem checks (dotnet test writes them into <out>/checks).
-        var checks = TheoremCheck.LoadAll(context.OutputDirectory);
-        if (checks.Count > 0)
-        {
-            var files = TheoremChecksReport.Save(checks, context);
-            macros.AddRange(TheoremChecksReport.Macros(checks));
-            written.Add((null!, $"{checks.Count} theorem check(s): {string.Join(", ", files.Select(f => Path.GetRelativePath(context.OutputDirectory, f)))}"));
-        }
-        if (rendered.Count > 0 || checks.Count > 0)
-        {
-            if (rendered.Count > 0) Manifest.Save(figures.SelectMany(f => f.Needs).Distinct(), store, context);
-            macros.Add(("RethinkVersion", RethinkVersion.Version, []));
-            macros.Add(("RethinkCommit", RethinkVersion.Commit[..Math.Min(12, RethinkVersion.Commit.Length)], []));
-            var macroPath = Path.Combine(context.OutputDirectory, "macros.tex");
-            var now = DateTimeOffset.UtcNow;
-            AtomicFile.WriteAllText(macroPath, Provenance.Header(macros.SelectMany(m => m.Sources).Distinct().Order(StringComparer.Ordinal), now) +
-                Macros.Render(macros.Select(m => (m.Name, m.Value)), $"Rethink {context.Profile.ToString().ToLowerInvariant()} profile, {now:yyyy-MM-dd}"));
-            new MacroIndex(RethinkVersion.Version, RethinkVersion.Commit, now, context.Profile.ToString().ToLowerInvariant(),
-                context.Device.ToString().ToLowerInvariant(), context.Torch.Name,
-                macros.ToDictionary(m => m.Name, m => new MacroEntry(m.Value, m.Sources), StringComparer.Ordinal)).Save(context.OutputDirectory);
-            var report = ReportWriter.Save(context, rendered, skipped);
-            written.Add((null!, $"{Path.GetRelativePath(context.OutputDirectory, macroPath)}, {MacroIndex.FileName}, tables/manifest.md, {Path.GetRelativePath(context.OutputDirectory, report)}"));
-        }
-        PrintSummary(status, written);
-        return damaged;
+        var outcome = Rendering.Render(catalog, selected, store, context, missing =>
+            status.GetValueOrDefault(missing).State is { } state ? (state.StartsWith("skipped: ", StringComparison.Ordinal) ? state["skipped: ".Length..] : state) : null);
+        foreach (var warning in outcome.Warnings) Console.Error.WriteLine($"warning: {warning}");
+        PrintSummary(status, outcome.Written);
+        return outcome.DamagedSelected;
     }
 
     /// <summary>
@@ -359,7 +301,7 @@ public static class ReproduceCommand
         return 0;
     }
 
-    private static void PrintSummary(Dictionary<IExperiment, (string State, double Seconds)> status, List<(IFigure Figure, string State)> figures)
+    private static void PrintSummary(Dictionary<IExperiment, (string State, double Seconds)> status, IReadOnlyList<(IFigure? Figure, string State)> figures)
     {
         var table = new Table().AddColumns("experiment", "status", "time");
         foreach (var (experiment, (state, seconds)) in status)

@@ -6,15 +6,15 @@ namespace Rethink.Plots.Figures;
 /// <summary>The corruption sweep's runs grouped by model and sorted by p.</summary>
 public static class CorruptionSweep
 {
-    public static double Level(TrainingConfig c) => Rethink.Data.Randomization.Parse(c.Randomization).LabelProbability;
+    public static double Level(TrainingConfig c) => c.Labels.LabelProbability;
 
-    public static IEnumerable<IGrouping<string, TrainingResult>> ByModel(IEnumerable<TrainingResult> results) =>
+    public static IEnumerable<IGrouping<ModelKind, TrainingResult>> ByModel(IEnumerable<TrainingResult> results) =>
         results.OrderBy(r => Level(r.Config)).GroupBy(r => r.Config.Model);
 
     public static string Caption(DeepRunGroup runs, ReproduceContext context, string what)
     {
         var c = runs.Configure(context);
-        var sizes = string.Join(", ", c.GroupBy(x => x.Model).Select(g => $"{g.Key} {(g.First().Train is { } n ? $"{n:N0}" : "50,000")} images / {g.First().MaxSteps:N0} steps max"));
+        var sizes = string.Join(", ", c.GroupBy(x => x.Model).Select(g => $"{g.Key.Name()} {(g.First().Train is { } n ? $"{n:N0}" : "50,000")} images / {g.First().MaxSteps:N0} steps max"));
         return $"{what} against the probability p of replacing a CIFAR-10 training label by a uniform random class (the paper's rule: about 0.9p of the labels change). " +
                $"Runs: {sizes}; profile {context.Profile.ToString().ToLowerInvariant()}.";
     }
@@ -43,7 +43,7 @@ public sealed class Fig1bFigure(DeepRunGroup sweep) : IFigure
             var y = runs.Select(r => (double)(r.StepsToFit ?? r.Final!.Step) / baseline).ToArray();
             var line = plot.Add.Scatter(x, y);
             FigureStyle.Apply(line, index);
-            line.LegendText = model.Key;
+            line.LegendText = model.Key.Name();
             var unfitted = runs.Where(r => r.StepsToFit is null).ToList();
             if (unfitted.Count > 0)
             {
@@ -63,7 +63,7 @@ public sealed class Fig1bFigure(DeepRunGroup sweep) : IFigure
         {
             var runs = g.ToList();
             var factor = runs.Last().StepsToFit is { } s && runs.First().StepsToFit is { } t ? $"{(double)s / t:F1}" : "n/a";
-            return (Tables.Macros.Name("RandomLabelSlowdown", g.Key), factor);
+            return (Tables.Macros.Name("RandomLabelSlowdown", g.Key.Name()), factor);
         }).ToList();
 }
 
@@ -86,7 +86,7 @@ public sealed class Fig1cFigure(DeepRunGroup sweep) : IFigure
             var runs = model.ToList();
             var line = plot.Add.Scatter(runs.Select(r => CorruptionSweep.Level(r.Config)).ToArray(), runs.Select(r => 100 * (1 - r.Final!.TestAccuracy)).ToArray());
             FigureStyle.Apply(line, index++);
-            line.LegendText = model.Key;
+            line.LegendText = model.Key.Name();
         }
         var chance = plot.Add.HorizontalLine(90, 1, FigureStyle.SeriesColor(5), ScottPlot.LinePattern.Dotted);
         chance.LegendText = "chance";
@@ -97,5 +97,5 @@ public sealed class Fig1cFigure(DeepRunGroup sweep) : IFigure
 
     public IReadOnlyList<(string Name, string Value)> Macros(ResultStore store, ReproduceContext context) =>
         CorruptionSweep.ByModel(sweep.Load(store, context)).SelectMany(g => g.Select(r =>
-            (Tables.Macros.Name($"TestErrorCorrupted{(int)Math.Round(100 * CorruptionSweep.Level(r.Config))}", g.Key), $"{100 * (1 - r.Final!.TestAccuracy):F1}\\%"))).ToList();
+            (Tables.Macros.Name($"TestErrorCorrupted{(int)Math.Round(100 * CorruptionSweep.Level(r.Config))}", g.Key.Name()), $"{100 * (1 - r.Final!.TestAccuracy):F1}\\%"))).ToList();
 }

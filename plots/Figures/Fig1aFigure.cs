@@ -1,3 +1,4 @@
+using Rethink.Deep;
 using Rethink.Data;
 using Rethink.Experiments;
 
@@ -14,7 +15,7 @@ public sealed class Fig1aFigure(DeepRunGroup runs) : IFigure
     {
         var c = runs.Configure(context)[0];
         var size = c.Train is { } n ? $"{n:N0} CIFAR-10 training images (stratified subset, seed {c.Seed})" : "all 50,000 CIFAR-10 training images";
-        return $"Training loss (cross-entropy, moving average over 20 steps) of {c.Model} on {size} under the five randomization tests; " +
+        return $"Training loss (cross-entropy, moving average over 20 steps) of {c.Model.Name()} on {size} under the five randomization tests; " +
                $"SGD, momentum {c.Momentum}, batch {c.BatchSize}, lr {c.InitialLearningRate} x {c.Decay} every {c.DecayEvery} steps; each run stops when the training set is fitted " +
                $"(profile {context.Profile.ToString().ToLowerInvariant()}; the paper: small Inception on all of CIFAR-10).";
     }
@@ -22,7 +23,7 @@ public sealed class Fig1aFigure(DeepRunGroup runs) : IFigure
     public IReadOnlyList<string> Render(ResultStore store, ReproduceContext context)
     {
         var results = runs.Load(store, context);
-        var plot = FigureStyle.NewPlot($"Learning curves, {results[0].Config.Model}", "thousands of steps", "average training loss");
+        var plot = FigureStyle.NewPlot($"Learning curves, {results[0].Config.Model.Name()}", "thousands of steps", "average training loss");
         for (var i = 0; i < results.Count; i++)
         {
             var losses = results[i].Losses;
@@ -30,7 +31,7 @@ public sealed class Fig1aFigure(DeepRunGroup runs) : IFigure
             var y = MovingAverage(losses.Select(l => l.Loss).ToArray(), 20);
             var line = plot.Add.ScatterLine(x, y);
             FigureStyle.Apply(line, i, markers: false);
-            line.LegendText = Randomization.Parse(results[i].Config.Randomization).Name.Replace('-', ' ');
+            line.LegendText = results[i].Config.Labels.Name.Replace('-', ' ');
         }
         plot.Axes.SetLimitsY(0, results.Max(r => r.Losses.Max(l => l.Loss)) * 1.05);
         FigureStyle.PlaceLegend(plot, ScottPlot.Alignment.UpperRight);

@@ -117,8 +117,7 @@ public static partial class PaperCheck
     /// <summary>The result names (experiment-hash) the current code configures for the render's profile and device.</summary>
     private static HashSet<string> CurrentResultNames(MacroIndex index, string results)
     {
-        var context = new ReproduceContext(index.Profile == "paper" ? RunProfile.Paper : RunProfile.Quick,
-            Enum.Parse<Kernels.Devices.ComputeDevice>(index.Device, ignoreCase: true), null, Path.GetFullPath(results))
+        var context = new ReproduceContext(index.Profile, index.Device, null, Path.GetFullPath(results))
         {
             Torch = new TorchDevice(index.TorchDevice, null, null),
         };

@@ -22,7 +22,7 @@ public sealed class KernelTable(KernelRunGroup runs) : IFigure
         "test error (%) and RKHS norm of the solution, exact (lambda = 0) and with a ridge (lambda = 0.001 on pixels, 0.1 on random features, chosen on held-out data); paper, reproduced, difference. " +
         $"Training points and precision per row; {context.Profile.ToString().ToLowerInvariant()} profile (the paper uses all 60,000 / 50,000).";
 
-    private static (double? Error, double? Norm) Paper(KernelFitResult r) => (r.Config.Dataset, r.Config.Features?.Name, r.Config.Ridge > 0) switch
+    private static (double? Error, double? Norm) Paper(KernelFitResult r) => (r.Config.Dataset.Name, r.Config.Features?.Name, r.Config.Ridge > 0) switch
     {
         ("mnist", null, false) => (PaperNumbers.MnistRawTestError, PaperNumbers.MnistRawNorm),
         // The paper's Gabor run is exact; the FP32 run at 60,000 needs a tiny ridge (see Catalog) and is compared with it.
@@ -43,7 +43,7 @@ public sealed class KernelTable(KernelRunGroup runs) : IFigure
             var error = 100 * r.TestError;
             return (IReadOnlyList<string>)
             [
-                r.Config.Dataset, r.Config.Features?.Name ?? "raw pixels", r.TrainPoints.ToString("N0", CultureInfo.InvariantCulture), r.Solve.Precision.ToString().ToLowerInvariant(),
+                r.Config.Dataset.Name, r.Config.Features?.Name ?? "raw pixels", r.TrainPoints.ToString("N0", CultureInfo.InvariantCulture), r.Solve.Precision.ToString().ToLowerInvariant(),
                 r.Config.Ridge > 0 ? $"λ = {r.Config.Ridge:G3}" : "none",
                 F(paperError), F(error), paperError is { } p ? (error - p >= 0 ? "+" : "") + F(error - p) : "",
                 F(paperNorm, "F0"), F(r.Solve.RkhsNorm, "F1"),

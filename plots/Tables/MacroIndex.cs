@@ -13,9 +13,9 @@ namespace Rethink.Plots.Tables;
 /// <param name="Rendered">When.</param>
 /// <param name="Profile">quick or paper.</param>
 /// <param name="Macros">Every macro by name.</param>
-/// <param name="Device">The --device option of the render (configs, hence result names, depend on it).</param>
-/// <param name="TorchDevice">Where that option put the deep runs (cpu or cuda).</param>
-public sealed record MacroIndex(string Version, string Commit, DateTimeOffset Rendered, string Profile, string Device, string TorchDevice,
+/// <param name="Device">The device the render was asked for (where runs computed; result names do not depend on it).</param>
+/// <param name="TorchDevice">Where that put the deep runs.</param>
+public sealed record MacroIndex(string Version, string Commit, DateTimeOffset Rendered, RunProfile Profile, Kernels.Devices.ComputeDevice Device, Deep.TrainingDevice TorchDevice,
     IReadOnlyDictionary<string, MacroEntry> Macros)
 {
     public const string FileName = "macros.json";

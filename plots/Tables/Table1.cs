@@ -20,7 +20,7 @@ public sealed class Table1(DeepRunGroup trueLabels, DeepRunGroup sweep) : IFigur
     public string Caption(ReproduceContext context)
     {
         var runs = trueLabels.Configure(context);
-        var sizes = string.Join(", ", runs.GroupBy(r => r.Model).Select(g => $"{g.Key}: {(g.First().Train is { } n ? $"{n:N0} training / {g.First().Test:N0} test images" : "full CIFAR-10")}, <= {g.First().MaxSteps:N0} steps"));
+        var sizes = string.Join(", ", runs.GroupBy(r => r.Model).Select(g => $"{g.Key.Name()}: {(g.First().Train is { } n ? $"{n:N0} training / {g.First().Test:N0} test images" : "full CIFAR-10")}, <= {g.First().MaxSteps:N0} steps"));
         return $"CIFAR-10 accuracy (%) with and without random 28x28 crops and weight decay ({PaperNumbers.WeightDecay}); paper, reproduced, and the difference. " +
                $"Reproduced runs ({context.Profile.ToString().ToLowerInvariant()} profile): {sizes}; training stops once the training set is fitted. " +
                "Rows without a reproduced number need --profile paper.";
@@ -50,8 +50,8 @@ public sealed class Table1(DeepRunGroup trueLabels, DeepRunGroup sweep) : IFigur
             var test = ours is null ? "—" : P(100 * ours.Final!.TestAccuracy);
             return (IReadOnlyList<string>)
             [
-                paper.Model + (paper.RandomLabels ? " (random labels)" : ""),
-                ModelKind.PaperParameterCounts[paper.Model].ToString("N0", CultureInfo.InvariantCulture),
+                paper.Model.Name() + (paper.RandomLabels ? " (random labels)" : ""),
+                Models.PaperParameterCounts[paper.Model].ToString("N0", CultureInfo.InvariantCulture),
                 paper.RandomCrop ? "yes" : "no",
                 paper.WeightDecay ? "yes" : "no",
                 P(paper.Train), train, ours is null ? "" : Signed(100 * ours.Final!.TrainAccuracy - paper.Train),
@@ -68,7 +68,7 @@ public sealed class Table1(DeepRunGroup trueLabels, DeepRunGroup sweep) : IFigur
     public IReadOnlyList<(string Name, string Value)> Macros(ResultStore store, ReproduceContext context) =>
         Rows(store, context).Where(t => t.Ours is not null).SelectMany(t =>
         {
-            var key = $"{t.Paper.Model}{(t.Paper.RandomLabels ? "-random-labels" : "")}{(t.Paper.RandomCrop ? "-crop" : "")}{(t.Paper.WeightDecay ? "-wd" : "")}";
+            var key = $"{t.Paper.Model.Name()}{(t.Paper.RandomLabels ? "-random-labels" : "")}{(t.Paper.RandomCrop ? "-crop" : "")}{(t.Paper.WeightDecay ? "-wd" : "")}";
             return new[]
             {
                 (Tables.Macros.Name("TableOneTrainAcc", key), P(100 * t.Ours!.Final!.TrainAccuracy) + "\\%"),

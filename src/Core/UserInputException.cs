@@ -8,7 +8,7 @@ namespace Rethink.Core;
 /// what was given, and the message says why and what would work — without naming any console option; the
 /// console prefixes the option it came from. Programming errors are other exception types.
 /// </summary>
-public class UserInputException(string parameter, object? value, string message) : Exception(message)
+public class UserInputException(string parameter, object? value, string message, Exception? inner = null) : Exception(message, inner)
 {
     /// <summary>The parameter, e.g. "Train" or "FeatureOptions.Pool".</summary>
     public string Parameter { get; } = parameter;

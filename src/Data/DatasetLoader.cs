@@ -9,6 +9,9 @@ public static class DatasetLoader
 {
     public static LabeledDataset Load(string nameOrPath, DataOptions? options = null) => Load(Locate(nameOrPath, options));
 
+    /// <summary>Loads <paramref name="dataset"/> (found as <see cref="Locate"/> finds it).</summary>
+    public static LabeledDataset Load(DatasetId dataset, DataOptions? options = null) => Load(dataset.Name, options);
+
     /// <summary>Finds (or downloads) a dataset without reading it.</summary>
     public static DatasetLocation Locate(string nameOrPath, DataOptions? options = null)
     {

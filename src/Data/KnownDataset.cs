@@ -11,7 +11,9 @@ public sealed record KnownDataset(
     string DirectoryName,
     IReadOnlyList<KnownFile> Files,
     IReadOnlyList<string> ClassNames,
-    IReadOnlyList<int> TrainLabelCounts)
+    IReadOnlyList<int> TrainLabelCounts,
+    int Channels = 1,
+    int Side = 28)
 {
     // Declared first: static fields initialize in textual order.
     // The original host (yann.lecun.com) no longer serves the files to scripts; TensorFlow's and
@@ -61,7 +63,8 @@ public sealed record KnownDataset(
             new("test_batch.bin", 30730000, "803d5f7f4d78ea53de84dbe85f74fb6d", []),
         ],
         Cifar10File.DefaultClassNames,
-        [5000, 5000, 5000, 5000, 5000, 5000, 5000, 5000, 5000, 5000]);
+        [5000, 5000, 5000, 5000, 5000, 5000, 5000, 5000, 5000, 5000],
+        Channels: 3, Side: 32);
 
     /// <summary>The official CIFAR-10 binary archive, read directly without unpacking.</summary>
     public static KnownFile Cifar10Archive { get; } = new(

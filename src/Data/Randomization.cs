@@ -59,7 +59,7 @@ public sealed record Randomization(
     public void Validate()
     {
         if (Kind == RandomizationKind.PartiallyCorrupted && !(P >= 0 && P <= 1))
-            throw new ArgumentOutOfRangeException(nameof(P), P, "The corruption probability p must lie in [0, 1].");
+            throw new Core.UserInputException("Randomization", Name, "the corruption probability must lie in [0, 1], e.g. corrupted-0.4.");
     }
 
     /// <summary>Kebab-case name as used on the console and in result files.</summary>
@@ -94,7 +94,7 @@ public sealed record Randomization(
                     p = parsed;
                     break;
                 }
-                throw new ArgumentException($"Unknown randomization '{name}'; choose true-labels, corrupted-P (e.g. corrupted-0.4), random-labels, shuffled-pixels, random-pixels or gaussian.", nameof(name));
+                throw new Core.UserInputException("Randomization", name, "choose true-labels, corrupted-P (e.g. corrupted-0.4), random-labels, shuffled-pixels, random-pixels or gaussian.");
         }
         var r = new Randomization(kind, p, rule, seed, applyToTest);
         r.Validate();

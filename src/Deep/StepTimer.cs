@@ -12,23 +12,18 @@ namespace Rethink.Deep;
 /// </summary>
 public static class StepTimer
 {
-    /// <param name="config">Model, batch size, dropout and device of the runs to estimate.</param>
+    /// <param name="config">Model, batch size and dropout of the runs to estimate.</param>
     /// <param name="channels">Input channels (3 for CIFAR-10, 1 for the MNIST-like datasets).</param>
+    /// <param name="on">Where they train.</param>
     /// <param name="warmup">Untimed steps first.</param>
     /// <param name="steps">Timed steps.</param>
-    public static double Measure(TrainingConfig config, int channels, int warmup = 1, int steps = 5)
+    public static double Measure(TrainingConfig config, int channels, TrainingDevice on, int warmup = 1, int steps = 5)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentOutOfRangeException.ThrowIfNegative(warmup);
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
-        Device device = CPU;
-        if (config.Device == "cuda")
-        {
-            TorchRuntime.EnsureCuda();
-            device = CUDA;
-        }
-        TorchRuntime.EnsureAvailable();
-        using var model = ModelKind.Create(config.Model, channels, 28, 10, config.Dropout);
+        var device = TorchDevices.Open(on);
+        using var model = Models.Create(config.Model, channels, 28, 10, config.Dropout);
         model.to(device);
         model.train();
         using var optimizer = new SgdMomentum(model.parameters(), config.Momentum, config.WeightDecay);

@@ -22,28 +22,22 @@ public static class Trainer
 
     /// <param name="config">The run.</param>
     /// <param name="data">Its data (see <see cref="TrainingData.Load"/>).</param>
-    /// <param name="directory">Run directory for config, metrics, checkpoints and the result (null: nothing written).</param>
-    /// <param name="resume">Continue from the directory's checkpoint when there is one.</param>
+    /// <param name="session">Where it trains, its folder (config, metrics, checkpoints, result; none: nothing written) and whether to resume (default: the CPU, nothing written).</param>
     /// <param name="progress">Progress after every step.</param>
-    /// <param name="cancel">Stops after the current step (the last checkpoint stays valid).</param>
-    /// <param name="stopAfterEpochs">Stop after this many epochs of this invocation, as if killed (for resume tests).</param>
-    public static TrainingResult Run(TrainingConfig config, TrainingData data, string? directory = null, bool resume = false,
-        IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default, int? stopAfterEpochs = null)
+    /// <param name="cancel">Stops before the next step (the last checkpoint stays valid).</param>
+    public static TrainingResult Run(TrainingConfig config, TrainingData data, TrainingSession? session = null,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(data);
         config.Validate();
-        Device device = CPU;
-        if (config.Device == "cuda")
-        {
-            TorchRuntime.EnsureCuda(); // before anything starts TorchSharp on the bundled CPU libtorch
-            device = CUDA;
-        }
-        TorchRuntime.EnsureAvailable();
+        session ??= new TrainingSession();
+        var (directory, resume) = (session.Directory, session.Resume);
+        var device = TorchDevices.Open(session.Device);
         var hash = Json.Hash(config);
 
         manual_seed(config.Seed);
-        using var model = ModelKind.Create(config.Model, data.Channels, data.InputSide, data.Classes, config.Dropout);
+        using var model = Models.Create(config.Model, data.Channels, data.InputSide, data.Classes, config.Dropout);
         model.to(device);
         using var optimizer = new SgdMomentum(model.parameters(), config.Momentum, config.WeightDecay);
         var state = new TrainerState(hash, 0, 0, 0, 0, 0, 0, null, null, 0, [], []);
@@ -74,7 +68,6 @@ public static class Trainer
         var epochSteps = Math.Max(1, (data.TrainCount + config.BatchSize - 1) / config.BatchSize);
         var evaluateEvery = config.EvaluateEvery ?? epochSteps * (int)Math.Ceiling(20.0 / epochSteps);
         var watch = new Stopwatch();
-        var epochsThisRun = 0;
         var fitted = state.StepsToFit is not null && config.StopWhenFitted;
         // A loss that is not finite ends the run: it cannot recover, and every later number would be noise.
         bool Stopped() => fitted || state.DivergedAtStep is not null;
@@ -117,8 +110,6 @@ public static class Trainer
             }
             state = state with { Epoch = state.Epoch + 1 };
             if (checkpoint is not null) Checkpoint.Save(checkpoint, state, model, optimizer);
-            if (++epochsThisRun == stopAfterEpochs && state.Step < config.MaxSteps && !Stopped())
-                return Result(config, data, model, state, device);
         }
         if (state.Records.LastOrDefault()?.Step != state.Step)
         {
@@ -189,8 +180,8 @@ public static class Trainer
     {
         var thin = Math.Max(1, state.Losses.Count / 2000);
         var losses = state.Losses.Where((_, i) => i % thin == 0 || i == state.Losses.Count - 1).ToList();
-        return new TrainingResult(config, ModelKind.CountParameters(model), data.TrainCount, data.TestCount, data.Steps,
-            data.Prepared.Randomization.RealizedCorruption, state.Records, losses, state.StepsToFit, state.SecondsToFit, device.type.ToString().ToLowerInvariant(), state.Resumed, TorchRuntime.Description,
+        return new TrainingResult(config, Models.CountParameters(model), data.TrainCount, data.TestCount, data.Steps,
+            data.Prepared.Randomization.RealizedCorruption, state.Records, losses, state.StepsToFit, state.SecondsToFit, device.type == DeviceType.CUDA ? TrainingDevice.Cuda : TrainingDevice.Cpu, state.Resumed, TorchRuntime.Description,
             state.DivergedAtStep);
     }
 }

@@ -1,14 +1,18 @@
+using Rethink.Core;
+using Rethink.Data;
+
 namespace Rethink.Deep;
 
 /// <summary>
-/// One training run, immutable and validated; saved verbatim with its metrics and checkpoints.
+/// One training run, immutable and validated: what it computes, saved verbatim with its metrics and
+/// checkpoints and hashed into its cache key. Where it runs (<see cref="TrainingSession"/>) is not part of it.
 /// </summary>
-/// <param name="Model">inception, inception-no-bn, alexnet, mlp1x512, mlp3x512.</param>
-/// <param name="Dataset">cifar10 (28×28×3 after the paper's centre crop) or mnist / fashion-mnist (28×28×1).</param>
-/// <param name="Randomization">true-labels, corrupted-P, random-labels, shuffled-pixels, random-pixels, gaussian.</param>
+/// <param name="Model">The architecture.</param>
+/// <param name="Dataset">CIFAR-10 (28×28×3 after the paper's centre crop), MNIST or Fashion-MNIST (28×28×1), or a folder.</param>
+/// <param name="Randomization">The randomization test applied to the training set (null: true labels), with its own seed.</param>
 /// <param name="Train">Training subset size (null: the whole training set).</param>
 /// <param name="Test">Test subset size (null: the whole test set).</param>
-/// <param name="Seed">Master seed: initialization, data order, subsets, randomization, dropout.</param>
+/// <param name="Seed">Master seed: initialization, data order, subsets, dropout.</param>
 /// <param name="MaxSteps">Step budget.</param>
 /// <param name="LearningRate">Initial learning rate (null: the paper's 0.1 for Inception, 0.01 otherwise).</param>
 /// <param name="Momentum">SGD momentum (paper: 0.9).</param>
@@ -25,11 +29,10 @@ namespace Rethink.Deep;
 /// <param name="StopWhenFitted">Stop once training accuracy reaches <paramref name="OverfitThreshold"/>.</param>
 /// <param name="OverfitThreshold">Training accuracy that counts as "fitted" (time to overfit).</param>
 /// <param name="EvaluateEvery">Steps between evaluations (null: whole epochs, at least 20 steps).</param>
-/// <param name="Device">cpu or cuda.</param>
 public sealed record TrainingConfig(
-    string Model,
-    string Dataset,
-    string Randomization = "true-labels",
+    ModelKind Model,
+    DatasetId Dataset,
+    Randomization? Randomization = null,
     int? Train = null,
     int? Test = null,
     int Seed = 0,
@@ -44,31 +47,46 @@ public sealed record TrainingConfig(
     bool Augment = false,
     bool StopWhenFitted = true,
     double OverfitThreshold = 1.0,
-    int? EvaluateEvery = null,
-    string Device = "cpu")
+    int? EvaluateEvery = null)
 {
-    public double InitialLearningRate => LearningRate ?? ModelKind.DefaultLearningRate(Model);
+    /// <summary>The randomization in effect (true labels when none is given).</summary>
+    public Randomization Labels => Randomization ?? Data.Randomization.None;
+
+    /// <summary>The learning rate of the first step.</summary>
+    public double InitialLearningRate => LearningRate ?? Model.DefaultLearningRate();
 
     /// <summary>The learning rate in force at <paramref name="step"/> (0-based): lr₀ · decay^⌊step / DecayEvery⌋.</summary>
     public double LearningRateAt(long step) => InitialLearningRate * Math.Pow(Decay, step / DecayEvery);
 
+    /// <summary>A name for folders and progress lines: model and randomization, e.g. "mlp1x512-random-labels".</summary>
+    public string ShortName => $"{Model.Name()}-{Labels.Name}";
+
+    /// <summary>Throws <see cref="UserInputException"/> naming the first parameter out of range.</summary>
     public void Validate()
     {
-        if (!ModelKind.All.Contains(Model)) throw new ArgumentException($"--model {Model}: choose {string.Join(", ", ModelKind.All)}.", nameof(Model));
-        if (string.IsNullOrWhiteSpace(Dataset)) throw new ArgumentException("--dataset is required.", nameof(Dataset));
-        if (Train is < 1) throw new ArgumentOutOfRangeException(nameof(Train), Train, "--train must be at least 1.");
-        if (Test is < 0) throw new ArgumentOutOfRangeException(nameof(Test), Test, "--test must be at least 0.");
-        if (MaxSteps < 1) throw new ArgumentOutOfRangeException(nameof(MaxSteps), MaxSteps, "--steps must be at least 1.");
-        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "--batch must be at least 1.");
-        if (DecayEvery < 1) throw new ArgumentOutOfRangeException(nameof(DecayEvery), DecayEvery, "--decay-every must be at least 1.");
-        if (!(InitialLearningRate > 0)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "--lr must be positive.");
-        if (!(Momentum >= 0 && Momentum < 1)) throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "--momentum must lie in [0, 1).");
-        if (!(Decay > 0 && Decay <= 1)) throw new ArgumentOutOfRangeException(nameof(Decay), Decay, "--decay must lie in (0, 1].");
-        if (!(WeightDecay >= 0)) throw new ArgumentOutOfRangeException(nameof(WeightDecay), WeightDecay, "--weight-decay must be >= 0.");
-        if (!(Dropout >= 0 && Dropout < 1)) throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, "--dropout must lie in [0, 1).");
-        if (!(OverfitThreshold > 0 && OverfitThreshold <= 1)) throw new ArgumentOutOfRangeException(nameof(OverfitThreshold), OverfitThreshold, "--overfit-threshold must lie in (0, 1].");
-        if (EvaluateEvery is < 1) throw new ArgumentOutOfRangeException(nameof(EvaluateEvery), EvaluateEvery, "--eval-every must be at least 1.");
-        if (Device is not ("cpu" or "cuda")) throw new ArgumentException($"--device {Device}: choose cpu or cuda.", nameof(Device));
-        _ = Data.Randomization.Parse(Randomization, seed: Seed);
+        if (!Enum.IsDefined(Model)) throw new UserInputException(nameof(Model), Model, $"choose {string.Join(", ", Models.All.Select(m => m.Name()))}.");
+        if (Train is < 1) throw new UserInputException(nameof(Train), Train, "a run needs at least one training example.");
+        if (Test is < 1) throw new UserInputException(nameof(Test), Test, "a run needs at least one test example.");
+        if (MaxSteps < 1) throw new UserInputException(nameof(MaxSteps), MaxSteps, "at least one step.");
+        if (BatchSize < 1) throw new UserInputException(nameof(BatchSize), BatchSize, "at least one example per batch.");
+        if (DecayEvery < 1) throw new UserInputException(nameof(DecayEvery), DecayEvery, "at least one step per decay period.");
+        if (!(InitialLearningRate > 0) || double.IsInfinity(InitialLearningRate)) throw new UserInputException(nameof(LearningRate), LearningRate, "a positive finite number.");
+        if (!(Momentum >= 0 && Momentum < 1)) throw new UserInputException(nameof(Momentum), Momentum, "must lie in [0, 1).");
+        if (!(Decay > 0 && Decay <= 1)) throw new UserInputException(nameof(Decay), Decay, "must lie in (0, 1].");
+        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay)) throw new UserInputException(nameof(WeightDecay), WeightDecay, "a finite number >= 0.");
+        if (!(Dropout >= 0 && Dropout < 1)) throw new UserInputException(nameof(Dropout), Dropout, "must lie in [0, 1).");
+        if (!(OverfitThreshold > 0 && OverfitThreshold <= 1)) throw new UserInputException(nameof(OverfitThreshold), OverfitThreshold, "must lie in (0, 1].");
+        if (EvaluateEvery is < 1) throw new UserInputException(nameof(EvaluateEvery), EvaluateEvery, "at least one step between evaluations.");
+        Randomization?.Validate();
     }
 }
+
+/// <summary>
+/// Where and how a training run executes — none of it changes what the run computes, so none of it is
+/// hashed: the device, the run folder (config, metrics, checkpoints, result) and whether to continue from
+/// its checkpoint.
+/// </summary>
+/// <param name="Device">Where it trains.</param>
+/// <param name="Directory">The run folder (null: nothing written).</param>
+/// <param name="Resume">Continue from the folder's checkpoint when there is one.</param>
+public sealed record TrainingSession(TrainingDevice Device = TrainingDevice.Cpu, string? Directory = null, bool Resume = false);

@@ -51,7 +51,7 @@ public sealed class TrainingData
         IReadOnlyList<PreprocessingStep> steps = !cifar ? [PreprocessingStep.Scale01]
             : config.Augment ? [PreprocessingStep.Scale01]
             : PipelineConfig.PaperCifar10;
-        var randomization = Randomization.Parse(config.Randomization, seed: config.Seed);
+        var randomization = config.Labels;
         var pipeline = new PipelineConfig(steps, randomization,
             Subset.Of(config.Train, dataset.Train.Count, "training", dataset.Name, nameof(config.Train), SubsetKind.Stratified, config.Seed),
             Subset.Of(config.Test, dataset.Test.Count, "test", dataset.Name, nameof(config.Test), SubsetKind.Stratified, config.Seed));

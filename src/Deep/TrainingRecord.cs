@@ -48,7 +48,7 @@ public sealed record TrainingResult(
     IReadOnlyList<StepLoss> Losses,
     long? StepsToFit,
     double? SecondsToFit,
-    string Device,
+    TrainingDevice Device,
     int Resumed,
     string? LibTorch = null,
     long? DivergedAtStep = null)

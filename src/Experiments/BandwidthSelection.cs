@@ -7,6 +7,12 @@ using Rethink.Features;
 namespace Rethink.Experiments;
 
 /// <summary>One candidate (multiplier, ridge) and its held-out error.</summary>
+/// <param name="Multiplier">m.</param>
+/// <param name="Gamma">γ = m / scale.</param>
+/// <param name="HeldOutError">Error on the held-out training examples.</param>
+/// <param name="RkhsNorm">The interpolant's RKHS norm.</param>
+/// <param name="Seconds">Wall time of the candidate's solve and scoring.</param>
+/// <param name="Ridge">λ.</param>
 public sealed record BandwidthCandidate(double Multiplier, double Gamma, double HeldOutError, double RkhsNorm, double Seconds, double Ridge = 0);
 
 /// <summary>
@@ -20,16 +26,30 @@ public sealed record BandwidthCandidate(double Multiplier, double Gamma, double 
 /// </summary>
 public static class BandwidthSelection
 {
+    /// <param name="dataset">The dataset (only its training split is read).</param>
+    /// <param name="data">Where datasets are found.</param>
+    /// <param name="rule">The data rule (median or variance).</param>
+    /// <param name="multipliers">Candidate multipliers m.</param>
+    /// <param name="fit">Training examples each candidate interpolates.</param>
+    /// <param name="heldOut">Training examples that score the candidates.</param>
+    /// <param name="precision">The solves' precision.</param>
+    /// <param name="device">Where to compute (default: the CPU).</param>
+    /// <param name="seed">Seed of the split and the bandwidth sample.</param>
+    /// <param name="progress">Phase progress.</param>
+    /// <param name="features">A feature map applied first (null: pixels).</param>
+    /// <param name="ridges">Candidate ridges λ (default: exact interpolation only).</param>
+    /// <param name="cancel">Cancellation.</param>
     public static (BandwidthCandidate Best, IReadOnlyList<BandwidthCandidate> All) Select(
-        string dataset, DataOptions data, BandwidthRule rule, IReadOnlyList<double> multipliers, int fit, int heldOut,
-        Precision precision, ComputeDevice device = ComputeDevice.Cpu, int seed = 0, IProgress<KernelProgress>? progress = null,
-        IFeatureMap? features = null, double ridge = 0, IReadOnlyList<double>? ridges = null, CancellationToken cancel = default)
+        DatasetId dataset, DataOptions data, BandwidthRule rule, IReadOnlyList<double> multipliers, int fit, int heldOut,
+        Precision precision, DeviceRequest? device = null, int seed = 0, IProgress<KernelProgress>? progress = null,
+        IFeatureMap? features = null, IReadOnlyList<double>? ridges = null, CancellationToken cancel = default)
     {
-        if (rule == BandwidthRule.Given) throw new ArgumentException("Selection needs a data rule (median or variance).", nameof(rule));
-        if (multipliers.Count == 0) throw new ArgumentException("Give at least one multiplier.", nameof(multipliers));
-        if (fit < 1 || heldOut < 1) throw new ArgumentOutOfRangeException(nameof(fit), "--fit and --held-out must both be at least 1.");
-        ridges ??= [ridge];
-        if (ridges.Count == 0 || ridges.Any(r => !(r >= 0) || double.IsInfinity(r))) throw new ArgumentException("Ridges must be finite and at least 0.", nameof(ridges));
+        if (rule == BandwidthRule.Given) throw new UserInputException("BandwidthRule", "given", "selection needs a data rule: median or variance.");
+        if (multipliers.Count == 0) throw new UserInputException("Multipliers", "", "give at least one multiplier.");
+        if (fit < 1) throw new UserInputException("Fit", fit, "at least one fitting example.");
+        if (heldOut < 1) throw new UserInputException("HeldOut", heldOut, "at least one held-out example.");
+        ridges ??= [0.0];
+        if (ridges.Count == 0 || ridges.Any(r => !(r >= 0) || double.IsInfinity(r))) throw new UserInputException("Ridges", string.Join(',', ridges), "finite numbers >= 0.");
         var loaded = DatasetLoader.Load(dataset, data);
         if ((long)fit + heldOut > loaded.Train.Count)
             throw new UserInputException("Fit", fit, $"the fitting ({fit:N0}) and held-out ({heldOut:N0}) examples both come from {loaded.Name}'s {loaded.Train.Count:N0} training examples; together at most that many.");
@@ -39,50 +59,30 @@ public static class BandwidthSelection
         SeedMixer.Random(seed, 0x4E1D).Shuffle(order);
         var fitRows = order[..fit];
         var heldRows = order[fit..];
-        var y = KernelFitRunner.OneHot(fitRows.Select(i => prepared.TrainLabels[i]).ToArray(), prepared.Classes);
-        var yh = heldRows.Select(i => prepared.TrainLabels[i]).ToArray();
-
-        var (computer, _) = ComputeDevices.Open(device, precision);
-        using (computer)
+        // The fitting part plays the training split, the held-out part the test split.
+        var split = prepared with
         {
-            var solver = new MinimumNormSolver(computer);
-            var results = new List<BandwidthCandidate>();
-            if (features is IStreamedFeatureMap streamed && KernelFitRunner.ChooseStreaming(streamed, fit, heldOut, precision))
-            {
-                // The fitting part plays the training split, the held-out part the test split.
-                var split = prepared with
-                {
-                    Train = prepared.Train.Select(fitRows), TrainLabels = fitRows.Select(i => prepared.TrainLabels[i]).ToArray(),
-                    Test = prepared.Train.Select(heldRows), TestLabels = yh,
-                    TrainIndices = fitRows.Select(i => prepared.TrainIndices[i]).ToArray(), TestIndices = heldRows.Select(i => prepared.TrainIndices[i]).ToArray(),
-                };
-                var directory = Path.Combine(KernelFitRunner.GramCache, Json.Hash(new { Selection = true, dataset, features.Config, fit, heldOut, seed, precision }));
-                using var products = streamed.Products(split, precision, computer, directory, progress, cancel);
-                var scale = Bandwidth.Resolve(rule, 1.0, products.Train, seed);
-                foreach (var (m, lambda) in Candidates(multipliers, ridges))
-                {
-                    var watch = System.Diagnostics.Stopwatch.StartNew();
-                    using var model = solver.Fit(products.Train, y, prepared.Classes, new GaussianKernel(m / scale.Scale), new SolveOptions(precision, lambda), progress, cancel);
-                    var (error, _) = KernelFitRunner.Evaluate(model.Predict(products.Cross, progress, cancel), yh, prepared.Classes);
-                    results.Add(new BandwidthCandidate(m, m / scale.Scale, error, model.Report.RkhsNorm, watch.Elapsed.TotalSeconds, lambda));
-                }
-            }
-            else
-            {
-                var all = features is null ? prepared.Train.ToFeatureMatrix() : features.Transform(prepared, progress).Train;
-                var x = all.SelectRows(fitRows);
-                var xh = all.SelectRows(heldRows);
-                var scale = Bandwidth.Resolve(rule, 1.0, x, seed);
-                foreach (var (m, lambda) in Candidates(multipliers, ridges))
-                {
-                    var watch = System.Diagnostics.Stopwatch.StartNew();
-                    using var model = solver.Fit(x, y, prepared.Classes, new GaussianKernel(m / scale.Scale), new SolveOptions(precision, lambda), progress, cancel);
-                    var (error, _) = KernelFitRunner.Evaluate(model.Predict(xh, progress, cancel), yh, prepared.Classes);
-                    results.Add(new BandwidthCandidate(m, m / scale.Scale, error, model.Report.RkhsNorm, watch.Elapsed.TotalSeconds, lambda));
-                }
-            }
-            return (results.MinBy(r => r.HeldOutError)!, results);
+            Train = prepared.Train.Select(fitRows), TrainLabels = fitRows.Select(i => prepared.TrainLabels[i]).ToArray(),
+            Test = prepared.Train.Select(heldRows), TestLabels = heldRows.Select(i => prepared.TrainLabels[i]).ToArray(),
+            TrainIndices = fitRows.Select(i => prepared.TrainIndices[i]).ToArray(), TestIndices = heldRows.Select(i => prepared.TrainIndices[i]).ToArray(),
+        };
+        var y = Targets.OneHot(split.TrainLabels, prepared.Classes);
+
+        using var opened = ComputeDevices.Open(device ?? DeviceRequest.Cpu, precision);
+        var cache = Path.Combine(KernelFitRunner.GramCache, Json.Hash(new { Selection = true, dataset, features?.Config, fit, heldOut, seed, precision }));
+        // Computed once for every candidate (streamed at 32,000 filters: no feature is ever stored).
+        using var operands = KernelOperands.Build(split, features, precision, opened.Device, cache, progress, cancel);
+        var scale = Bandwidth.Resolve(rule, 1.0, operands.Train, seed);
+        var solver = new MinimumNormSolver(opened.Device);
+        var results = new List<BandwidthCandidate>();
+        foreach (var (m, lambda) in Candidates(multipliers, ridges))
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            using var model = solver.Fit(operands.Train, y, new GaussianKernel(m / scale.Scale), new SolveOptions(precision, lambda), progress, cancel);
+            var (error, _) = KernelFitRunner.Evaluate(model.Predict(operands.Test, progress, cancel), split.TestLabels, prepared.Classes);
+            results.Add(new BandwidthCandidate(m, m / scale.Scale, error, model.Report.RkhsNorm, watch.Elapsed.TotalSeconds, lambda));
         }
+        return (results.MinBy(r => r.HeldOutError)!, results);
     }
 
     private static IEnumerable<(double Multiplier, double Ridge)> Candidates(IReadOnlyList<double> multipliers, IReadOnlyList<double> ridges) =>

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Rethink.Deep;
 
 namespace Rethink.Experiments;
 
@@ -11,51 +11,53 @@ namespace Rethink.Experiments;
 /// </summary>
 public sealed class CostModel
 {
-    private readonly Dictionary<(string Model, string Device, int Batch), List<double>> _measured = new();
-    private readonly HashSet<(string Model, string Device, int Batch)> _calibrated = [];
+    private readonly Dictionary<(ModelKind Model, TrainingDevice Device, int Batch), List<double>> _measured = new();
+    private readonly HashSet<(ModelKind Model, TrainingDevice Device, int Batch)> _calibrated = [];
 
     /// <summary>Evaluations on the whole training and test sets, amortized over the steps between them.</summary>
     public const double EvaluationFactor = 1.5;
 
     /// <summary>
-    /// Times a few steps of every (model, device, batch) among <paramref name="configs"/> that has no
-    /// measurement yet — <paramref name="timeStep"/> returns seconds per bare step (see
-    /// <see cref="Deep.StepTimer"/>) — so the first estimate on a new machine or device is its own.
+    /// Times a few steps of every (model, batch) among <paramref name="configs"/> that has no measurement
+    /// on <paramref name="device"/> yet — <paramref name="timeStep"/> returns seconds per bare step (see
+    /// <see cref="StepTimer"/>) — so the first estimate on a new machine or device is its own.
     /// Returns how many were calibrated.
     /// </summary>
-    public int Calibrate(IEnumerable<Deep.TrainingConfig> configs, Func<Deep.TrainingConfig, double> timeStep)
+    public int Calibrate(IEnumerable<TrainingConfig> configs, TrainingDevice device, Func<TrainingConfig, double> timeStep)
     {
         var count = 0;
-        foreach (var config in configs.DistinctBy(c => (c.Model, c.Device, c.BatchSize)))
+        foreach (var config in configs.DistinctBy(c => (c.Model, c.BatchSize)))
         {
-            if (IsMeasured(config.Model, config.Device, config.BatchSize)) continue;
-            Observe(config.Model, config.Device, config.BatchSize, EvaluationFactor * timeStep(config));
-            lock (_measured) _calibrated.Add((config.Model, config.Device, config.BatchSize));
+            if (IsMeasured(config.Model, device, config.BatchSize)) continue;
+            Observe(config.Model, device, config.BatchSize, EvaluationFactor * timeStep(config));
+            lock (_measured) _calibrated.Add((config.Model, device, config.BatchSize));
             count++;
         }
         return count;
     }
 
     /// <summary>Whether the rate for this run came from <see cref="Calibrate"/> rather than finished runs.</summary>
-    public bool IsCalibrated(string model, string device, int batch)
+    public bool IsCalibrated(ModelKind model, TrainingDevice device, int batch)
     {
         lock (_measured) return _calibrated.Contains((model, device, batch));
     }
 
     /// <summary>The measured seconds per step for a run, when it has been measured at least once.</summary>
-    public double? Measured(string model, string device, int batch)
+    public double? Measured(ModelKind model, TrainingDevice device, int batch)
     {
         lock (_measured)
             return _measured.TryGetValue((model, device, batch), out var list) && list.Count > 0 ? Median(list) : null;
     }
 
-    public double SecondsPerStep(string model, string device, int batch) =>
-        Measured(model, device, batch) ?? Default(model) * (device == "cuda" ? 0.05 : 1) * batch / 128.0;
+    /// <summary>Seconds per step, evaluations amortized in: the median of the measurements, else the 2-core CPU rate (and 1/20 of it on a GPU) scaled by batch.</summary>
+    public double SecondsPerStep(ModelKind model, TrainingDevice device, int batch) =>
+        Measured(model, device, batch) ?? Default(model) * (device == TrainingDevice.Cuda ? 0.05 : 1) * batch / 128.0;
 
     /// <summary>Whether the estimate for this run comes from measurements.</summary>
-    public bool IsMeasured(string model, string device, int batch) => Measured(model, device, batch) is not null;
+    public bool IsMeasured(ModelKind model, TrainingDevice device, int batch) => Measured(model, device, batch) is not null;
 
-    public void Observe(string model, string device, int batch, double secondsPerStep)
+    /// <summary>Adds one measurement (non-positive or infinite ones are ignored).</summary>
+    public void Observe(ModelKind model, TrainingDevice device, int batch, double secondsPerStep)
     {
         if (!(secondsPerStep > 0) || double.IsInfinity(secondsPerStep)) return;
         lock (_measured)
@@ -65,39 +67,22 @@ public sealed class CostModel
         }
     }
 
-    /// <summary>Reads every deep-run result in <paramref name="directory"/>: wall seconds of the run over its steps.</summary>
-    public static CostModel Load(string directory)
+    /// <summary>Reads every deep-run result in the store: wall seconds of the run over its steps, on the device it ran on.</summary>
+    public static CostModel Load(ResultStore store)
     {
         var model = new CostModel();
-        if (!Directory.Exists(directory)) return model;
-        foreach (var file in Directory.EnumerateFiles(directory, "deep-run-*.json"))
-        {
-            try
-            {
-                using var doc = JsonDocument.Parse(File.ReadAllText(file));
-                var root = doc.RootElement;
-                var config = root.GetProperty("config");
-                var records = root.GetProperty("result").GetProperty("records");
-                if (records.GetArrayLength() == 0) continue;
-                var steps = records[records.GetArrayLength() - 1].GetProperty("step").GetInt64();
-                var seconds = root.GetProperty("run").GetProperty("seconds").GetDouble();
-                if (steps > 0)
-                    model.Observe(config.GetProperty("model").GetString()!, config.GetProperty("device").GetString()!, config.GetProperty("batchSize").GetInt32(), seconds / steps);
-            }
-            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IOException)
-            {
-                // A file that is not a finished deep run says nothing about costs.
-            }
-        }
+        foreach (var record in store.All<TrainingConfig, TrainingResult>(DeepRunGroup.RunId))
+            if (record.Result.Final is { Step: > 0 } final)
+                model.Observe(record.Config.Model, record.Result.Device, record.Config.BatchSize, record.Run.Seconds / final.Step);
         return model;
     }
 
     /// <summary>Measured on a 2-core CPU at batch 128, evaluations included.</summary>
-    private static double Default(string model) => EvaluationFactor * model switch
+    private static double Default(ModelKind model) => EvaluationFactor * model switch
     {
-        Deep.ModelKind.Mlp1x512 => 0.008,
-        Deep.ModelKind.Mlp3x512 => 0.015,
-        Deep.ModelKind.AlexNet => 0.22,
+        ModelKind.Mlp1x512 => 0.008,
+        ModelKind.Mlp3x512 => 0.015,
+        ModelKind.AlexNet => 0.22,
         _ => 1.0,
     };
 

@@ -13,7 +13,7 @@ public sealed record DeepPreset(int? Train, int? Test, int MaxSteps);
 /// </summary>
 public static class DeepProfiles
 {
-    public static DeepPreset Preset(string model, RunProfile profile) => profile switch
+    public static DeepPreset Preset(ModelKind model, RunProfile profile) => profile switch
     {
         RunProfile.Paper => new DeepPreset(null, null, 391 * 200),
         _ => model switch

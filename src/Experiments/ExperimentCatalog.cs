@@ -12,21 +12,35 @@ namespace Rethink.Experiments;
 public sealed class ExperimentCatalog
 {
     /// <summary>Quick-profile CIFAR-10 runs start from these sizes (see <see cref="DeepProfiles"/>).</summary>
-    private static TrainingConfig Deep(ReproduceContext context, string model, string randomization, int seed = 1) =>
-        DeepProfiles.Preset(model, context.Profile) is var p
-            ? new TrainingConfig(model, "cifar10", randomization, p.Train, p.Test, seed, p.MaxSteps)
-            : throw new InvalidOperationException();
+    private static TrainingConfig Deep(ReproduceContext context, ModelKind model, RandomizationKind randomization, double p = 0, int seed = 1)
+    {
+        var preset = DeepProfiles.Preset(model, context.Profile);
+        return new TrainingConfig(model, DatasetId.Cifar10, Labels(randomization, p, seed), preset.Train, preset.Test, seed, preset.MaxSteps);
+    }
+
+    /// <summary>A randomization drawn with the run's seed (null for true labels: nothing is drawn).</summary>
+    private static Randomization? Labels(RandomizationKind kind, double p, int seed) =>
+        kind == RandomizationKind.TrueLabels ? null : new Randomization(kind, kind == RandomizationKind.RandomLabels ? 0 : p, Seed: seed);
 
     private static bool Quick(ReproduceContext c) => c.Profile == RunProfile.Quick;
 
+    /// <summary>The label-corruption levels of Figures 1b and 1c (0: true labels, 1: random labels).</summary>
     public static readonly double[] CorruptionLevels = [0, 0.2, 0.4, 0.6, 0.8, 1.0];
 
-    public static readonly string[] Fig1aRandomizations = ["true-labels", "random-labels", "shuffled-pixels", "random-pixels", "gaussian"];
+    /// <summary>Figure 1a's five randomization tests.</summary>
+    public static readonly RandomizationKind[] Fig1aRandomizations =
+        [RandomizationKind.TrueLabels, RandomizationKind.RandomLabels, RandomizationKind.ShuffledPixels, RandomizationKind.RandomPixels, RandomizationKind.Gaussian];
 
-    public static IReadOnlyList<string> SweepModels(ReproduceContext c) =>
+    /// <summary>The randomization of one corruption level: true labels at 0, random labels at 1, partially corrupted between.</summary>
+    public static RandomizationKind CorruptionKind(double p) =>
+        p == 0 ? RandomizationKind.TrueLabels : p == 1 ? RandomizationKind.RandomLabels : RandomizationKind.PartiallyCorrupted;
+
+    /// <summary>The models of the corruption sweep under the profile.</summary>
+    public static IReadOnlyList<ModelKind> SweepModels(ReproduceContext c) =>
         Quick(c) ? [ModelKind.Mlp1x512, ModelKind.Mlp3x512, ModelKind.AlexNet] : [ModelKind.Inception, ModelKind.AlexNet, ModelKind.Mlp1x512];
 
-    public static string Fig1aModel(ReproduceContext c) => Quick(c) ? ModelKind.Mlp1x512 : ModelKind.Inception;
+    /// <summary>The model of Figure 1a under the profile.</summary>
+    public static ModelKind Fig1aModel(ReproduceContext c) => Quick(c) ? ModelKind.Mlp1x512 : ModelKind.Inception;
 
     public ExperimentCatalog()
     {
@@ -36,9 +50,9 @@ public sealed class ExperimentCatalog
         var fig1a = new DeepRunGroup("fig1a-runs", "Figure 1a: the five randomization tests on one model", c =>
             Fig1aRandomizations.Select(r => Deep(c, Fig1aModel(c), r)).ToList());
         var sweep = new DeepRunGroup("corruption-sweep", "Figure 1b/1c: label corruption sweep per model", c =>
-            SweepModels(c).SelectMany(m => CorruptionLevels.Select(p => Deep(c, m, p == 0 ? "true-labels" : p == 1 ? "random-labels" : $"corrupted-{p:0.0}"))).ToList());
+            SweepModels(c).SelectMany(m => CorruptionLevels.Select(p => Deep(c, m, CorruptionKind(p), p))).ToList());
         var batchNorm = new DeepRunGroup("batchnorm-runs", "Figure 2: Inception with and without BatchNorm", c =>
-            new[] { ModelKind.Inception, ModelKind.InceptionNoBatchNorm }.Select(m => Deep(c, m, "true-labels") with
+            new[] { ModelKind.Inception, ModelKind.InceptionNoBatchNorm }.Select(m => Deep(c, m, RandomizationKind.TrueLabels) with
             {
                 MaxSteps = Quick(c) ? 60 : 391 * 100,
                 EvaluateEvery = Quick(c) ? 10 : 391,
@@ -49,8 +63,8 @@ public sealed class ExperimentCatalog
 
         var kernelNorms = new KernelRunGroup("kernel-norms", "Kernel norms vs n, true and random labels (MNIST)", c =>
             (Quick(c) ? new[] { 500, 1000, 2000, 4000 } : [1000, 2000, 5000, 10000, 20000])
-                .SelectMany(n => new[] { "true-labels", "random-labels" }.Select(l =>
-                    new KernelFitConfig("mnist", MnistGaussian, Train: n, Test: Quick(c) ? 2000 : 10_000, Randomization: Randomization.Parse(l, seed: 1), Seed: 1))).ToList());
+                .SelectMany(n => new[] { RandomizationKind.TrueLabels, RandomizationKind.RandomLabels }.Select(l =>
+                    new KernelFitConfig(DatasetId.Mnist, MnistGaussian, Train: n, Test: Quick(c) ? 2000 : 10_000, Randomization: Labels(l, 0, seed: 1), Seed: 1))).ToList());
         var kernelTable = new KernelRunGroup("kernel-table", "Section 5: minimum-norm kernel interpolation on MNIST and CIFAR-10", c => KernelTableConfigs(c).ToList());
 
         (Lemma1, Theorem1, Fig1a, Sweep, BatchNorm, Table1, KernelNorms, KernelTable) = (lemma1, theorem1, fig1a, sweep, batchNorm, table1, kernelNorms, kernelTable);
@@ -87,22 +101,22 @@ public sealed class ExperimentCatalog
     /// <summary>Table 1: true-label rows (crop and weight decay variants) per model; random-label rows come from the sweep.</summary>
     private static IEnumerable<TrainingConfig> Table1Configs(ReproduceContext c)
     {
-        IEnumerable<string> models = Quick(c) ? [ModelKind.AlexNet, ModelKind.Mlp3x512, ModelKind.Mlp1x512] : [ModelKind.Inception, ModelKind.InceptionNoBatchNorm, ModelKind.AlexNet, ModelKind.Mlp3x512, ModelKind.Mlp1x512];
+        IEnumerable<ModelKind> models = Quick(c) ? [ModelKind.AlexNet, ModelKind.Mlp3x512, ModelKind.Mlp1x512] : [ModelKind.Inception, ModelKind.InceptionNoBatchNorm, ModelKind.AlexNet, ModelKind.Mlp3x512, ModelKind.Mlp1x512];
         foreach (var model in models)
             foreach (var row in PaperNumbers.Table1.Where(r => r.Model == model && !r.RandomLabels))
-                yield return Deep(c, model, "true-labels") with { Augment = row.RandomCrop, WeightDecay = row.WeightDecay ? PaperNumbers.WeightDecay : 0 };
+                yield return Deep(c, model, RandomizationKind.TrueLabels) with { Augment = row.RandomCrop, WeightDecay = row.WeightDecay ? PaperNumbers.WeightDecay : 0 };
     }
 
     private static IEnumerable<KernelFitConfig> KernelTableConfigs(ReproduceContext c)
     {
         var quick = Quick(c);
         // MNIST raw pixels, Gaussian gamma = 0.02 (the reference code's), exact interpolation and a small ridge.
-        var mnist = new KernelFitConfig("mnist", MnistGaussian, Train: quick ? 10_000 : null, Precision: quick ? Precision.Fp64 : Precision.Fp32);
+        var mnist = new KernelFitConfig(DatasetId.Mnist, MnistGaussian, Train: quick ? 10_000 : null, Precision: quick ? Precision.Fp64 : Precision.Fp32);
         yield return mnist;
         yield return mnist with { Ridge = 1e-3 };
         // CIFAR-10 raw pixels: gamma = m / median squared distance; m = 4 won on held-out training data
         // (`rethink kernels select-bandwidth --dataset cifar10 --fit 10000 --held-out 5000`, see README).
-        var cifar = new KernelFitConfig("cifar10", new GaussianSpec(BandwidthRule.Median, 4.0), Train: quick ? 5000 : null,
+        var cifar = new KernelFitConfig(DatasetId.Cifar10, new GaussianSpec(BandwidthRule.Median, 4.0), Train: quick ? 5000 : null,
             Test: quick ? 2000 : null, Precision: quick ? Precision.Fp64 : Precision.Fp32);
         yield return cifar;
         yield return cifar with { Ridge = 1e-3 };

@@ -3,54 +3,80 @@ using Rethink.Core;
 namespace Rethink.Experiments;
 
 /// <summary>
-/// A computation behind one or more figures or tables. Its config is a record derived from the
-/// profile; the config's hash names the result file, so cached results are reused exactly.
+/// A computation behind one or more figures or tables. Its configs are records derived from the profile;
+/// each config's hash (computed once, in <see cref="Configured{TConfig}"/>) names its result file, so cached
+/// results are reused exactly.
 /// </summary>
 public interface IExperiment
 {
+    /// <summary>A stable id (figure recipes and `--only` name experiments through their figures).</summary>
     string Id { get; }
+
+    /// <summary>What it computes, in a few words.</summary>
     string Title { get; }
 
     /// <summary>Why this experiment cannot run here (missing data or native library), or null.</summary>
     string? Unavailable(ReproduceContext context);
 
-    /// <summary>Rough cost on this machine, printed before a run.</summary>
-    TimeSpan Estimate(ReproduceContext context);
-
-    bool IsCached(ResultStore store, ReproduceContext context);
-
     /// <summary>The units of work (one per result file) for the context's profile.</summary>
     IReadOnlyList<RunUnit> Units(ReproduceContext context);
-
-    /// <summary>The result files this experiment reads for the context's profile (for the run manifest).</summary>
-    IReadOnlyList<string> ResultFiles(ResultStore store, ReproduceContext context);
 }
 
-/// <summary>Typed base: a config from the profile, a result from the config.</summary>
+/// <summary>A config and its hash, computed once: the result file's name, the shard assignment, the lock.</summary>
+/// <param name="Config">The config.</param>
+/// <param name="Hash">Its <see cref="Json.Hash{T}"/>.</param>
+public sealed record Configured<TConfig>(TConfig Config, string Hash)
+{
+    /// <summary>A config with its hash.</summary>
+    public static Configured<TConfig> Of(TConfig config) => new(config, Json.Hash(config));
+}
+
+/// <summary>What every experiment offers through its units: whether all are cached, and their result files.</summary>
+public static class ExperimentExtensions
+{
+    /// <summary>Whether every result of the experiment is stored (whole or damaged: see <see cref="ResultStore.Problem"/>).</summary>
+    public static bool IsCached(this IExperiment experiment, ResultStore store, ReproduceContext context) =>
+        experiment.Units(context).All(u => store.Exists(u.ResultKind, u.Hash));
+
+    /// <summary>The result files the experiment reads for the context's profile (for the run manifest and provenance).</summary>
+    public static IReadOnlyList<string> ResultFiles(this IExperiment experiment, ResultStore store, ReproduceContext context) =>
+        experiment.Units(context).Select(u => store.PathFor(u.ResultKind, u.Hash)).ToList();
+}
+
+/// <summary>Typed base of a single-run experiment: a config from the profile, a result from the config.</summary>
 public abstract class Experiment<TConfig, TResult> : IExperiment
 {
+    /// <inheritdoc/>
     public abstract string Id { get; }
+
+    /// <inheritdoc/>
     public abstract string Title { get; }
+
+    /// <summary>The config for the context's profile.</summary>
     public abstract TConfig Configure(ReproduceContext context);
+
+    /// <summary>Computes the result of a config.</summary>
     public abstract TResult Compute(TConfig config, ReproduceContext context, IProgress<double> progress, CancellationToken cancel);
+
+    /// <inheritdoc/>
     public virtual string? Unavailable(ReproduceContext context) => null;
+
+    /// <summary>Rough cost on this machine, printed before a run.</summary>
     public abstract TimeSpan Estimate(ReproduceContext context);
 
-    public bool IsCached(ResultStore store, ReproduceContext context) => store.Exists(Id, Json.Hash(Configure(context)));
-
-    public IReadOnlyList<string> ResultFiles(ResultStore store, ReproduceContext context) => [store.PathFor(Id, Json.Hash(Configure(context)))];
-
+    /// <summary>The stored result for the context's profile, or null.</summary>
     public ExperimentRecord<TConfig, TResult>? Load(ResultStore store, ReproduceContext context) =>
-        store.TryLoad<TConfig, TResult>(Id, Configure(context));
+        store.TryLoad<TConfig, TResult>(Id, Configured<TConfig>.Of(Configure(context)));
 
+    /// <inheritdoc/>
     public IReadOnlyList<RunUnit> Units(ReproduceContext context)
     {
-        var config = Configure(context);
-        return [new RunUnit(Id, Id, Json.Hash(config), Title, Estimate(context), (store, progress, cancel) =>
+        var run = Configured<TConfig>.Of(Configure(context));
+        return [new RunUnit(Id, Id, run.Hash, Title, Estimate(context), (store, progress, cancel) =>
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            var result = Compute(config, context, progress, cancel);
-            store.Save(Id, config, result, watch.Elapsed.TotalSeconds);
+            var result = Compute(run.Config, context, progress, cancel);
+            store.Save(Id, run, result, watch.Elapsed.TotalSeconds);
         })];
     }
 }

@@ -15,20 +15,21 @@ public static class KernelFitRunner
 {
     /// <param name="config">The experiment.</param>
     /// <param name="data">Where datasets are found.</param>
+    /// <param name="device">Where to compute (default: this machine's CPU).</param>
     /// <param name="features">The implementation of <see cref="KernelFitConfig.Features"/> (required exactly when the config names one).</param>
     /// <param name="progress">Phase progress.</param>
     /// <param name="cancel">Cancellation.</param>
     /// <param name="gramCache">Where streamed Gram matrices are kept (default <see cref="GramCache"/>, the user cache).</param>
-    public static (KernelFitResult Result, KernelModel Model) Run(KernelFitConfig config, DataOptions data, IFeatureMap? features = null,
+    public static KernelFit Run(KernelFitConfig config, DataOptions data, DeviceRequest? device = null, IFeatureMap? features = null,
         IProgress<KernelProgress>? progress = null, CancellationToken cancel = default, string? gramCache = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
+        device ??= DeviceRequest.Cpu;
         if ((config.Features is null) != (features is null) || (features is not null && features.Config != config.Features))
             throw new ArgumentException(config.Features is null
                 ? "A feature map was given but the config names none."
                 : $"The config asks for {config.Features.Describe()}; pass its IFeatureMap (got {features?.Config.Describe() ?? "none"}).", nameof(features));
-        var timings = new Dictionary<string, double>();
         var watch = Stopwatch.StartNew();
 
         var dataset = DatasetLoader.Load(config.Dataset, data);
@@ -36,50 +37,31 @@ public static class KernelFitRunner
             Subset.Of(config.Train, dataset.Train.Count, "training", dataset.Name, nameof(config.Train), config.Subset, config.Seed),
             Subset.Of(config.Test, dataset.Test.Count, "test", dataset.Name, nameof(config.Test), config.Subset, config.Seed));
         var prepared = DataPipeline.Prepare(dataset, pipeline);
-        timings["data"] = watch.Lap();
+        var dataSeconds = watch.Lap();
 
-        var targets = OneHot(prepared.TrainLabels, prepared.Classes);
-        var options = new SolveOptions(config.Precision, config.Ridge, Method: config.Method);
-        var (device, warning) = ComputeDevices.Open(config.Device, config.Precision, config.Layout);
+        var targets = Targets.OneHot(prepared.TrainLabels, prepared.Classes);
+        var opened = ComputeDevices.Open(device, config.Precision);
+        KernelModel? model = null; // owns the device once it exists
         try
         {
-            // Streamed features: Gram matrices accumulated block by block, when asked or when the materialized plan would
-            // not fit — decided from the whole plan's memory before anything is computed.
-            if (features is IStreamedFeatureMap streamed && ChooseStreaming(streamed, prepared.Train.Count, prepared.Test.Count, config.Precision))
-            {
-                var directory = Path.Combine(gramCache ?? GramCache, Json.Hash(new { config.Dataset, config.Features, config.Train, config.Test, config.Subset, config.Labels, config.Seed, config.Precision }));
-                using var products = streamed.Products(prepared, config.Precision, device, directory, progress, cancel);
-                timings["features"] = watch.Lap();
-                var (kernel, bandwidth) = config.Kernel.Resolve(products.Train, config.Seed);
-                timings["bandwidth"] = watch.Lap();
-                var model = new MinimumNormSolver(device).Fit(products.Train, targets, prepared.Classes, kernel, options, progress, cancel).Owning(device);
-                timings["fit"] = watch.Lap();
-                return Finish(config, prepared, model, kernel, bandwidth, products.Description + $"; Gram matrices cached in {directory}", warning, timings, watch,
-                    () => model.Predict(products.Cross, progress, cancel));
-            }
-            FeatureMatrix train, test;
-            string? featureDescription = null;
-            if (features is not null)
-            {
-                (train, test, featureDescription) = features.Transform(prepared, progress);
-                timings["features"] = watch.Lap();
-            }
-            else
-            {
-                train = prepared.Train.ToFeatureMatrix();
-                test = prepared.Test.ToFeatureMatrix();
-            }
-            {
-                var (kernel, bandwidth) = config.Kernel.Resolve(train, config.Seed);
-                timings["bandwidth"] = watch.Lap();
-                var model = new MinimumNormSolver(device).Fit(train, targets, prepared.Classes, kernel, options, progress, cancel).Owning(device);
-                timings["fit"] = watch.Lap();
-                return Finish(config, prepared, model, kernel, bandwidth, featureDescription, warning, timings, watch, () => model.Predict(test, progress, cancel));
-            }
+            var cache = Path.Combine(gramCache ?? GramCache, Json.Hash(new { config.Dataset, config.Features, config.Train, config.Test, config.Subset, config.Labels, config.Seed, config.Precision }));
+            using var operands = KernelOperands.Build(prepared, features, config.Precision, opened.Device, cache, progress, cancel);
+            var featureSeconds = watch.Lap();
+            var (kernel, bandwidth) = config.Kernel.Resolve(operands.Train, config.Seed);
+            var bandwidthSeconds = watch.Lap();
+            model = new MinimumNormSolver(opened.Device).Fit(operands.Train, targets, kernel, new SolveOptions(config.Precision, config.Ridge, Method: config.Method), progress, cancel).Owning(opened);
+            var fitSeconds = watch.Lap();
+            var scores = model.Predict(operands.Test, progress, cancel);
+            var timings = new FitTimings(dataSeconds, featureSeconds, bandwidthSeconds, fitSeconds, watch.Lap());
+            var (error, perClass) = Evaluate(scores, prepared.TestLabels, prepared.Classes);
+            var result = new KernelFitResult(config, kernel, bandwidth, prepared.Steps, operands.Description, model.Report.N, prepared.Test.Count,
+                prepared.Classes, prepared.Randomization.RealizedCorruption, model.Report, error, perClass, opened.Warning, MachineInfo.Current, timings, device, scores);
+            return new KernelFit(result, model);
         }
         catch
         {
-            device.Dispose();
+            if (model is null) opened.Dispose();
+            else model.Dispose();
             throw;
         }
     }
@@ -118,33 +100,6 @@ public static class KernelFitRunner
 
     /// <summary>Where streamed Gram matrices are checkpointed and kept for reuse (by experiment configs that share features): $XDG_CACHE_HOME/rethink/grams.</summary>
     public static string GramCache => Path.Combine(DataLocator.CacheDirectory, "grams");
-
-    private static (KernelFitResult, KernelModel) Finish(KernelFitConfig config, PreparedData prepared, KernelModel model, Kernel kernel, Bandwidth? bandwidth,
-        string? featureDescription, string? warning, Dictionary<string, double> timings, Stopwatch watch, Func<double[]> predict)
-    {
-        try
-        {
-            var scores = predict();
-            timings["predict"] = watch.Lap();
-            var (error, perClass) = Evaluate(scores, prepared.TestLabels, prepared.Classes);
-            var result = new KernelFitResult(config, kernel, bandwidth, prepared.Steps, featureDescription, model.Report.N, prepared.Test.Count,
-                prepared.Classes, prepared.Randomization.RealizedCorruption, model.Report, error, perClass, warning, MachineInfo.Current, timings, scores);
-            return (result, model);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>One-hot targets, n×classes column-major: Y[i, c] = 1 when label i is c, else 0.</summary>
-    public static double[] OneHot(IReadOnlyList<int> labels, int classes)
-    {
-        var y = new double[(long)labels.Count * classes];
-        for (var i = 0; i < labels.Count; i++) y[(long)labels[i] * labels.Count + i] = 1;
-        return y;
-    }
 
     /// <summary>Test error of argmax predictions, overall and per true class.</summary>
     public static (double Error, double[] PerClass) Evaluate(double[] scores, IReadOnlyList<int> labels, int classes)

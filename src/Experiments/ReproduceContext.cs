@@ -1,16 +1,33 @@
+using Rethink.Deep;
 using Rethink.Kernels.Devices;
 
 namespace Rethink.Experiments;
 
-/// <summary>What `rethink reproduce` was asked for: profile, device, data and output locations.</summary>
+/// <summary>
+/// What a reproduction was asked for: profile, device, data and output locations. The device is where runs
+/// compute, never part of what they compute: configs and their hashes leave it out, results record the
+/// device asked for and the one that ran.
+/// </summary>
+/// <param name="Profile">The quick or the paper profile.</param>
+/// <param name="Device">The device asked for (auto: CUDA when usable, else the CPU).</param>
+/// <param name="DataDirectory">The data root searched first (null: $RETHINK_DATA, then the user cache).</param>
+/// <param name="OutputDirectory">The results folder (data/, figures/, tables/, runs/).</param>
 public sealed record ReproduceContext(RunProfile Profile, ComputeDevice Device, string? DataDirectory, string OutputDirectory)
 {
+    /// <summary>Figures (PNG and SVG).</summary>
     public string FiguresDirectory => Path.Combine(OutputDirectory, "figures");
+
+    /// <summary>Tables (Markdown and LaTeX).</summary>
     public string TablesDirectory => Path.Combine(OutputDirectory, "tables");
+
+    /// <summary>Result files.</summary>
     public string DataResultsDirectory => Path.Combine(OutputDirectory, "data");
 
     /// <summary>Seconds per training step, measured from the runs in the results folder.</summary>
     public CostModel Costs { get; init; } = new();
+
+    /// <summary>Where the kernel fits are asked to run.</summary>
+    public DeviceRequest KernelDevice => new(Device == ComputeDevice.Scalapack ? ComputeDevice.Cpu : Device);
 
     private Lazy<TorchDevice>? _torch;
 
@@ -26,9 +43,16 @@ public sealed record ReproduceContext(RunProfile Profile, ComputeDevice Device, 
     }
 }
 
-/// <summary>The training device of the deep runs: "cuda" or "cpu", why CUDA cannot be used when it was asked for, and the auto fallback's warning.</summary>
-public sealed record TorchDevice(string Name, string? Unavailable, string? Warning)
+/// <summary>The training device of the deep runs, why CUDA cannot be used when it was asked for, and the auto fallback's warning.</summary>
+/// <param name="Device">Where the deep runs train.</param>
+/// <param name="Unavailable">Why CUDA cannot be used when it was asked for, else null.</param>
+/// <param name="Warning">The auto fallback's one-line warning, else null.</param>
+public sealed record TorchDevice(TrainingDevice Device, string? Unavailable, string? Warning)
 {
+    /// <summary>"cpu" or "cuda".</summary>
+    public string Name => Device == TrainingDevice.Cuda ? "cuda" : "cpu";
+
+    /// <summary>Resolves the device asked for: CUDA (or why not), auto (CUDA when its libtorch loads, else the CPU with a warning), or the CPU.</summary>
     public static TorchDevice Resolve(ComputeDevice device)
     {
         switch (device)
@@ -36,18 +60,18 @@ public sealed record TorchDevice(string Name, string? Unavailable, string? Warni
             case ComputeDevice.Cuda:
                 try
                 {
-                    Rethink.Torch.TorchRuntime.EnsureCuda();
-                    return new("cuda", null, null);
+                    Torch.TorchRuntime.EnsureCuda();
+                    return new(TrainingDevice.Cuda, null, null);
                 }
-                catch (Rethink.Torch.TorchUnavailableException e)
+                catch (Torch.TorchUnavailableException e)
                 {
-                    return new("cuda", e.Message, null);
+                    return new(TrainingDevice.Cuda, e.Message, null);
                 }
             case ComputeDevice.Auto:
-                var (cuda, warning) = Rethink.Torch.TorchRuntime.ResolveAuto();
-                return new(cuda ? "cuda" : "cpu", null, warning);
+                var (cuda, warning) = Torch.TorchRuntime.ResolveAuto();
+                return new(cuda ? TrainingDevice.Cuda : TrainingDevice.Cpu, null, warning);
             default:
-                return new("cpu", null, null);
+                return new(TrainingDevice.Cpu, null, null);
         }
     }
 }

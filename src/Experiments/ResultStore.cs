@@ -15,6 +15,7 @@ public sealed class ResultStore
     public const string Remedy = "delete it and rerun `rethink reproduce` to recompute it";
 
     private readonly Dictionary<string, (DateTime Written, string? Problem)> _verified = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTime Written, object Record)> _loaded = new(StringComparer.Ordinal);
 
     public ResultStore(string directory)
     {
@@ -50,12 +51,35 @@ public sealed class ResultStore
         return problem;
     }
 
-    /// <summary>The stored result of <paramref name="config"/>, or null; throws <see cref="CorruptFileException"/> for a damaged file.</summary>
-    public ExperimentRecord<TConfig, TResult>? TryLoad<TConfig, TResult>(string experiment, TConfig config)
+    /// <summary>
+    /// The stored result of a config, or null; throws <see cref="CorruptFileException"/> for a damaged file. A file is read
+    /// and verified once: later calls for the same unchanged file return the same record.
+    /// </summary>
+    public ExperimentRecord<TConfig, TResult>? TryLoad<TConfig, TResult>(string experiment, Configured<TConfig> run) =>
+        Read<TConfig, TResult>(PathFor(experiment, run.Hash));
+
+    /// <summary>Every stored record of one kind (e.g. every deep run) that reads as (<typeparamref name="TConfig"/>, <typeparamref name="TResult"/>); damaged files are left out.</summary>
+    public IEnumerable<ExperimentRecord<TConfig, TResult>> All<TConfig, TResult>(string kind)
     {
-        var path = PathFor(experiment, Json.Hash(config));
+        if (!System.IO.Directory.Exists(Directory)) yield break;
+        foreach (var path in System.IO.Directory.EnumerateFiles(Directory, $"{kind}-*.json").Where(f => !f.EndsWith(".failed.json", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            ExperimentRecord<TConfig, TResult>? record;
+            try { record = Read<TConfig, TResult>(path); }
+            catch (IOException) { continue; } // damaged: reported where it is needed, never used
+            if (record is not null) yield return record;
+        }
+    }
+
+    private ExperimentRecord<TConfig, TResult>? Read<TConfig, TResult>(string path)
+    {
         if (!File.Exists(path)) return null;
-        return SealedJson.Deserialize<ExperimentRecord<TConfig, TResult>>(File.ReadAllText(path), path, Remedy);
+        var written = File.GetLastWriteTimeUtc(path);
+        lock (_loaded)
+            if (_loaded.TryGetValue(path, out var known) && known.Written == written && known.Record is ExperimentRecord<TConfig, TResult> cached) return cached;
+        var record = SealedJson.Deserialize<ExperimentRecord<TConfig, TResult>>(File.ReadAllText(path), path, Remedy);
+        lock (_loaded) _loaded[path] = (written, record);
+        return record;
     }
 
     /// <summary>The seconds a stored result took (0 when missing or damaged).</summary>
@@ -73,12 +97,12 @@ public sealed class ResultStore
         }
     }
 
-    public ExperimentRecord<TConfig, TResult> Save<TConfig, TResult>(string experiment, TConfig config, TResult result, double seconds)
+    /// <summary>Writes a result (sealed, atomically) under its config's hash.</summary>
+    public ExperimentRecord<TConfig, TResult> Save<TConfig, TResult>(string experiment, Configured<TConfig> run, TResult result, double seconds)
     {
-        var hash = Json.Hash(config);
-        var record = new ExperimentRecord<TConfig, TResult>(experiment, hash, config, result,
+        var record = new ExperimentRecord<TConfig, TResult>(experiment, run.Hash, run.Config, result,
             new RunInfo(DateTimeOffset.UtcNow, seconds, MachineInfo.Current, RethinkVersion.Version, RethinkVersion.Commit));
-        AtomicFile.WriteAllText(PathFor(experiment, hash), SealedJson.Serialize(record));
+        AtomicFile.WriteAllText(PathFor(experiment, run.Hash), SealedJson.Serialize(record));
         return record;
     }
 }

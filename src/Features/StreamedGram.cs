@@ -43,7 +43,6 @@ public static class StreamedGram
     /// <param name="key">What the matrices depend on (a hash of the feature config and the data).</param>
     /// <param name="progress">Blocks done, rate and time left.</param>
     /// <param name="cancel">Stops between blocks.</param>
-    /// <param name="stopAfterBlocks">Stop after this many blocks of this call, as if killed after a checkpoint (for resume tests).</param>
     /// <param name="keyAt">
     /// The key of this configuration with fewer filters (the same function that made <paramref name="key"/>):
     /// when given and this folder holds no checkpoint, the run continues from the largest finished stream of
@@ -51,14 +50,14 @@ public static class StreamedGram
     /// </param>
     /// <param name="device">The device of the solve: when it accumulates products itself (the GPU) the syrk and gemm run there; otherwise on the CPU's BLAS.</param>
     public static StreamedProducts Compute(RandomConvFeatures features, ImageTensor train, ImageTensor test, Precision precision, string directory, string key,
-        IProgress<KernelProgress>? progress = null, CancellationToken cancel = default, int? stopAfterBlocks = null, Func<int, string>? keyAt = null,
+        IProgress<KernelProgress>? progress = null, CancellationToken cancel = default, Func<int, string>? keyAt = null,
         IDenseDevice? device = null) =>
         precision == Precision.Fp64
-            ? Compute<double>(features, train, test, directory, key, progress, cancel, stopAfterBlocks, keyAt, device)
-            : Compute<float>(features, train, test, directory, key, progress, cancel, stopAfterBlocks, keyAt, device);
+            ? Compute<double>(features, train, test, directory, key, progress, cancel, keyAt, device)
+            : Compute<float>(features, train, test, directory, key, progress, cancel, keyAt, device);
 
     private static unsafe StreamedProducts Compute<T>(RandomConvFeatures features, ImageTensor train, ImageTensor test, string directory, string key,
-        IProgress<KernelProgress>? progress, CancellationToken cancel, int? stopAfterBlocks, Func<int, string>? keyAt, IDenseDevice? device)
+        IProgress<KernelProgress>? progress, CancellationToken cancel, Func<int, string>? keyAt, IDenseDevice? device)
         where T : unmanaged, System.Numerics.IFloatingPoint<T>
     {
         var precision = typeof(T) == typeof(double) ? Precision.Fp64 : Precision.Fp32;
@@ -113,6 +112,7 @@ public static class StreamedGram
             var count = Math.Min(block, config.Filters - first);
             var rate = blocksThisCall == 0 ? "" : $", {60 * blocksThisCall * block / watch.Elapsed.TotalSeconds:F0} filters/min, about {Durations(TimeSpan.FromSeconds(watch.Elapsed.TotalSeconds / blocksThisCall * (blocks - b)))} left";
             progress?.Report(new KernelProgress($"random features: block {b + 1}/{blocks} (filters {first + 1}-{first + count}){rate}", (double)b / blocks));
+            cancel.ThrowIfCancellationRequested(); // cancelled on hearing of this block: stop with the earlier ones checkpointed
             var w = count * config.FeaturesPerFilter;
             var phase = Stopwatch.StartNew();
             var (fa, fb) = (features.ApplyBlock(whiteTrain, first, count), features.ApplyBlock(whiteTest, first, count));
@@ -132,8 +132,6 @@ public static class StreamedGram
             timings.Checkpoints += phase.Elapsed.TotalSeconds;
             timings.Blocks++;
             blocksThisCall++;
-            if (blocksThisCall == stopAfterBlocks && first + count < config.Filters)
-                throw new OperationCanceledException($"Stopped after {blocksThisCall} block(s), as asked.");
         }
         progress?.Report(new KernelProgress("random features: Gram matrices done", 1));
         return Products(directory, state!, config, precision, timings);

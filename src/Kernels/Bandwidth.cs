@@ -21,11 +21,22 @@ public sealed record Bandwidth(BandwidthRule Rule, double Scale, double Multipli
 {
     public static Bandwidth Given(double gamma) => new(BandwidthRule.Given, double.NaN, 1, gamma, 1 / Math.Sqrt(gamma));
 
-    /// <summary>Resolves <paramref name="rule"/> on <paramref name="x"/> with multiplier <paramref name="multiplier"/>.</summary>
-    public static Bandwidth Resolve(BandwidthRule rule, double multiplier, FeatureMatrix x, int seed = 0, int sample = 2000)
+    /// <summary>
+    /// Resolves <paramref name="rule"/> with multiplier <paramref name="multiplier"/> on the training points: from their
+    /// coordinates, or from their stored Gram matrix (squared distances ‖xᵢ‖² + ‖xⱼ‖² − 2⟨xᵢ, xⱼ⟩ on the same seeded sample;
+    /// the variance rule needs the coordinates' mean, which inner products do not give).
+    /// </summary>
+    public static Bandwidth Resolve(BandwidthRule rule, double multiplier, KernelOperand train, int seed = 0, int sample = 2000) => train switch
+    {
+        KernelOperand.Points { Values: var x } => FromPoints(rule, multiplier, x, seed, sample),
+        KernelOperand.Products { Values: var gram } => FromProducts(rule, multiplier, gram, seed, sample),
+        _ => throw new ArgumentOutOfRangeException(nameof(train)),
+    };
+
+    private static Bandwidth FromPoints(BandwidthRule rule, double multiplier, FeatureMatrix x, int seed, int sample)
     {
         ArgumentNullException.ThrowIfNull(x);
-        if (!(multiplier > 0)) throw new ArgumentOutOfRangeException(nameof(multiplier), multiplier, "The bandwidth multiplier must be positive.");
+        if (!(multiplier > 0)) throw new Core.UserInputException("Multiplier", multiplier, "the bandwidth multiplier must be positive.");
         var scale = rule switch
         {
             BandwidthRule.Median => MedianSquaredDistance(x, seed, sample),
@@ -36,17 +47,12 @@ public sealed record Bandwidth(BandwidthRule Rule, double Scale, double Multipli
         return new Bandwidth(rule, scale, multiplier, multiplier / scale, Math.Sqrt(scale) / multiplier);
     }
 
-    /// <summary>
-    /// The same rules from the training points' Gram matrix: squared distances ‖xᵢ‖² + ‖xⱼ‖² − 2⟨xᵢ, xⱼ⟩
-    /// read on the same seeded sample (the median rule); the variance rule needs the coordinates' mean,
-    /// which inner products do not give.
-    /// </summary>
-    public static Bandwidth Resolve(BandwidthRule rule, double multiplier, InnerProducts.IInnerProducts gram, int seed = 0, int sample = 2000)
+    private static Bandwidth FromProducts(BandwidthRule rule, double multiplier, InnerProducts.IInnerProducts gram, int seed, int sample)
     {
         ArgumentNullException.ThrowIfNull(gram);
-        if (!(multiplier > 0)) throw new ArgumentOutOfRangeException(nameof(multiplier), multiplier, "The bandwidth multiplier must be positive.");
+        if (!(multiplier > 0)) throw new Core.UserInputException("Multiplier", multiplier, "the bandwidth multiplier must be positive.");
         if (rule != BandwidthRule.Median)
-            throw new NotSupportedException($"--bandwidth-rule {rule.ToString().ToLowerInvariant()}: streamed features keep only inner products; use --bandwidth-rule median.");
+            throw new Core.UserInputException("BandwidthRule", rule.ToString().ToLowerInvariant(), "streamed features keep only inner products, which give no coordinate variance: use the median rule.");
         var indices = Enumerable.Range(0, gram.Rows).ToArray();
         SeedMixer.Random(seed, 0xBA4D).Shuffle(indices);
         var rows = indices.Take(Math.Min(sample, gram.Rows)).ToArray();

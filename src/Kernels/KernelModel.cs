@@ -14,7 +14,7 @@ public sealed class KernelModel : IDisposable
     private readonly IDeviceMatrix _alpha;
     private readonly Kernel _kernel;
     private readonly SolveOptions _options;
-    private IDisposable? _owned;
+    private OpenedDevice? _owned;
 
     internal KernelModel(IDenseDevice device, IDevicePoints points, IDeviceMatrix alpha, Kernel kernel, double[] alphaHost, SolveReport report, SolveOptions options)
     {
@@ -34,28 +34,27 @@ public sealed class KernelModel : IDisposable
 
     public Kernel Kernel => _kernel;
 
-    /// <summary>Disposes <paramref name="resource"/> (e.g. the device) with the model.</summary>
-    public KernelModel Owning(IDisposable resource)
+    /// <summary>Takes ownership of the device the model was fitted on: it closes with the model.</summary>
+    public KernelModel Owning(OpenedDevice device)
     {
-        _owned = resource;
+        ArgumentNullException.ThrowIfNull(device);
+        if (!ReferenceEquals(device.Device, _device)) throw new ArgumentException("The model was fitted on another device.", nameof(device));
+        _owned = device;
         return this;
     }
 
-    /// <summary>Scores K(test, train)·α, m×c column-major, computed in tiles of test points.</summary>
-    public double[] Predict(FeatureMatrix test, IProgress<KernelProgress>? progress = null, CancellationToken cancel = default)
+    /// <summary>
+    /// Scores K(test, train)·α, m×c column-major, computed in tiles of test points. The test points come in the
+    /// form the model was fitted in: coordinates, or their inner products with the training points (n×m, a
+    /// streamed feature map's cross products).
+    /// </summary>
+    public double[] Predict(KernelOperand test, IProgress<KernelProgress>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(test);
-        if (test.Columns != _points.Dimension) throw new ArgumentException($"Test points have {test.Columns} features; the model was fitted on {_points.Dimension}.", nameof(test));
+        if (test.Dimension != _points.Dimension) throw new ArgumentException($"Test points have {test.Dimension} features; the model was fitted on {_points.Dimension}.", nameof(test));
+        test.EnsureTestOf(_points.Count, nameof(test));
         test.EnsureFinite(nameof(test));
-        return Predict(test.Rows, (t0, count) => _device.UploadPoints(test.Slice(t0, count)), progress, cancel);
-    }
-
-    /// <summary>Scores from the test points' inner products with the training points (n×m, a streamed feature map's cross products).</summary>
-    public double[] Predict(InnerProducts.IInnerProducts cross, IProgress<KernelProgress>? progress = null, CancellationToken cancel = default)
-    {
-        ArgumentNullException.ThrowIfNull(cross);
-        if (cross.Rows != _points.Count || cross.Symmetric) throw new ArgumentException($"Cross products need one row per training point ({_points.Count}); got {cross.Rows} rows.", nameof(cross));
-        return Predict(cross.Columns, (t0, count) => _device.UploadProducts(cross.SliceColumns(t0, count)), progress, cancel);
+        return Predict(test.Count, (t0, count) => _device.Upload(test.Slice(t0, count)), progress, cancel);
     }
 
     private double[] Predict(int m, Func<int, int, IDevicePoints> tileOf, IProgress<KernelProgress>? progress, CancellationToken cancel)

@@ -4,7 +4,7 @@ namespace Rethink.Kernels;
 
 /// <summary>
 /// The kernel an experiment asks for, as data: a concrete kernel when its parameters are given, or a
-/// bandwidth rule resolved on the training points (<see cref="Resolve(FeatureMatrix, int)"/>). Parsed once at the console
+/// bandwidth rule resolved on the training points (<see cref="Resolve(KernelOperand, int)"/>). Parsed once at the console
 /// edge, written verbatim into results (polymorphic JSON, discriminated by "kind").
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
@@ -23,11 +23,8 @@ public abstract record KernelSpec
 
     public virtual void Validate() { }
 
-    /// <summary>The kernel for these training points, and the bandwidth when a rule chose it.</summary>
-    public abstract (Kernel Kernel, Bandwidth? Bandwidth) Resolve(FeatureMatrix train, int seed);
-
-    /// <summary>The same from the training points' Gram matrix (streamed features).</summary>
-    public abstract (Kernel Kernel, Bandwidth? Bandwidth) Resolve(InnerProducts.IInnerProducts train, int seed);
+    /// <summary>The kernel for these training points (coordinates or stored products), and the bandwidth when a rule chose it.</summary>
+    public abstract (Kernel Kernel, Bandwidth? Bandwidth) Resolve(KernelOperand train, int seed);
 }
 
 /// <summary>exp(−γ‖x − x′‖²) with γ = <see cref="Value"/> (rule given) or γ = <see cref="Value"/> / scale (median or variance rule).</summary>
@@ -35,19 +32,15 @@ public sealed record GaussianSpec(BandwidthRule Rule = BandwidthRule.Given, doub
 {
     public override string Name => "gaussian";
 
+    /// <inheritdoc/>
     public override void Validate()
     {
         if (!(Value > 0) || double.IsInfinity(Value))
-            throw new ArgumentOutOfRangeException(nameof(Value), Value, Rule == BandwidthRule.Given ? "--gamma must be a positive number." : "--multiplier must be a positive number.");
+            throw new Core.UserInputException(Rule == BandwidthRule.Given ? "Gamma" : "Multiplier", Value, "a positive finite number.");
     }
 
-    public override (Kernel, Bandwidth?) Resolve(FeatureMatrix train, int seed)
-    {
-        var b = Rule == BandwidthRule.Given ? Bandwidth.Given(Value) : Bandwidth.Resolve(Rule, Value, train, seed);
-        return (new GaussianKernel(b.Gamma), b);
-    }
-
-    public override (Kernel, Bandwidth?) Resolve(InnerProducts.IInnerProducts train, int seed)
+    /// <inheritdoc/>
+    public override (Kernel, Bandwidth?) Resolve(KernelOperand train, int seed)
     {
         var b = Rule == BandwidthRule.Given ? Bandwidth.Given(Value) : Bandwidth.Resolve(Rule, Value, train, seed);
         return (new GaussianKernel(b.Gamma), b);
@@ -59,16 +52,15 @@ public sealed record LaplacianSpec(BandwidthRule Rule = BandwidthRule.Given, dou
 {
     public override string Name => "laplacian";
 
+    /// <inheritdoc/>
     public override void Validate()
     {
         if (!(Value > 0) || double.IsInfinity(Value))
-            throw new ArgumentOutOfRangeException(nameof(Value), Value, Rule == BandwidthRule.Given ? "--gamma (sigma for the Laplacian) must be a positive number." : "--multiplier must be a positive number.");
+            throw new Core.UserInputException(Rule == BandwidthRule.Given ? "Gamma" : "Multiplier", Value, Rule == BandwidthRule.Given ? "sigma of the Laplacian: a positive finite number." : "a positive finite number.");
     }
 
-    public override (Kernel, Bandwidth?) Resolve(FeatureMatrix train, int seed) =>
-        From(Rule == BandwidthRule.Given ? null : Bandwidth.Resolve(Rule, Value, train, seed));
-
-    public override (Kernel, Bandwidth?) Resolve(InnerProducts.IInnerProducts train, int seed) =>
+    /// <inheritdoc/>
+    public override (Kernel, Bandwidth?) Resolve(KernelOperand train, int seed) =>
         From(Rule == BandwidthRule.Given ? null : Bandwidth.Resolve(Rule, Value, train, seed));
 
     private (Kernel, Bandwidth?) From(Bandwidth? resolved)
@@ -83,28 +75,29 @@ public sealed record PolynomialSpec(int Degree = 2, double? Gamma = null, double
 {
     public override string Name => "polynomial";
 
+    /// <inheritdoc/>
     public override void Validate()
     {
-        if (Degree < 1) throw new ArgumentOutOfRangeException(nameof(Degree), Degree, "--degree must be at least 1.");
-        if (Gamma is { } g && !(g > 0 && double.IsFinite(g))) throw new ArgumentOutOfRangeException(nameof(Gamma), g, "--gamma must be a positive number.");
+        if (Degree < 1) throw new Core.UserInputException(nameof(Degree), Degree, "at least 1.");
+        if (Gamma is { } g && !(g > 0 && double.IsFinite(g))) throw new Core.UserInputException(nameof(Gamma), g, "a positive finite number.");
     }
 
-    public override (Kernel, Bandwidth?) Resolve(FeatureMatrix train, int seed) => (new PolynomialKernel(Degree, Gamma ?? 1.0 / train.Columns, Coef0), null);
-    public override (Kernel, Bandwidth?) Resolve(InnerProducts.IInnerProducts train, int seed) => (new PolynomialKernel(Degree, Gamma ?? 1.0 / train.Dimension, Coef0), null);
+    /// <inheritdoc/>
+    public override (Kernel, Bandwidth?) Resolve(KernelOperand train, int seed) => (new PolynomialKernel(Degree, Gamma ?? 1.0 / train.Dimension, Coef0), null);
 }
 
 /// <summary>⟨x, x′⟩.</summary>
 public sealed record LinearSpec : KernelSpec
 {
     public override string Name => "linear";
-    public override (Kernel, Bandwidth?) Resolve(FeatureMatrix train, int seed) => (new LinearKernel(), null);
-    public override (Kernel, Bandwidth?) Resolve(InnerProducts.IInnerProducts train, int seed) => (new LinearKernel(), null);
+    /// <inheritdoc/>
+    public override (Kernel, Bandwidth?) Resolve(KernelOperand train, int seed) => (new LinearKernel(), null);
 }
 
 /// <summary>The arc-cosine kernel of degree 1.</summary>
 public sealed record ArcCosineSpec : KernelSpec
 {
     public override string Name => "arc-cosine";
-    public override (Kernel, Bandwidth?) Resolve(FeatureMatrix train, int seed) => (new ArcCosineKernel(), null);
-    public override (Kernel, Bandwidth?) Resolve(InnerProducts.IInnerProducts train, int seed) => (new ArcCosineKernel(), null);
+    /// <inheritdoc/>
+    public override (Kernel, Bandwidth?) Resolve(KernelOperand train, int seed) => (new ArcCosineKernel(), null);
 }

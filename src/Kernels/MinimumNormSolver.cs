@@ -16,60 +16,65 @@ public sealed class MinimumNormSolver(IDenseDevice device)
     public IDenseDevice Device { get; } = device ?? throw new ArgumentNullException(nameof(device));
 
     /// <summary>
-    /// Fits α with (K + λI) α = Y for Y given as n×c column-major targets. The model keeps the training
-    /// points and α on the device for prediction.
+    /// Fits α with (K + λI) α = Y. The training points are given by their coordinates or by their stored
+    /// inner products (a streamed feature map's Gram: K is then built from the products and squared norms).
+    /// The model keeps the training operand and α on the device for prediction.
     /// </summary>
-    public KernelModel Fit(FeatureMatrix x, double[] targets, int columns, Kernel kernel, SolveOptions options,
-        IProgress<KernelProgress>? progress = null, CancellationToken cancel = default)
-    {
-        KernelInputs.Validate(x, targets, columns, options);
-        return Fit(() => Device.UploadPoints(x), x.Rows, x.Columns, (long)x.Rows * x.Columns, targets, columns, kernel, options, progress, cancel);
-    }
-
-    /// <summary>
-    /// The same solve when the training points are known only by their inner products (a streamed
-    /// feature map): K is built from the stored Gram and squared norms.
-    /// </summary>
-    public KernelModel Fit(InnerProducts.IInnerProducts train, double[] targets, int columns, Kernel kernel, SolveOptions options,
+    /// <param name="train">The training points, n of them.</param>
+    /// <param name="targets">Y, n×c.</param>
+    /// <param name="kernel">The kernel.</param>
+    /// <param name="options">Precision, ridge, method and tiling (default: FP64, exact interpolation, Cholesky with the eigen fallback).</param>
+    /// <param name="progress">Phase progress.</param>
+    /// <param name="cancel">Cancellation between phases and tiles.</param>
+    public KernelModel Fit(KernelOperand train, Targets targets, Kernel kernel, SolveOptions? options = null,
         IProgress<KernelProgress>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(train);
-        if (!train.Symmetric) throw new ArgumentException("Training needs the symmetric Gram of the training points, not cross products.", nameof(train));
-        KernelInputs.ValidateTargets(train.Rows, targets, columns, options);
-        // Only the squared norms live on the device; the products are read from the host tile by tile.
-        return Fit(() => Device.UploadProducts(train), train.Rows, train.Dimension, train.Rows, targets, columns, kernel, options, progress, cancel);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(kernel);
+        options ??= new SolveOptions();
+        options.Validate();
+        if (train is KernelOperand.Products { Values.Symmetric: false })
+            throw new ArgumentException("Training needs the symmetric Gram of the training points, not cross products.", nameof(train));
+        if (train.Count < 1) throw new ArgumentException("No training points.", nameof(train));
+        if (targets.Rows != train.Count) throw new ArgumentException($"Targets have {targets.Rows} rows; there are {train.Count} training points.", nameof(targets));
+        train.EnsureFinite("training");
+        return Fit(train, targets.Values, targets.Columns, kernel, options, progress, cancel);
     }
 
-    // pointValues: values the uploaded points take in device memory (coordinates, or only the norms of stored products).
-    private KernelModel Fit(Func<IDevicePoints> upload, int n, int dim, long pointValues, double[] targets, int columns, Kernel kernel, SolveOptions options,
+    private KernelModel Fit(KernelOperand train, double[] targets, int columns, Kernel kernel, SolveOptions options,
         IProgress<KernelProgress>? progress, CancellationToken cancel)
     {
+        var (n, dim, pointValues) = (train.Count, train.Dimension, train.DeviceValues);
         ArgumentNullException.ThrowIfNull(kernel);
         var d = Device;
         var c = columns;
         var epsilon = d.Precision == Precision.Fp64 ? Math.Pow(2, -52) : Math.Pow(2, -23);
-        var timings = new Dictionary<string, double>();
+        var timings = new SolveTimings.Builder();
         var watch = Stopwatch.StartNew();
-        void Phase(string name)
+        void Phase(Action<SolveTimings.Builder, double> phase)
         {
             d.Synchronize();
-            timings[name] = timings.GetValueOrDefault(name) + watch.Elapsed.TotalSeconds;
+            phase(timings, watch.Elapsed.TotalSeconds);
             watch.Restart();
         }
 
         d.EnsureCapacity(new MemoryRequest("The kernel matrix", n, [(n, n), (pointValues, 1), (n, c), (n, c), (n, c)]));
-        var points = upload();
+        var points = d.Upload(train);
         IDeviceMatrix? alpha = null;
         try
         {
             using var y = d.Upload(targets, n, c);
             alpha = d.Allocate(n, c);
-            Phase("upload");
+            Phase((t, s) => t.Upload += s);
 
             using var k = d.Allocate(n, n);
-            var kernelNorm = d.Gram(points, kernel, options.Ridge, k, options.TileColumns, timings, progress, cancel);
+            var build = d.Gram(points, kernel, options.Ridge, k, options.TileColumns, progress, cancel);
+            var kernelNorm = build.Norm;
+            timings.GramProducts += build.ProductsSeconds;
+            timings.GramTransform += build.TransformSeconds;
             var diagonal = d.Diagonal(k);
-            Phase("gram");
+            Phase((t, s) => t.Gram += s);
 
             string? note = null;
             int? rank = null;
@@ -83,14 +88,14 @@ public sealed class MinimumNormSolver(IDenseDevice device)
                 progress?.Report(new KernelProgress("potrf", 0));
                 var info = d.Potrf(k);
                 var pivot = info == 0 ? SmallPivot(d.Diagonal(k), epsilon, d.Precision) : null;
-                Phase("potrf");
+                Phase((t, s) => t.Potrf += s);
                 if (info == 0 && pivot is null)
                 {
                     d.Copy(y, alpha);
                     d.Potrs(k, alpha);
                     // The strict upper triangle still holds K: with its diagonal back, K is whole there.
                     d.SetDiagonal(k, diagonal);
-                    Phase("potrs");
+                    Phase((t, s) => t.Potrs += s);
                 }
                 else
                 {
@@ -102,8 +107,8 @@ public sealed class MinimumNormSolver(IDenseDevice device)
                         ? $"Cholesky failed at order {info} (K not numerically positive definite): minimum-norm solution from the eigendecomposition."
                         : $"{pivot}: minimum-norm solution from the eigendecomposition.";
                     useEigen = true;
-                    d.Gram(points, kernel, options.Ridge, k, options.TileColumns, null, progress, cancel);
-                    Phase("gram-rebuild");
+                    d.Gram(points, kernel, options.Ridge, k, options.TileColumns, progress, cancel);
+                    Phase((t, s) => t.GramRebuild += s);
                 }
             }
             if (useEigen)
@@ -116,7 +121,7 @@ public sealed class MinimumNormSolver(IDenseDevice device)
                 var lambda = new double[n];
                 var info = d.Syevd(k, lambda);
                 if (info > 0) throw new ArithmeticException($"The symmetric eigensolver did not converge ({info} off-diagonal elements); the kernel matrix may contain NaN.");
-                Phase("syevd");
+                Phase((t, s) => t.Syevd += s);
                 var max = lambda.Max(Math.Abs);
                 cutoff = (options.RankTolerance ?? n * epsilon) * max;
                 var inverse = lambda.Select(l => l > cutoff ? 1 / l : 0).ToArray();
@@ -128,9 +133,9 @@ public sealed class MinimumNormSolver(IDenseDevice device)
                     d.ScaleRows(t, inverse);
                     d.Gemm(false, false, k, t, alpha);
                 }
-                Phase("eigen-solve");
-                d.Gram(points, kernel, options.Ridge, k, options.TileColumns, null, progress, cancel);
-                Phase("gram-rebuild");
+                Phase((t, s) => t.EigenSolve += s);
+                d.Gram(points, kernel, options.Ridge, k, options.TileColumns, progress, cancel);
+                Phase((t, s) => t.GramRebuild += s);
                 method = SolveMethod.Eigen;
             }
             else
@@ -148,18 +153,12 @@ public sealed class MinimumNormSolver(IDenseDevice device)
                 kaHost = d.Download(ka);
             }
             var metrics = SolveMetrics.Compute(alphaHost, i => kaHost[i], targets, n, options.Ridge, kernelNorm, epsilon);
-            Phase("residual");
+            Phase((t, s) => t.Residual += s);
 
-            IReadOnlyList<IReadOnlyDictionary<string, double>>? perProcess = null;
-            if (d.ProcessCount > 1)
-            {
-                var names = timings.Keys.ToArray();
-                perProcess = d.AllProcesses(names.Select(name => timings[name]).ToArray())
-                    .Select(values => (IReadOnlyDictionary<string, double>)names.Select((name, i) => (name, values[i])).ToDictionary(p => p.name, p => p.Item2))
-                    .ToList();
-            }
+            var mine = timings.Build();
+            IReadOnlyList<SolveTimings>? perProcess = d.ProcessCount > 1 ? d.AllProcesses(mine.ToArray()).Select(SolveTimings.FromArray).ToList() : null;
             var report = new SolveReport(d.Backend, d.Library, d.Hardware, d.Precision, method, n, c, options.Ridge,
-                metrics.RelativeResidual, metrics.BackwardErrorRatio, metrics.RkhsNorm, rank, cutoff, kernelNorm, metrics.AlphaNorm, timings, note,
+                metrics.RelativeResidual, metrics.BackwardErrorRatio, metrics.RkhsNorm, rank, cutoff, kernelNorm, metrics.AlphaNorm, mine, note,
                 d.ProcessCount, perProcess);
             var model = new KernelModel(d, points, alpha, kernel, alphaHost, report, options);
             points = null!;

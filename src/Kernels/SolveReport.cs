@@ -20,7 +20,7 @@ namespace Rethink.Kernels;
 /// <param name="RankTolerance">Absolute eigenvalue cutoff used (eigen path), else null.</param>
 /// <param name="KernelNorm">‖K + λI‖_F, taken before any factorization.</param>
 /// <param name="AlphaNorm">‖α‖_F.</param>
-/// <param name="Timings">Seconds per phase (upload, gram, potrf, potrs, residual, …) on process 0.</param>
+/// <param name="Timings">Seconds per phase on process 0.</param>
 /// <param name="Note">Why the eigen path was taken, and similar remarks.</param>
 /// <param name="Processes">Cooperating processes (ScaLAPACK), else 1.</param>
 /// <param name="ProcessTimings">Seconds per phase on every process (index = rank), when there is more than one.</param>
@@ -40,7 +40,7 @@ public sealed record SolveReport(
     double? RankTolerance,
     double KernelNorm,
     double AlphaNorm,
-    IReadOnlyDictionary<string, double> Timings,
+    SolveTimings Timings,
     string? Note,
     int Processes = 1,
-    IReadOnlyList<IReadOnlyDictionary<string, double>>? ProcessTimings = null);
+    IReadOnlyList<SolveTimings>? ProcessTimings = null);

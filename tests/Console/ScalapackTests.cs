@@ -55,7 +55,7 @@ public sealed class ScalapackTests(ITestOutputHelper output) : IDisposable
         var prepared = Rethink.Data.DataPipeline.Prepare(data, pipeline);
         var (x, t) = (prepared.Train.ToFeatureMatrix(), prepared.Test.ToFeatureMatrix());
         var kernel = new GaussianKernel(gamma);
-        var y = Matrix<double>.Build.Dense(x.Rows, prepared.Classes, KernelFitRunner.OneHot(prepared.TrainLabels, prepared.Classes));
+        var y = Matrix<double>.Build.Dense(x.Rows, prepared.Classes, Targets.OneHot(prepared.TrainLabels, prepared.Classes).Values);
         return new Problem(x, t, prepared.TrainLabels, kernel, KernelReference.Gram(kernel, x), KernelReference.Gram(kernel, t, x),
             KernelReference.EntryBounds(kernel, x, x, single: false).FrobeniusNorm(), KernelReference.EntryBounds(kernel, t, x, single: false), y);
     }

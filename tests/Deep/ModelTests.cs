@@ -10,10 +10,10 @@ public class ModelTests
     public void Parameter_counts_match_the_paper()
     {
         TorchFactAttribute.Require();
-        foreach (var (model, expected) in ModelKind.PaperParameterCounts)
+        foreach (var (model, expected) in Models.PaperParameterCounts)
         {
-            using var module = ModelKind.Create(model);
-            Assert.Equal(expected, ModelKind.CountParameters(module));
+            using var module = Models.Create(model);
+            Assert.Equal(expected, Models.CountParameters(module));
         }
     }
 
@@ -21,9 +21,9 @@ public class ModelTests
     public void Models_map_28x28_images_to_10_logits()
     {
         TorchFactAttribute.Require();
-        foreach (var model in ModelKind.All)
+        foreach (var model in Models.All)
         {
-            using var module = ModelKind.Create(model);
+            using var module = Models.Create(model);
             module.eval();
             using var x = randn(2, 3, 28, 28);
             using var y = module.forward(x);
@@ -37,13 +37,13 @@ public class ModelTests
         TorchFactAttribute.Require();
         foreach (var model in new[] { ModelKind.Mlp1x512, ModelKind.Mlp3x512, ModelKind.AlexNet })
         {
-            using var module = ModelKind.Create(model, channels: 1);
+            using var module = Models.Create(model, channels: 1);
             using var x = randn(4, 1, 28, 28);
             using var y = module.forward(x);
             Assert.Equal([4L, 10L], y.shape);
         }
-        using var mlp = ModelKind.Create(ModelKind.Mlp1x512, channels: 1);
-        Assert.Equal(784L * 512 + 512 + 512 * 10 + 10, ModelKind.CountParameters(mlp));
+        using var mlp = Models.Create(ModelKind.Mlp1x512, channels: 1);
+        Assert.Equal(784L * 512 + 512 + 512 * 10 + 10, Models.CountParameters(mlp));
     }
 
     [Fact]
@@ -58,10 +58,12 @@ public class ModelTests
     }
 
     [Fact]
-    public void Invalid_configs_name_the_option()
+    public void Invalid_configs_name_the_parameter()
     {
-        Assert.Contains("--model", Assert.Throws<ArgumentException>(() => new TrainingConfig("resnet", "cifar10").Validate()).Message);
-        Assert.Contains("--dropout", Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingConfig(ModelKind.Mlp1x512, "cifar10", Dropout: 1.5).Validate()).Message);
-        Assert.Throws<ArgumentException>(() => new TrainingConfig(ModelKind.Mlp1x512, "cifar10", Randomization: "noise").Validate());
+        Assert.Equal("Model", Assert.Throws<Core.UserInputException>(() => new TrainingConfig((ModelKind)99, "cifar10").Validate()).Parameter);
+        Assert.Equal("Dropout", Assert.Throws<Core.UserInputException>(() => new TrainingConfig(ModelKind.Mlp1x512, "cifar10", Dropout: 1.5).Validate()).Parameter);
+        Assert.Equal("Randomization", Assert.Throws<Core.UserInputException>(() => Data.Randomization.Parse("noise")).Parameter);
+        Assert.Equal("Randomization", Assert.Throws<Core.UserInputException>(() =>
+            new TrainingConfig(ModelKind.Mlp1x512, "cifar10", new Data.Randomization(Data.RandomizationKind.PartiallyCorrupted, P: 1.5)).Validate()).Parameter);
     }
 }

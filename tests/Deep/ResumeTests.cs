@@ -31,19 +31,18 @@ public class ResumeTests
     public void Killed_and_resumed_run_ends_with_the_same_metrics_and_weights()
     {
         TorchFactAttribute.Require();
-        var config = new TrainingConfig(ModelKind.Mlp1x512, "synthetic", Randomization: "corrupted-0.5", Seed: 3,
+        var config = new TrainingConfig(ModelKind.Mlp1x512, "synthetic", Randomization.Parse("corrupted-0.5", seed: 3), Seed: 3,
             MaxSteps: 40, BatchSize: 32, Dropout: 0.2, DecayEvery: 5, StopWhenFitted: false, EvaluateEvery: 8);
         var dataset = Synthetic(256, 64);
         var root = Directory.CreateTempSubdirectory("rethink-resume").FullName;
         try
         {
-            var whole = Trainer.Run(config, TrainingData.From(dataset, config), Path.Combine(root, "whole"));
+            var whole = Trainer.Run(config, TrainingData.From(dataset, config), new TrainingSession(Directory: Path.Combine(root, "whole")));
 
             var dir = Path.Combine(root, "killed");
-            var partial = Trainer.Run(config, TrainingData.From(dataset, config), dir, stopAfterEpochs: 2);
-            Assert.Equal(16, partial.Final!.Step);
-            Assert.True(File.Exists(Path.Combine(dir, Trainer.CheckpointFile)));
-            var resumed = Trainer.Run(config, TrainingData.From(dataset, config), dir, resume: true);
+            StopAfterStep(config, dataset, dir, 16); // the end of epoch 2
+            Assert.Equal(16, Checkpoint.Read(Path.Combine(dir, Trainer.CheckpointFile)).State.Step);
+            var resumed = Trainer.Run(config, TrainingData.From(dataset, config), new TrainingSession(Directory: dir, Resume: true));
 
             Assert.Equal(1, resumed.Resumed);
             Assert.Equal(whole.Records.Count, resumed.Records.Count);
@@ -63,9 +62,20 @@ public class ResumeTests
         }
     }
 
+    /// <summary>
+    /// Trains in <paramref name="dir"/> and cancels once step <paramref name="step"/> is reported, as a kill would: the
+    /// run stops before its next step, with the checkpoint of the epoch that step ended on disk.
+    /// </summary>
+    private static void StopAfterStep(TrainingConfig config, LabeledDataset dataset, string dir, int step)
+    {
+        using var cancel = new CancellationTokenSource();
+        Assert.Throws<OperationCanceledException>(() => Trainer.Run(config, TrainingData.From(dataset, config), new TrainingSession(Directory: dir),
+            new Core.SynchronousProgress<TrainingProgress>(p => { if (p.Step == step) cancel.Cancel(); }), cancel.Token));
+    }
+
     private static List<float[]> LoadParameters(string checkpoint, TrainingConfig config)
     {
-        using var model = ModelKind.Create(config.Model, channels: 1);
+        using var model = Models.Create(config.Model, channels: 1);
         using var optimizer = new SgdMomentum(model.parameters(), config.Momentum, config.WeightDecay);
         Checkpoint.Read(checkpoint).Restore(model, optimizer);
         return model.parameters().Select(p => p.data<float>().ToArray()).Concat(optimizer.Buffers.Select(t => t.data<float>().ToArray())).ToList();
@@ -80,13 +90,13 @@ public class ResumeTests
         var dir = Directory.CreateTempSubdirectory("rethink-resume").FullName;
         try
         {
-            Trainer.Run(config, TrainingData.From(dataset, config), dir, stopAfterEpochs: 1);
+            StopAfterStep(config, dataset, dir, 2);
             var other = config with { Seed = 9 };
-            var e = Assert.Throws<Rethink.Core.UserInputException>(() => Trainer.Run(other, TrainingData.From(dataset, other), dir, resume: true));
+            var e = Assert.Throws<Rethink.Core.UserInputException>(() => Trainer.Run(other, TrainingData.From(dataset, other), new TrainingSession(Directory: dir, Resume: true)));
             Assert.Contains("belongs to another configuration", e.Message);
             // Another model: refused from the state, before any tensor is loaded into the wrong shapes.
             var mlp3 = config with { Model = ModelKind.Mlp3x512 };
-            Assert.Contains("belongs to another configuration", Assert.Throws<Rethink.Core.UserInputException>(() => Trainer.Run(mlp3, TrainingData.From(dataset, mlp3), dir, resume: true)).Message);
+            Assert.Contains("belongs to another configuration", Assert.Throws<Rethink.Core.UserInputException>(() => Trainer.Run(mlp3, TrainingData.From(dataset, mlp3), new TrainingSession(Directory: dir, Resume: true))).Message);
         }
         finally
         {
@@ -107,7 +117,7 @@ public class ResumeTests
         var dir = Directory.CreateTempSubdirectory("rethink-damaged").FullName;
         try
         {
-            Trainer.Run(config, TrainingData.From(dataset, config), dir, stopAfterEpochs: 1);
+            StopAfterStep(config, dataset, dir, 2);
             var path = Path.Combine(dir, Trainer.CheckpointFile);
             var good = File.ReadAllBytes(path);
             var text = System.Text.Encoding.Latin1.GetString(good);
@@ -121,7 +131,7 @@ public class ResumeTests
             {
                 Assert.NotEqual(good, bytes);
                 File.WriteAllBytes(path, bytes);
-                var e = Assert.Throws<Rethink.Core.CorruptFileException>(() => Trainer.Run(config, TrainingData.From(dataset, config), dir, resume: true));
+                var e = Assert.Throws<Rethink.Core.CorruptFileException>(() => Trainer.Run(config, TrainingData.From(dataset, config), new TrainingSession(Directory: dir, Resume: true)));
                 Assert.StartsWith(path, e.Message);
                 Assert.Contains("delete it", e.Message);
                 Assert.Equal(bytes, File.ReadAllBytes(path)); // nothing was overwritten
@@ -159,7 +169,7 @@ public class ResumeTests
     public void A_small_network_fits_random_labels()
     {
         TorchFactAttribute.Require();
-        var config = new TrainingConfig(ModelKind.Mlp1x512, "synthetic", Randomization: "random-labels", MaxSteps: 3000, BatchSize: 32, Seed: 1);
+        var config = new TrainingConfig(ModelKind.Mlp1x512, "synthetic", Randomization.Parse("random-labels", seed: 1), MaxSteps: 3000, BatchSize: 32, Seed: 1);
         var result = Trainer.Run(config, TrainingData.From(Synthetic(128, 32), config));
         Assert.True(result.StepsToFit is not null, $"not fitted: training accuracy {result.Final!.TrainAccuracy} after {result.Final.Step} steps");
         Assert.Equal(1.0, result.Final!.TrainAccuracy);

@@ -125,6 +125,17 @@ public sealed class StreamedGramTests : IDisposable
         }
     }
 
+    /// <summary>Progress that cancels, as a kill would, when block <paramref name="block"/> (1-based) is announced: the blocks before it are checkpointed.</summary>
+    private static IProgress<KernelProgress> StopBefore(int block, out CancellationToken token)
+    {
+        var source = new CancellationTokenSource();
+        token = source.Token;
+        return new Rethink.Core.SynchronousProgress<KernelProgress>(p =>
+        {
+            if (p.Phase.StartsWith($"random features: block {block}/", StringComparison.Ordinal)) source.Cancel();
+        });
+    }
+
     [Fact]
     public void A_run_stopped_between_blocks_resumes_to_the_same_matrices_bit_for_bit()
     {
@@ -134,7 +145,7 @@ public sealed class StreamedGramTests : IDisposable
         {
             var (whole, stopped) = (Path.Combine(_dir, $"whole-{precision}"), Path.Combine(_dir, $"stopped-{precision}"));
             using (StreamedGram.Compute(features, train, test, precision, whole, "key")) { }
-            Assert.Throws<OperationCanceledException>(() => StreamedGram.Compute(features, train, test, precision, stopped, "key", stopAfterBlocks: 2));
+            Assert.Throws<OperationCanceledException>(() => StreamedGram.Compute(features, train, test, precision, stopped, "key", StopBefore(3, out var cancel2), cancel2));
             Assert.Contains("\"blocksDone\": 2", File.ReadAllText(Path.Combine(stopped, "state.json")));
             using (var resumed = StreamedGram.Compute(features, train, test, precision, stopped, "key"))
                 Assert.Equal(3, resumed.Timings["blocks"]); // the report counts the blocks this call computed, not the resumed ones
@@ -169,7 +180,7 @@ public sealed class StreamedGramTests : IDisposable
             foreach (var (what, damage) in damages)
             {
                 var dir = Path.Combine(_dir, $"damaged-{stop}-{what.Replace(' ', '-')}");
-                if (stop) Assert.Throws<OperationCanceledException>(() => StreamedGram.Compute(features, train, test, Precision.Fp64, dir, "key", stopAfterBlocks: 1));
+                if (stop) Assert.Throws<OperationCanceledException>(() => StreamedGram.Compute(features, train, test, Precision.Fp64, dir, "key", StopBefore(2, out var cancel1), cancel1));
                 else using (StreamedGram.Compute(features, train, test, Precision.Fp64, dir, "key")) { }
                 damage(dir);
                 var e = Assert.Throws<Rethink.Core.CorruptFileException>(() => StreamedGram.Compute(features, train, test, Precision.Fp64, dir, "key").Dispose());
@@ -278,8 +289,8 @@ public sealed class StreamedFitTests : IDisposable
             Precision: Precision.Fp64, Features: new RandomConvConfig(Filters: 24, Grid: 3, Signs: 2, Normalize: true, Block: 7, Stream: stream));
         var data = new DataOptions(null, AllowDownload: true);
         var reference = new Recording(new RandomConvFeatureMap((RandomConvConfig)Config(false).Features!));
-        var (streamed, a) = KernelFitRunner.Run(Config(true), data, new RandomConvFeatureMap((RandomConvConfig)Config(true).Features!), gramCache: _cache);
-        var (materialized, b) = KernelFitRunner.Run(Config(false), data, reference, gramCache: _cache);
+        var (streamed, a) = KernelFitRunner.Run(Config(true), data, features: new RandomConvFeatureMap((RandomConvConfig)Config(true).Features!), gramCache: _cache);
+        var (materialized, b) = KernelFitRunner.Run(Config(false), data, features: reference, gramCache: _cache);
         using (a)
         using (b)
         {
@@ -299,7 +310,7 @@ public sealed class StreamedFitTests : IDisposable
             var gaussian = GaussianReference.Build(train, test, gm, gammaShift, u);
             var (k, c, gramDifference) = (gaussian.K, gaussian.Cross, gaussian.GramDifference);
 
-            var y = Dense(KernelFitRunner.OneHot(reference.TrainLabels!, classes), n, classes);
+            var y = Dense(Targets.OneHot(reference.TrainLabels!, classes).Values, n, classes);
             var system = new ReferenceSystem(k, y);
             var (alphaM, alphaS) = (Dense(b.Alpha, n, classes), Dense(a.Alpha, n, classes));
             system.AssertBackwardStable(alphaM, gramDifference, u, "materialized");

@@ -51,7 +51,7 @@ public class ConsumerTests
         var targets = new double[n * classes];
         for (var i = 0; i < n; i++) targets[random.Next(classes) * n + i] = 1;
         var device = LapackDevice.Open(Precision.Fp64);
-        using var model = new MinimumNormSolver(device).Fit(x, targets, classes, new GaussianKernel(gamma), new SolveOptions(Precision.Fp64)).Owning(device);
+        using var model = new MinimumNormSolver(device).Fit(x, new Targets(targets, classes), new GaussianKernel(gamma), new SolveOptions(Precision.Fp64)).Owning(device);
         // K alpha = Y with K computed here, independently of the library, within the bound of a backward-stable
         // Cholesky solve (Higham Thm 10.4: gamma_{3n+1} tr K |alpha|, tr K = n) plus how far the library's K can be
         // from this one (squared distances from inner products, (d + 2)u(|x| + |y|)^2 each side, through exp) and

@@ -1,3 +1,4 @@
+using Rethink.Experiments;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;

@@ -24,19 +24,19 @@ public sealed class RecipeTests : IDisposable
     internal static TrainingResult FakeTraining(TrainingConfig c, int seed)
     {
         var random = new Random(seed);
-        var level = Rethink.Data.Randomization.Parse(c.Randomization).LabelProbability;
+        var level = c.Labels.LabelProbability;
         var steps = (long)(300 * (1 + level) + random.Next(50));
         var records = Enumerable.Range(1, 10).Select(k => new TrainingRecord(k * steps / 10, k, 0.01, 2.3 / k, Math.Min(1, k / 9.0), 0.4 * (1 - level) + 0.1, 0.45 * (1 - level) + 0.1, k)).ToList();
         var losses = Enumerable.Range(1, (int)steps).Select(s => new StepLoss(s, 2.3 * Math.Exp(-s / 100.0) + 0.05 * random.NextDouble(), 0.5)).ToList();
-        return new TrainingResult(c, ModelKind.PaperParameterCounts[c.Model], c.Train ?? 50_000, c.Test ?? 10_000, ["scale-0-1"], 0.9 * level, records, losses, steps, steps / 10.0, "cpu", 0);
+        return new TrainingResult(c, Models.PaperParameterCounts[c.Model], c.Train ?? 50_000, c.Test ?? 10_000, ["scale-0-1"], 0.9 * level, records, losses, steps, steps / 10.0, TrainingDevice.Cpu, 0);
     }
 
     internal static KernelFitResult FakeKernel(KernelFitConfig c) =>
         new(c, new GaussianKernel(0.02), Bandwidth.Given(0.02), ["scale-0-1"], c.Features?.Describe(), c.Train ?? 60_000, c.Test ?? 10_000, 10, 0,
             new SolveReport(Backend.Lapack, "libopenblas", "CPU", c.Precision, SolveMethod.Cholesky, c.Train ?? 60_000, 10, c.Ridge, 1e-14, 1.0,
                 40 + (c.Train ?? 60_000) / 100.0 * (c.Labels.Kind == Rethink.Data.RandomizationKind.TrueLabels ? 1 : 3),
-                null, null, 100, 50, new Dictionary<string, double> { ["gram"] = 1 }, null),
-            c.Labels.Kind == Rethink.Data.RandomizationKind.TrueLabels ? 0.03 : 0.9, Enumerable.Repeat(0.03, 10).ToArray(), null, MachineInfo.Current, new Dictionary<string, double>());
+                null, null, 100, 50, new SolveTimings(Gram: 1), null),
+            c.Labels.Kind == Rethink.Data.RandomizationKind.TrueLabels ? 0.03 : 0.9, Enumerable.Repeat(0.03, 10).ToArray(), null, MachineInfo.Current, new FitTimings());
 
     /// <summary>Synthesized results for every experiment of the quick profile, stored under <paramref name="output"/>.</summary>
     internal static (ReproduceContext Context, Catalog Catalog, ResultStore Store) Synthesize(string output)
@@ -49,10 +49,10 @@ public sealed class RecipeTests : IDisposable
             switch (experiment)
             {
                 case DeepRunGroup deep:
-                    foreach (var c in deep.Configure(context)) store.Save(DeepRunGroup.RunId, c, FakeTraining(c, seed++), 1);
+                    foreach (var c in deep.Configure(context)) store.Save(DeepRunGroup.RunId, Configured<TrainingConfig>.Of(c), FakeTraining(c, seed++), 1);
                     break;
                 case KernelRunGroup kernel:
-                    foreach (var c in kernel.Configure(context)) store.Save(KernelRunGroup.RunId, c, FakeKernel(c), 1);
+                    foreach (var c in kernel.Configure(context)) store.Save(KernelRunGroup.RunId, Configured<KernelFitConfig>.Of(c), FakeKernel(c), 1);
                     break;
                 default:
                     foreach (var unit in experiment.Units(context)) unit.Execute(store, new Progress<double>(), default);
@@ -64,47 +64,33 @@ public sealed class RecipeTests : IDisposable
     [Fact]
     public void Every_recipe_renders_its_files_and_the_report()
     {
-        var context = new ReproduceContext(RunProfile.Quick, ComputeDevice.Cpu, null, _out);
-        var catalog = new Catalog();
-        var store = new ResultStore(context.DataResultsDirectory);
-        var seed = 0;
-        foreach (var experiment in catalog.Experiments)
+        var (context, catalog, store) = Synthesize(_out);
+        foreach (var experiment in catalog.Experiments) Assert.True(experiment.IsCached(store, context), experiment.Id);
+        // The console's render path, as `rethink render` takes it.
+        var outcome = Rendering.Render(catalog, catalog.Figures, store, context);
+        Assert.Empty(outcome.Skipped);
+        Assert.Empty(outcome.Warnings);
+        Assert.Equal(catalog.Figures.Select(f => f.Id), outcome.Rendered.Select(r => r.Figure.Id));
+        foreach (var (figure, files) in outcome.Rendered)
         {
-            switch (experiment)
-            {
-                case DeepRunGroup deep:
-                    foreach (var c in deep.Configure(context)) store.Save(DeepRunGroup.RunId, c, FakeTraining(c, seed++), 1);
-                    break;
-                case KernelRunGroup kernel:
-                    foreach (var c in kernel.Configure(context)) store.Save(KernelRunGroup.RunId, c, FakeKernel(c), 1);
-                    break;
-                default:
-                    foreach (var unit in experiment.Units(context)) unit.Execute(store, new Progress<double>(), default);
-                    break;
-            }
-            Assert.True(experiment.IsCached(store, context), experiment.Id);
-        }
-        var macros = new List<(string, string)>();
-        foreach (var figure in catalog.Figures)
-        {
-            var files = figure.Render(store, context);
             Assert.NotEmpty(files);
             foreach (var file in files)
             {
-                Assert.True(new FileInfo(file).Length > 500, $"{file} is nearly empty");
+                Assert.True(new FileInfo(file).Length > 500, $"{figure.Id}: {file} is nearly empty");
                 if (file.EndsWith(".png")) Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(file)[..4]);
                 if (file.EndsWith(".svg")) Assert.Contains("<svg", File.ReadAllText(file));
                 if (file.EndsWith(".tex")) Assert.Contains("\\toprule", File.ReadAllText(file));
             }
-            macros.AddRange(figure.Macros(store, context));
         }
-        var tex = Macros.Render(macros, "test");
+        var tex = File.ReadAllText(Path.Combine(_out, "macros.tex"));
         Assert.Contains("\\newcommand{\\MnistRawTestError}", tex);
         Assert.Contains("\\newcommand{\\TableOneTestAccAlexnetCropWd}", tex);
         Assert.DoesNotMatch(@"\\newcommand\{\\[A-Za-z]*[^A-Za-z}]", tex);
-        Manifest.Save(catalog.Experiments, store, context);
-        var report = ReportWriter.Save(context, catalog.Figures.Select(f => (f, (IReadOnlyList<string>)Directory.GetFiles(context.FiguresDirectory, f.Id + "*").Concat(Directory.GetFiles(context.TablesDirectory, f.Id + "*")).ToList())).ToList(), []);
-        Assert.Contains("![", File.ReadAllText(report));
+        var index = MacroIndex.Load(_out)!;
+        Assert.Equal(RunProfile.Quick, index.Profile);
+        Assert.Contains("MnistRawTestError", index.Macros.Keys);
+        Assert.True(File.Exists(Path.Combine(_out, "tables", "manifest.md")));
+        Assert.Contains("![", File.ReadAllText(Path.Combine(_out, "report.md")));
     }
 
     [Fact]

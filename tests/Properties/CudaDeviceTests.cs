@@ -85,8 +85,8 @@ public sealed class CudaDeviceTests
         var kernel = new GaussianKernel(1.0 / 30);
         using var gpuDevice = Gpu(Precision.Fp64);
         using var cpuDevice = LapackDevice.Open(Precision.Fp64);
-        using var gpu = new MinimumNormSolver(gpuDevice).Fit(x, y, 10, kernel, new SolveOptions(Precision.Fp64));
-        using var cpu = new MinimumNormSolver(cpuDevice).Fit(x, y, 10, kernel, new SolveOptions(Precision.Fp64));
+        using var gpu = new MinimumNormSolver(gpuDevice).Fit(x, new Targets(y, 10), kernel, new SolveOptions(Precision.Fp64));
+        using var cpu = new MinimumNormSolver(cpuDevice).Fit(x, new Targets(y, 10), kernel, new SolveOptions(Precision.Fp64));
         var test = c.Points(rows: 200, salt: 9);
         // Both backward stable for the reference K, so they differ by at most |r_gpu − r_cpu|/λ_min(K); the
         // predictions by that through the cross kernel (tests/Shared).

@@ -49,7 +49,7 @@ public static class DeviceChecks
         foreach (var precision in precisions)
         {
             using var device = open(precision);
-            using var model = new MinimumNormSolver(device).Fit(x, y, c.Targets, kernel, new SolveOptions(precision));
+            using var model = new MinimumNormSolver(device).Fit(x, new Targets(y, c.Targets), kernel, new SolveOptions(precision));
             var r = model.Report;
             var (eps, u) = (Epsilon(r.Precision), UnitRoundoff(r.Precision));
             Assert.Equal(device.Precision, r.Precision);
@@ -99,7 +99,7 @@ public static class DeviceChecks
         var x = c.Points();
         var y = c.Y();
         using var device = open(Precision.Fp64);
-        using var model = new MinimumNormSolver(device).Fit(x, y, c.Targets, new LinearKernel(), new SolveOptions(Precision.Fp64));
+        using var model = new MinimumNormSolver(device).Fit(x, new Targets(y, c.Targets), new LinearKernel(), new SolveOptions(Precision.Fp64));
         Assert.Equal(SolveMethod.Eigen, model.Report.Method);
         Assert.Equal(c.D, model.Report.Rank);
 
@@ -147,7 +147,7 @@ public static class DeviceChecks
         for (var t = 0; t < 2; t++) y[t * 30 + 5] = y[t * 30 + 0];
         var kernel = new GaussianKernel(0.2);
         using var device = open(Precision.Fp64);
-        using var model = new MinimumNormSolver(device).Fit(x, y, 2, kernel, new SolveOptions(Precision.Fp64));
+        using var model = new MinimumNormSolver(device).Fit(x, new Targets(y, 2), kernel, new SolveOptions(Precision.Fp64));
         Assert.Equal(SolveMethod.Eigen, model.Report.Method);
         Assert.Equal(29, model.Report.Rank);
         Assert.NotNull(model.Report.Note);
@@ -180,7 +180,7 @@ public static class DeviceChecks
         var kernel = new GaussianKernel(1.0 / c.D);
         using var device = open(Precision.Fp64);
         // Three test points per tile: the tiled loop, not one block.
-        using var model = new MinimumNormSolver(device).Fit(x, c.Y(), c.Targets, kernel, new SolveOptions(Precision.Fp64, PredictionRows: 3));
+        using var model = new MinimumNormSolver(device).Fit(x, new Targets(c.Y(), c.Targets), kernel, new SolveOptions(Precision.Fp64, PredictionRows: 3));
         var scores = Dense(model.Predict(test), 7, c.Targets);
         var cross = Matrix<double>.Build.Dense(c.N, 7, kernel.Gram(test, x)).Transpose(); // 7 × n
         var alpha = Dense(model.Alpha, c.N, c.Targets);
@@ -203,8 +203,8 @@ public static class DeviceChecks
         var kernel = new LaplacianKernel(Math.Sqrt(c.D));
         using var device = open(Precision.Fp64);
         var solver = new MinimumNormSolver(device);
-        using var whole = solver.Fit(x, y, c.Targets, kernel, new SolveOptions(Precision.Fp64));
-        using var tiled = solver.Fit(x, y, c.Targets, kernel, new SolveOptions(Precision.Fp64, TileColumns: 7, PredictionRows: 4));
+        using var whole = solver.Fit(x, new Targets(y, c.Targets), kernel, new SolveOptions(Precision.Fp64));
+        using var tiled = solver.Fit(x, new Targets(y, c.Targets), kernel, new SolveOptions(Precision.Fp64, TileColumns: 7, PredictionRows: 4));
         // Tiles change the products' shapes, so their rounding: both are solves of the reference K within its bounds.
         var system = new ReferenceSystem(ReferenceGram(kernel, x), Dense(y, c.N, c.Targets));
         var gramDifference = EntryBounds(kernel, x, x, Precision.Fp64).FrobeniusNorm();
@@ -233,8 +233,8 @@ public static class DeviceChecks
         var kernel = new GaussianKernel(1.0 / c.D);
         using var device = open(Precision.Fp64);
         var solver = new MinimumNormSolver(device);
-        using var fromPoints = solver.Fit(x, y, c.Targets, kernel, new SolveOptions(Precision.Fp64));
-        using var fromProducts = solver.Fit(Rethink.Kernels.InnerProducts.InnerProductMatrix.From(x), y, c.Targets, kernel, new SolveOptions(Precision.Fp64, TileColumns: 3, PredictionRows: 4));
+        using var fromPoints = solver.Fit(x, new Targets(y, c.Targets), kernel, new SolveOptions(Precision.Fp64));
+        using var fromProducts = solver.Fit(KernelOperand.Of(Rethink.Kernels.InnerProducts.InnerProductMatrix.From(x)), new Targets(y, c.Targets), kernel, new SolveOptions(Precision.Fp64, TileColumns: 3, PredictionRows: 4));
         var system = new ReferenceSystem(ReferenceGram(kernel, x), Dense(y, c.N, c.Targets));
         // The products are inner products computed in double (γ_d), as the points' own K: the same entry bound.
         var gramDifference = EntryBounds(kernel, x, x, Precision.Fp64).FrobeniusNorm();
@@ -244,7 +244,7 @@ public static class DeviceChecks
         var cross = Matrix<double>.Build.Dense(c.N, 9, kernel.Gram(test, x)).Transpose();
         var crossBounds = EntryBounds(kernel, test, x, Precision.Fp64);
         system.AssertPredictionsAgree(cross, a, Dense(fromPoints.Predict(test), 9, c.Targets),
-            b, Dense(fromProducts.Predict(Rethink.Kernels.InnerProducts.InnerProductMatrix.From(x, test)), 9, c.Targets),
+            b, Dense(fromProducts.Predict(KernelOperand.Of(Rethink.Kernels.InnerProducts.InnerProductMatrix.From(x, test))), 9, c.Targets),
             i => RowNorm(crossBounds, i), ErrorBound.U64, "points vs products");
         Within.Bound(fromPoints.Report.KernelNorm - fromProducts.Report.KernelNorm, 2 * (gramDifference + ErrorBound.Gamma(c.N * c.N, ErrorBound.U64) * system.KernelNorm),
             "|K|_F points vs products", "2(|dK|_F + gamma_{n^2}|K|_F)");
@@ -257,7 +257,7 @@ public static class DeviceChecks
         var y = c.Y();
         var kernel = new GaussianKernel(0.1);
         using var device = open(Precision.Fp64);
-        using var model = new MinimumNormSolver(device).Fit(x, y, 3, kernel, new SolveOptions(Precision.Fp64, Ridge: 0.5));
+        using var model = new MinimumNormSolver(device).Fit(x, new Targets(y, 3), kernel, new SolveOptions(Precision.Fp64, Ridge: 0.5));
         var k = ReferenceGram(kernel, x);
         var regularized = ReferenceGram(kernel, x, 0.5);
         var ym = Dense(y, 40, 3);
@@ -286,21 +286,21 @@ public static class DeviceChecks
         var y = c.Y();
         using var device = open(Precision.Fp64);
         var solver = new MinimumNormSolver(device);
-        Assert.Throws<ArgumentException>(() => solver.Fit(x, y[..5], 2, new LinearKernel(), new SolveOptions()));
+        Assert.Throws<ArgumentException>(() => solver.Fit(x, new Targets(y[..6], 2), new LinearKernel(), new SolveOptions()));
         var bad = c.Points();
         bad.Values[4] = double.NaN;
-        Assert.Contains("(1, 1)", Assert.Throws<ArgumentException>(() => solver.Fit(bad, y, 2, new LinearKernel(), new SolveOptions())).Message);
+        Assert.Contains("(1, 1)", Assert.Throws<ArgumentException>(() => solver.Fit(bad, new Targets(y, 2), new LinearKernel(), new SolveOptions())).Message);
         var infY = (double[])y.Clone();
         infY[3] = double.PositiveInfinity;
-        Assert.Throws<ArgumentException>(() => solver.Fit(x, infY, 2, new LinearKernel(), new SolveOptions()));
-        Assert.Throws<ArgumentOutOfRangeException>(() => solver.Fit(x, y, 2, new LinearKernel(), new SolveOptions(Ridge: -1)));
-        using var model = solver.Fit(x, y, 2, new GaussianKernel(0.1), new SolveOptions());
+        Assert.Throws<ArgumentException>(() => solver.Fit(x, new Targets(infY, 2), new LinearKernel(), new SolveOptions()));
+        Assert.Throws<ArgumentOutOfRangeException>(() => solver.Fit(x, new Targets(y, 2), new LinearKernel(), new SolveOptions(Ridge: -1)));
+        using var model = solver.Fit(x, new Targets(y, 2), new GaussianKernel(0.1), new SolveOptions());
         Assert.Throws<ArgumentException>(() => model.Predict(new FeatureMatrix(new double[8], 2, 4)));
         Assert.Throws<ArithmeticException>(() =>
         {
             var dup = c.Points();
             dup.Row(0).CopyTo(dup.Values.AsSpan(3, 3));
-            solver.Fit(dup, y, 2, new GaussianKernel(0.1), new SolveOptions(Method: SolveMethod.Cholesky)).Dispose();
+            solver.Fit(dup, new Targets(y, 2), new GaussianKernel(0.1), new SolveOptions(Method: SolveMethod.Cholesky)).Dispose();
         });
     }
 }

@@ -57,8 +57,8 @@ public sealed class LapackDeviceTests : DeviceContract
         var kernel = new GaussianKernel(1.0 / c.D);
         using var lapack = LapackDevice.Open(Precision.Fp64);
         using var managed = new ManagedDevice();
-        using var a = new MinimumNormSolver(lapack).Fit(x, y, c.Targets, kernel, new SolveOptions(Precision.Fp64));
-        using var b = new MinimumNormSolver(managed).Fit(x, y, c.Targets, kernel, new SolveOptions(Precision.Fp64));
+        using var a = new MinimumNormSolver(lapack).Fit(x, new Targets(y, c.Targets), kernel, new SolveOptions(Precision.Fp64));
+        using var b = new MinimumNormSolver(managed).Fit(x, new Targets(y, c.Targets), kernel, new SolveOptions(Precision.Fp64));
         var alphaA = Matrix<double>.Build.Dense(c.N, c.Targets, a.Alpha);
         var alphaB = Matrix<double>.Build.Dense(c.N, c.Targets, b.Alpha);
         // Two backward-stable solves of the same K (each within the Gram's rounding of the reference): their

@@ -9,8 +9,9 @@ public class KernelRunnerTests
     [Fact]
     public void One_hot_targets_are_column_major()
     {
-        var y = KernelFitRunner.OneHot([2, 0, 1], 3);
-        Assert.Equal([0.0, 1, 0, 0, 0, 1, 1, 0, 0], y);
+        var y = Targets.OneHot([2, 0, 1], 3);
+        Assert.Equal([0.0, 1, 0, 0, 0, 1, 1, 0, 0], y.Values);
+        Assert.Equal((3, 3, 1.0), (y.Rows, y.Columns, y[0, 2]));
     }
 
     [Fact]

@@ -38,8 +38,8 @@ public sealed class StoredProductsMemoryTests
         var y = Enumerable.Range(0, n * 2).Select(_ => random.NextDouble() - 0.5).ToArray();
         var kernel = new GaussianKernel(1.0 / d);
         using var device = backend == Backend.Lapack ? LapackDevice.Open(Precision.Fp64) : new ManagedDevice();
-        using var points = new MinimumNormSolver(device).Fit(x, y, 2, kernel, new SolveOptions(Precision.Fp64));
-        using var products = new MinimumNormSolver(device).Fit(new Claimed(InnerProductMatrix.From(x)), y, 2, kernel, new SolveOptions(Precision.Fp64));
+        using var points = new MinimumNormSolver(device).Fit(x, new Targets(y, 2), kernel, new SolveOptions(Precision.Fp64));
+        using var products = new MinimumNormSolver(device).Fit(KernelOperand.Of(new Claimed(InnerProductMatrix.From(x))), new Targets(y, 2), kernel, new SolveOptions(Precision.Fp64));
         // Both backward stable for the reference K (the products are the points' inner products in double, as the
         // device's own), so they differ by at most |r_points − r_products| / λ_min(K).
         var system = new ReferenceSystem(DeviceChecks.ReferenceGram(kernel, x), DeviceChecks.Dense(y, n, 2));

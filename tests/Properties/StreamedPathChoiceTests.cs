@@ -83,7 +83,7 @@ public sealed class StreamedPathChoiceTests : IDisposable
     public void Never_streaming_what_cannot_fit_is_refused_before_any_work()
     {
         var map = new DoubledPixels(false, 1L << 50);
-        var e = Assert.Throws<Rethink.Core.UserInputException>(() => KernelFitRunner.Run(Config(false), _options, map));
+        var e = Assert.Throws<Rethink.Core.UserInputException>(() => KernelFitRunner.Run(Config(false), _options, features: map));
         Assert.Equal("FeatureOptions.stream", e.Parameter);
         Assert.Null(map.LastTrain); // no features computed
         Assert.Equal(0, map.ProductCalls);
@@ -97,14 +97,14 @@ public sealed class StreamedPathChoiceTests : IDisposable
     public void The_path_follows_the_memory_and_the_option(bool? stream, long claimed, bool streams)
     {
         var map = new DoubledPixels(stream, claimed);
-        var (result, model) = KernelFitRunner.Run(Config(stream), _options, map);
+        var (result, model) = KernelFitRunner.Run(Config(stream), _options, features: map);
         using (model)
         {
             Assert.Equal(streams ? 1 : 0, map.ProductCalls);
             Assert.StartsWith(streams ? "doubled pixels, streamed" : "doubled pixels", result.FeatureDescription);
             // The same solve either way: against the materialized run.
             var reference = new DoubledPixels(false, 0);
-            var (other, otherModel) = KernelFitRunner.Run(Config(false), _options, reference);
+            var (other, otherModel) = KernelFitRunner.Run(Config(false), _options, features: reference);
             using (otherModel)
             {
                 // Judged against a reference system built here from the same features (see tests/Shared): γ within the
@@ -114,7 +114,7 @@ public sealed class StreamedPathChoiceTests : IDisposable
                 Within.Bound(result.Bandwidth!.Gamma - other.Bandwidth.Gamma, gammaShift, "gamma", "the median's rounding shift");
                 var gaussian = GaussianReference.Build(train, test, other.Bandwidth.Gamma, gammaShift, ErrorBound.U64);
                 var (n, m, classes) = (train.Rows, test.Rows, other.Classes);
-                var system = new ReferenceSystem(gaussian.K, DeviceChecks.Dense(KernelFitRunner.OneHot(reference.LastLabels!, classes), n, classes));
+                var system = new ReferenceSystem(gaussian.K, DeviceChecks.Dense(Targets.OneHot(reference.LastLabels!, classes).Values, n, classes));
                 var (a, b) = (DeviceChecks.Dense(otherModel.Alpha, n, classes), DeviceChecks.Dense(model.Alpha, n, classes));
                 system.AssertBackwardStable(a, gaussian.GramDifference, ErrorBound.U64, "materialized");
                 system.AssertBackwardStable(b, gaussian.GramDifference, ErrorBound.U64, streams ? "streamed" : "materialized again");

@@ -84,15 +84,15 @@ var prepared = DataPipeline.Prepare(mnist, new PipelineConfig(PipelineConfig.Sca
 var train = prepared.Train.ToFeatureMatrix();
 var test = prepared.Test.ToFeatureMatrix();
 var kernel = new GaussianKernel(0.02);
-IDenseDevice Open(Precision p) => ComputeDevices.Open(device, p).Device;
+IDenseDevice Open(Precision p) => ComputeDevices.Open(new DeviceRequest(device), p).Device;
 FeatureMatrix First(int n) => n >= train.Rows ? train : train.Slice(0, n);
-double[] Targets(int n) => KernelFitRunner.OneHot(prepared.TrainLabels.Take(n).ToArray(), 10);
+Targets OneHot(int n) => Targets.OneHot(prepared.TrainLabels.Take(n).ToArray(), 10);
 static string Name(Precision p) => p.ToString().ToLowerInvariant();
 
 JsonObject Timings(SolveReport r, double? predict = null)
 {
     var o = new JsonObject();
-    foreach (var (phase, seconds) in r.Timings) o[phase] = Math.Round(seconds, 4);
+    foreach (var (phase, seconds) in r.Timings.Phases()) o[phase] = Math.Round(seconds, 4);
     if (predict is { } p) o["predict"] = Math.Round(p, 4);
     return o;
 }
@@ -110,7 +110,7 @@ Step("checks", () =>
     foreach (var precision in new[] { Precision.Fp64, Precision.Fp32 })
     {
         using var d = Open(precision);
-        using var model = new MinimumNormSolver(d).Fit(First(2000), Targets(2000), 10, kernel, new SolveOptions(precision, Method: SolveMethod.Cholesky));
+        using var model = new MinimumNormSolver(d).Fit(First(2000), OneHot(2000), kernel, new SolveOptions(precision, Method: SolveMethod.Cholesky));
         record[$"n2000_{Name(precision)}"] = new JsonObject
         {
             ["residual"] = model.Report.RelativeResidual, ["backward_error_ratio"] = model.Report.BackwardErrorRatio, ["kernel_norm"] = model.Report.KernelNorm,
@@ -121,8 +121,8 @@ Step("checks", () =>
     using (var d = Open(Precision.Fp64))
     {
         var x = First(500).SelectRows([.. Enumerable.Range(0, 499), 0]);
-        var y = KernelFitRunner.OneHot([.. prepared.TrainLabels.Take(499), prepared.TrainLabels[0]], 10);
-        using var model = new MinimumNormSolver(d).Fit(x, y, 10, kernel, new SolveOptions(Precision.Fp64));
+        var y = Targets.OneHot([.. prepared.TrainLabels.Take(499), prepared.TrainLabels[0]], 10);
+        using var model = new MinimumNormSolver(d).Fit(x, y, kernel, new SolveOptions(Precision.Fp64));
         record["duplicate"] = new JsonObject
         {
             ["method"] = model.Report.Method.ToString(), ["rank"] = model.Report.Rank, ["residual"] = model.Report.RelativeResidual,
@@ -212,7 +212,7 @@ static unsafe JsonObject StreamBlocks(IDenseDevice device, int n, int m, int wid
 Step("reference", () =>
 {
     using var d = Open(Precision.Fp64);
-    using var model = new MinimumNormSolver(d).Fit(First(referenceN), Targets(referenceN), 10, kernel, new SolveOptions(Precision.Fp64, Method: SolveMethod.Cholesky));
+    using var model = new MinimumNormSolver(d).Fit(First(referenceN), OneHot(referenceN), kernel, new SolveOptions(Precision.Fp64, Method: SolveMethod.Cholesky));
     var (error, _) = KernelFitRunner.Evaluate(model.Predict(test), prepared.TestLabels, 10);
     var record = new JsonObject { ["n"] = referenceN, ["test_error_percent"] = Math.Round(100 * error, 4), ["timings"] = Timings(model.Report) };
     if (File.Exists(referencePath))
@@ -235,7 +235,7 @@ foreach (var precision in new[] { Precision.Fp64, Precision.Fp32 })
     {
         using var d = Open(precision);
         var watch = Stopwatch.StartNew();
-        using var model = new MinimumNormSolver(d).Fit(First(fullN), Targets(fullN), 10, kernel, new SolveOptions(precision, Method: SolveMethod.Cholesky));
+        using var model = new MinimumNormSolver(d).Fit(First(fullN), OneHot(fullN), kernel, new SolveOptions(precision, Method: SolveMethod.Cholesky));
         var fit = watch.Elapsed.TotalSeconds;
         watch.Restart();
         var scores = model.Predict(test);
@@ -258,12 +258,12 @@ Step("cholesky_table", () =>
             try
             {
                 using var d = Open(precision);
-                using var model = new MinimumNormSolver(d).Fit(First(n), Targets(n), 10, kernel, new SolveOptions(precision, Method: SolveMethod.Cholesky));
+                using var model = new MinimumNormSolver(d).Fit(First(n), OneHot(n), kernel, new SolveOptions(precision, Method: SolveMethod.Cholesky));
                 var t = model.Report.Timings;
-                foreach (var phase in new[] { "gram-products", "gram-transform", "potrf", "potrs" })
-                    row[phase] = t.TryGetValue(phase, out var s) ? Math.Round(s, 4) : null;
-                if (t.TryGetValue("potrf", out var potrf)) row["potrf_tflops"] = Math.Round((double)n * n * n / 3 / potrf / 1e12, 2);
-                if (t.TryGetValue("gram-products", out var gemm)) row["gemm_tflops"] = Math.Round(2.0 * n * n * train.Columns / gemm / 1e12, 2);
+                foreach (var (phase, s) in new[] { ("gram-products", t.GramProducts), ("gram-transform", t.GramTransform), ("potrf", t.Potrf), ("potrs", t.Potrs) })
+                    row[phase] = s > 0 ? Math.Round(s, 4) : null;
+                if (t.Potrf > 0) row["potrf_tflops"] = Math.Round((double)n * n * n / 3 / t.Potrf / 1e12, 2);
+                if (t.GramProducts > 0) row["gemm_tflops"] = Math.Round(2.0 * n * n * train.Columns / t.GramProducts / 1e12, 2);
                 var watch = Stopwatch.StartNew();
                 model.Predict(test);
                 row["predict"] = Math.Round(watch.Elapsed.TotalSeconds, 4);

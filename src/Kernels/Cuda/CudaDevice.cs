@@ -59,7 +59,14 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice, 
         return deviceBytes;
     }
 
-    public IDevicePoints UploadPoints(FeatureMatrix points)
+    public IDevicePoints Upload(KernelOperand operand) => operand switch
+    {
+        KernelOperand.Points { Values: var points } => UploadPoints(points),
+        KernelOperand.Products { Values: var products } => UploadProducts(products),
+        _ => throw new ArgumentOutOfRangeException(nameof(operand)),
+    };
+
+    private Points UploadPoints(FeatureMatrix points)
     {
         var host = new T[points.Values.LongLength];
         var d = points.Columns;
@@ -78,7 +85,7 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice, 
         }
     }
 
-    public IDevicePoints UploadProducts(InnerProducts.IInnerProducts products)
+    private ProductPoints UploadProducts(InnerProducts.IInnerProducts products)
     {
         var norms = products.RowNorms.Select(TiledGram.From<T>).ToArray();
         using var scope = runtime.Enter();
@@ -121,51 +128,12 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice, 
         M(source).Buffer.View.CopyTo(M(target).Buffer.View);
     }
 
-    public double Gram(IDevicePoints points, Kernel kernel, double ridge, IDeviceMatrix k, int tileColumns, IDictionary<string, double>? timings,
-        IProgress<KernelProgress>? progress, CancellationToken cancel)
+    public GramBuild Gram(IDevicePoints points, Kernel kernel, double ridge, IDeviceMatrix k, int tileColumns, IProgress<KernelProgress>? progress, CancellationToken cancel)
     {
         var km = M(k);
         Shapes.Gram(points, km);
         using var scope = runtime.Enter();
-        if (points is ProductPoints products)
-        {
-            if (!products.Products.Symmetric) throw new ArgumentException("A kernel matrix needs the symmetric Gram of the training points.", nameof(points));
-            var size = products.Count;
-            var step = Math.Clamp(tileColumns, 1, Math.Max(1, (int)Math.Min(int.MaxValue / Math.Max(1, size), (256L << 20) / Math.Max(1, (long)size * Size))));
-            for (var j0 = 0; j0 < size; j0 += step)
-            {
-                cancel.ThrowIfCancellationRequested();
-                var width = Math.Min(step, size - j0);
-                CopyProducts(products.Products, j0, width, km.Buffer, j0);
-                runtime.Kernels.Transform(km.Buffer.View, size, size, width, j0, products.Norms.View, products.Norms.View, kernel, ridge);
-                progress?.Report(new KernelProgress("gram", (double)(j0 + width) / size));
-            }
-            return Norm(km.Buffer, (long)size * size);
-        }
-        var p = P(points);
-        var n = p.Count;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        Gemm(CudaNative.OpT, CudaNative.OpN, n, n, p.Dimension, p.X, p.Dimension, p.X, p.Dimension, km.Buffer, n);
-        if (timings is not null)
-        {
-            runtime.Accelerator.Synchronize();
-            timings.AddSeconds("gram-products", clock.Elapsed.TotalSeconds);
-            clock.Restart();
-        }
-        // One launch covers rows × tile threads; keep it within ILGPU's 32-bit extent.
-        var tile = Math.Clamp(tileColumns, 1, Math.Max(1, int.MaxValue / Math.Max(1, n)));
-        for (var j0 = 0; j0 < n; j0 += tile)
-        {
-            cancel.ThrowIfCancellationRequested();
-            runtime.Kernels.Transform(km.Buffer.View, n, n, Math.Min(tile, n - j0), j0, p.Norms.View, p.Norms.View, kernel, ridge);
-        }
-        if (timings is not null)
-        {
-            runtime.Accelerator.Synchronize();
-            timings.AddSeconds("gram-transform", clock.Elapsed.TotalSeconds);
-        }
-        progress?.Report(new KernelProgress("gram", 1));
-        return Norm(km.Buffer, (long)n * n);
+        return Shapes.OwnPoints<Operand>(points).Gram(this, kernel, ridge, km, tileColumns, progress, cancel);
     }
 
     public void CrossGram(IDevicePoints rows, IDevicePoints columns, Kernel kernel, IDeviceMatrix c)
@@ -173,14 +141,59 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice, 
         var cm = M(c);
         Shapes.Cross(rows, columns, cm);
         using var scope = runtime.Enter();
-        if (rows is ProductPoints train && columns is ProductPoints cross)
+        Shapes.OwnPoints<Operand>(rows).Cross(this, Shapes.OwnPoints<Operand>(columns), kernel, cm);
+    }
+
+    /// <summary>Stored products copied to the GPU tile by tile and transformed there.</summary>
+    private GramBuild GramFromProducts(ProductPoints products, Kernel kernel, double ridge, Matrix km, int tileColumns, IProgress<KernelProgress>? progress, CancellationToken cancel)
+    {
+        if (!products.Products.Symmetric) throw new ArgumentException("A kernel matrix needs the symmetric Gram of the training points.", nameof(products));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var size = products.Count;
+        var step = Math.Clamp(tileColumns, 1, Math.Max(1, (int)Math.Min(int.MaxValue / Math.Max(1, size), (256L << 20) / Math.Max(1, (long)size * Size))));
+        for (var j0 = 0; j0 < size; j0 += step)
         {
-            using var columnNorms = Allocate(cross.Products.ColumnNorms.Select(TiledGram.From<T>).ToArray());
-            CopyProducts(cross.Products, 0, cross.Count, cm.Buffer, 0);
-            runtime.Kernels.Transform(cm.Buffer.View, train.Count, train.Count, cross.Count, 0, train.Norms.View, columnNorms.View, kernel);
-            return;
+            cancel.ThrowIfCancellationRequested();
+            var width = Math.Min(step, size - j0);
+            CopyProducts(products.Products, j0, width, km.Buffer, j0);
+            runtime.Kernels.Transform(km.Buffer.View, size, size, width, j0, products.Norms.View, products.Norms.View, kernel, ridge);
+            progress?.Report(new KernelProgress("gram", (double)(j0 + width) / size));
         }
-        var (r, s) = (P(rows), P(columns));
+        runtime.Accelerator.Synchronize();
+        return new GramBuild(Norm(km.Buffer, (long)size * size), clock.Elapsed.TotalSeconds, 0);
+    }
+
+    /// <summary>One GEMM for all inner products on the GPU, then the transform in tiles.</summary>
+    private GramBuild GramFromPoints(Points p, Kernel kernel, double ridge, Matrix km, int tileColumns, IProgress<KernelProgress>? progress, CancellationToken cancel)
+    {
+        var n = p.Count;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Gemm(CudaNative.OpT, CudaNative.OpN, n, n, p.Dimension, p.X, p.Dimension, p.X, p.Dimension, km.Buffer, n);
+        runtime.Accelerator.Synchronize();
+        var products = clock.Elapsed.TotalSeconds;
+        clock.Restart();
+        // One launch covers rows × tile threads; keep it within ILGPU's 32-bit extent.
+        var tile = Math.Clamp(tileColumns, 1, Math.Max(1, int.MaxValue / Math.Max(1, n)));
+        for (var j0 = 0; j0 < n; j0 += tile)
+        {
+            cancel.ThrowIfCancellationRequested();
+            runtime.Kernels.Transform(km.Buffer.View, n, n, Math.Min(tile, n - j0), j0, p.Norms.View, p.Norms.View, kernel, ridge);
+        }
+        runtime.Accelerator.Synchronize();
+        var transform = clock.Elapsed.TotalSeconds;
+        progress?.Report(new KernelProgress("gram", 1));
+        return new GramBuild(Norm(km.Buffer, (long)n * n), products, transform);
+    }
+
+    private void CrossFromProducts(ProductPoints train, ProductPoints cross, Kernel kernel, Matrix cm)
+    {
+        using var columnNorms = Allocate(cross.Products.ColumnNorms.Select(TiledGram.From<T>).ToArray());
+        CopyProducts(cross.Products, 0, cross.Count, cm.Buffer, 0);
+        runtime.Kernels.Transform(cm.Buffer.View, train.Count, train.Count, cross.Count, 0, train.Norms.View, columnNorms.View, kernel);
+    }
+
+    private void CrossFromPoints(Points r, Points s, Kernel kernel, Matrix cm)
+    {
         Gemm(CudaNative.OpT, CudaNative.OpN, r.Count, s.Count, r.Dimension, r.X, r.Dimension, s.X, s.Dimension, cm.Buffer, r.Count);
         runtime.Kernels.Transform(cm.Buffer.View, r.Count, r.Count, s.Count, 0, r.Norms.View, s.Norms.View, kernel);
     }
@@ -449,7 +462,6 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice, 
     }
 
     private static Matrix M(IDeviceMatrix a) => Shapes.Own<Matrix>(a);
-    private static Points P(IDevicePoints p) => Shapes.OwnPoints<Points>(p);
     private static Matrix Square(IDeviceMatrix a) => Shapes.Square<Matrix>(a);
 
     // Device memory is freed with its context current.
@@ -466,28 +478,50 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice, 
         }
     }
 
-    private sealed class ProductPoints(CudaRuntime runtime, InnerProducts.IInnerProducts products, MemoryBuffer1D<T, Stride1D.Dense> norms) : IDevicePoints
+    /// <summary>An operand in GPU memory: it builds its own Gram matrix and cross-kernel blocks through the device.</summary>
+    private abstract class Operand : IDevicePoints
+    {
+        public abstract int Count { get; }
+        public abstract int Dimension { get; }
+        public abstract GramBuild Gram(CudaDevice<T> device, Kernel kernel, double ridge, Matrix k, int tileColumns, IProgress<KernelProgress>? progress, CancellationToken cancel);
+        public abstract void Cross(CudaDevice<T> device, Operand columns, Kernel kernel, Matrix c);
+        public abstract void Dispose();
+    }
+
+    private sealed class ProductPoints(CudaRuntime runtime, InnerProducts.IInnerProducts products, MemoryBuffer1D<T, Stride1D.Dense> norms) : Operand
     {
         public InnerProducts.IInnerProducts Products => products;
         public MemoryBuffer1D<T, Stride1D.Dense> Norms => norms;
-        public int Count => products.Columns;
-        public int Dimension => products.Dimension;
+        public override int Count => products.Columns;
+        public override int Dimension => products.Dimension;
 
-        public void Dispose()
+        public override GramBuild Gram(CudaDevice<T> device, Kernel kernel, double ridge, Matrix k, int tileColumns, IProgress<KernelProgress>? progress, CancellationToken cancel) =>
+            device.GramFromProducts(this, kernel, ridge, k, tileColumns, progress, cancel);
+
+        public override void Cross(CudaDevice<T> device, Operand columns, Kernel kernel, Matrix c) =>
+            device.CrossFromProducts(this, Shapes.Same<ProductPoints>(columns, "products"), kernel, c);
+
+        public override void Dispose()
         {
             using var scope = runtime.Enter();
             norms.Dispose();
         }
     }
 
-    private sealed class Points(CudaRuntime runtime, MemoryBuffer1D<T, Stride1D.Dense> x, MemoryBuffer1D<T, Stride1D.Dense> norms, int count, int dimension) : IDevicePoints
+    private sealed class Points(CudaRuntime runtime, MemoryBuffer1D<T, Stride1D.Dense> x, MemoryBuffer1D<T, Stride1D.Dense> norms, int count, int dimension) : Operand
     {
         public MemoryBuffer1D<T, Stride1D.Dense> X => x;
         public MemoryBuffer1D<T, Stride1D.Dense> Norms => norms;
-        public int Count => count;
-        public int Dimension => dimension;
+        public override int Count => count;
+        public override int Dimension => dimension;
 
-        public void Dispose()
+        public override GramBuild Gram(CudaDevice<T> device, Kernel kernel, double ridge, Matrix k, int tileColumns, IProgress<KernelProgress>? progress, CancellationToken cancel) =>
+            device.GramFromPoints(this, kernel, ridge, k, tileColumns, progress, cancel);
+
+        public override void Cross(CudaDevice<T> device, Operand columns, Kernel kernel, Matrix c) =>
+            device.CrossFromPoints(this, Shapes.Same<Points>(columns, "coordinates"), kernel, c);
+
+        public override void Dispose()
         {
             using var scope = runtime.Enter();
             x.Dispose();

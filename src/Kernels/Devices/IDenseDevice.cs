@@ -39,15 +39,12 @@ public interface IDenseDevice : IDisposable
     /// <summary>Throws <see cref="InsufficientMemoryException"/> (one line naming the need and the remedies) when <paramref name="request"/> does not fit.</summary>
     void EnsureCapacity(MemoryRequest request);
 
-    /// <summary>Points (rows of <paramref name="points"/>) and their squared norms, in device memory in this precision.</summary>
-    IDevicePoints UploadPoints(FeatureMatrix points);
-
     /// <summary>
-    /// "Points" known only through their inner products (a streamed feature map's Gram or cross
-    /// products): <see cref="Gram"/> and <see cref="CrossGram"/> then build K from the stored products
-    /// and norms instead of from coordinates.
+    /// An operand in device memory in this precision: points and their squared norms, or points known only
+    /// through their inner products (a streamed feature map's Gram or cross products), from which
+    /// <see cref="Gram"/> and <see cref="CrossGram"/> then build K instead of from coordinates.
     /// </summary>
-    IDevicePoints UploadProducts(InnerProducts.IInnerProducts products);
+    IDevicePoints Upload(KernelOperand operand);
 
     /// <summary>A rows×columns matrix from its column-major values.</summary>
     IDeviceMatrix Upload(double[] columnMajor, int rows, int columns);
@@ -64,12 +61,10 @@ public interface IDenseDevice : IDisposable
     /// <summary>
     /// K ← k(xᵢ, xⱼ) + λδᵢⱼ for all i, j (both triangles), the diagonal evaluated at distance exactly 0
     /// (<see cref="Kernel.Diagonal(double)"/>), built in blocks of about <paramref name="tileColumns"/>
-    /// columns where the device tiles. Returns ‖K‖_F (including λ), taken from K as built. Seconds spent
-    /// in the inner products and in the transform are added to <paramref name="timings"/> under
-    /// "gram-products" and "gram-transform" when given.
+    /// columns where the device tiles. Returns ‖K‖_F (including λ), taken from K as built, and the seconds
+    /// spent in the inner products and in the transform.
     /// </summary>
-    double Gram(IDevicePoints points, Kernel kernel, double ridge, IDeviceMatrix k, int tileColumns, IDictionary<string, double>? timings,
-        IProgress<KernelProgress>? progress, CancellationToken cancel);
+    GramBuild Gram(IDevicePoints points, Kernel kernel, double ridge, IDeviceMatrix k, int tileColumns, IProgress<KernelProgress>? progress, CancellationToken cancel);
 
     /// <summary>C ← k(rowᵢ, columnⱼ): the rows.Count × columns.Count cross-kernel matrix.</summary>
     void CrossGram(IDevicePoints rows, IDevicePoints columns, Kernel kernel, IDeviceMatrix c);
@@ -124,6 +119,12 @@ public interface IDevicePoints : IDisposable
     int Count { get; }
     int Dimension { get; }
 }
+
+/// <summary>A Gram matrix as built: ‖K‖_F (including λ) and the seconds of its two phases.</summary>
+/// <param name="Norm">‖K + λI‖_F.</param>
+/// <param name="ProductsSeconds">Inner products (or copying stored products).</param>
+/// <param name="TransformSeconds">The kernel's element-wise transform (and the mirror).</param>
+public readonly record struct GramBuild(double Norm, double ProductsSeconds, double TransformSeconds);
 
 /// <summary>Which implementation computed a solve.</summary>
 public enum Backend

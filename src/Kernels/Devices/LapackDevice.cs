@@ -47,7 +47,14 @@ internal sealed unsafe class LapackDevice<T>(string library) : IDenseDevice wher
             $"Options: {request.Remedies}{fp32}a smaller --train (at most about {fitN:N0} here), --device cuda, or --device scalapack over more machines.");
     }
 
-    public IDevicePoints UploadPoints(FeatureMatrix points)
+    public IDevicePoints Upload(KernelOperand operand) => operand switch
+    {
+        KernelOperand.Points { Values: var points } => UploadPoints(points),
+        KernelOperand.Products { Values: var products } => new ProductPoints(products, products.RowNorms.Select(TiledGram.From<T>).ToArray()),
+        _ => throw new ArgumentOutOfRangeException(nameof(operand)),
+    };
+
+    private static Points UploadPoints(FeatureMatrix points)
     {
         var buffer = new NativeBuffer<T>(points.Values.LongLength);
         var address = (nint)buffer.Pointer;
@@ -63,9 +70,6 @@ internal sealed unsafe class LapackDevice<T>(string library) : IDenseDevice wher
             });
         return new Points(buffer, points.SquaredNorms().Select(TiledGram.From<T>).ToArray(), points.Rows, d);
     }
-
-    public IDevicePoints UploadProducts(InnerProducts.IInnerProducts products) =>
-        new ProductPoints(products, products.RowNorms.Select(TiledGram.From<T>).ToArray());
 
     public IDeviceMatrix Upload(double[] columnMajor, int rows, int columns)
     {
@@ -92,28 +96,18 @@ internal sealed unsafe class LapackDevice<T>(string library) : IDenseDevice wher
         Buffer.MemoryCopy(s.Buffer.Pointer, t.Buffer.Pointer, t.Buffer.Length * Size, s.Buffer.Length * Size);
     }
 
-    public double Gram(IDevicePoints points, Kernel kernel, double ridge, IDeviceMatrix k, int tileColumns, IDictionary<string, double>? timings,
-        IProgress<KernelProgress>? progress, CancellationToken cancel)
+    public GramBuild Gram(IDevicePoints points, Kernel kernel, double ridge, IDeviceMatrix k, int tileColumns, IProgress<KernelProgress>? progress, CancellationToken cancel)
     {
         var km = M(k);
         Shapes.Gram(points, km);
-        if (points is ProductPoints products)
-            return TiledGram.BuildFromProducts(products.Products, kernel, ridge, km.Buffer.Pointer, tileColumns, progress, cancel, timings);
-        var p = P(points);
-        return TiledGram.BuildSymmetric(p.X.Pointer, p.Count, p.Dimension, p.Norms, kernel, ridge, km.Buffer.Pointer, tileColumns, progress, cancel, timings);
+        return Shapes.OwnPoints<Operand>(points).Gram(kernel, ridge, km, tileColumns, progress, cancel);
     }
 
     public void CrossGram(IDevicePoints rows, IDevicePoints columns, Kernel kernel, IDeviceMatrix c)
     {
         var cm = M(c);
         Shapes.Cross(rows, columns, cm);
-        if (rows is ProductPoints train && columns is ProductPoints cross)
-        {
-            TiledGram.CrossFromProducts(cross.Products, train.Norms, kernel, cm.Buffer.Pointer);
-            return;
-        }
-        var (r, s) = (P(rows), P(columns));
-        TiledGram.BuildCross(r.X.Pointer, r.Count, s.X.Pointer, s.Count, r.Dimension, r.Norms, s.Norms, kernel, cm.Buffer.Pointer);
+        Shapes.OwnPoints<Operand>(rows).Cross(Shapes.OwnPoints<Operand>(columns), kernel, cm);
     }
 
     public double FrobeniusNorm(IDeviceMatrix a)
@@ -198,7 +192,6 @@ internal sealed unsafe class LapackDevice<T>(string library) : IDenseDevice wher
     public void Dispose() { }
 
     private static Matrix M(IDeviceMatrix a) => Shapes.Own<Matrix>(a);
-    private static Points P(IDevicePoints p) => Shapes.OwnPoints<Points>(p);
     private static Matrix Square(IDeviceMatrix a) => Shapes.Square<Matrix>(a);
 
     private sealed class Matrix(int rows, int columns) : IDeviceMatrix
@@ -209,22 +202,51 @@ internal sealed unsafe class LapackDevice<T>(string library) : IDenseDevice wher
         public void Dispose() => Buffer.Dispose();
     }
 
-    /// <summary>Points known by their inner products (<see cref="UploadProducts"/>): Count is the products' columns.</summary>
-    private sealed class ProductPoints(InnerProducts.IInnerProducts products, T[] rowNorms) : IDevicePoints
+    /// <summary>An uploaded operand: it builds its own Gram matrix and cross-kernel blocks (points by GEMM, stored products by copying).</summary>
+    private abstract class Operand : IDevicePoints
     {
-        public InnerProducts.IInnerProducts Products => products;
-        public T[] Norms => rowNorms;
-        public int Count => products.Columns;
-        public int Dimension => products.Dimension;
-        public void Dispose() { }
+        public abstract int Count { get; }
+        public abstract int Dimension { get; }
+        public abstract T[] Norms { get; }
+        public abstract GramBuild Gram(Kernel kernel, double ridge, Matrix k, int tileColumns, IProgress<KernelProgress>? progress, CancellationToken cancel);
+        public abstract void Cross(Operand columns, Kernel kernel, Matrix c);
+        public virtual void Dispose() { }
     }
 
-    private sealed class Points(NativeBuffer<T> x, T[] norms, int count, int dimension) : IDevicePoints
+    /// <summary>Points known by their inner products: Count is the products' columns.</summary>
+    private sealed class ProductPoints(InnerProducts.IInnerProducts products, T[] rowNorms) : Operand
     {
-        public NativeBuffer<T> X => x;
-        public T[] Norms => norms;
-        public int Count => count;
-        public int Dimension => dimension;
-        public void Dispose() => x.Dispose();
+        public override int Count => products.Columns;
+        public override int Dimension => products.Dimension;
+        public override T[] Norms => rowNorms;
+
+        public override GramBuild Gram(Kernel kernel, double ridge, Matrix k, int tileColumns, IProgress<KernelProgress>? progress, CancellationToken cancel) =>
+            TiledGram.BuildFromProducts(products, kernel, ridge, k.Buffer.Pointer, tileColumns, progress, cancel);
+
+        public override void Cross(Operand columns, Kernel kernel, Matrix c) =>
+            TiledGram.CrossFromProducts(Shapes.Same<ProductPoints>(columns, "products").Products, rowNorms, kernel, c.Buffer.Pointer);
+
+        private InnerProducts.IInnerProducts Products => products;
+    }
+
+    /// <summary>Points by their coordinates, row-major in native memory.</summary>
+    private sealed class Points(NativeBuffer<T> x, T[] norms, int count, int dimension) : Operand
+    {
+        public override int Count => count;
+        public override int Dimension => dimension;
+        public override T[] Norms => norms;
+
+        public override GramBuild Gram(Kernel kernel, double ridge, Matrix k, int tileColumns, IProgress<KernelProgress>? progress, CancellationToken cancel) =>
+            TiledGram.BuildSymmetric(x.Pointer, count, dimension, norms, kernel, ridge, k.Buffer.Pointer, tileColumns, progress, cancel);
+
+        public override void Cross(Operand columns, Kernel kernel, Matrix c)
+        {
+            var s = Shapes.Same<Points>(columns, "coordinates");
+            TiledGram.BuildCross(x.Pointer, count, s.X.Pointer, s.Count, dimension, norms, s.Norms, kernel, c.Buffer.Pointer);
+        }
+
+        private NativeBuffer<T> X => x;
+
+        public override void Dispose() => x.Dispose();
     }
 }

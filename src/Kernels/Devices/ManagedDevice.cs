@@ -33,9 +33,12 @@ public sealed class ManagedDevice : IDenseDevice
             throw new InsufficientMemoryException($"{request.What} for n = {request.N:N0} in fp64 needs {MemoryBudget.Gigabytes(needed)}; {MemoryBudget.Gigabytes(available)} available. Options: {request.Remedies}a smaller --train, or install OpenBLAS for the native CPU device.");
     }
 
-    public IDevicePoints UploadPoints(FeatureMatrix points) => new HostPoints(points, points.SquaredNorms());
-
-    public IDevicePoints UploadProducts(InnerProducts.IInnerProducts products) => new HostProductPoints(products);
+    public IDevicePoints Upload(KernelOperand operand) => operand switch
+    {
+        KernelOperand.Points { Values: var points } => new Coordinates(points, points.SquaredNorms()),
+        KernelOperand.Products { Values: var products } => new StoredProducts(products),
+        _ => throw new ArgumentOutOfRangeException(nameof(operand)),
+    };
 
     public IDeviceMatrix Upload(double[] columnMajor, int rows, int columns)
     {
@@ -53,53 +56,85 @@ public sealed class ManagedDevice : IDenseDevice
         M(source).Values.AsSpan().CopyTo(M(target).Values);
     }
 
-    public double Gram(IDevicePoints points, Kernel kernel, double ridge, IDeviceMatrix k, int tileColumns, IDictionary<string, double>? timings,
-        IProgress<KernelProgress>? progress, CancellationToken cancel)
+    public GramBuild Gram(IDevicePoints points, Kernel kernel, double ridge, IDeviceMatrix k, int tileColumns, IProgress<KernelProgress>? progress, CancellationToken cancel)
     {
         var km = M(k);
         Shapes.Gram(points, km);
-        if (points is HostProductPoints products)
-        {
-            if (!products.Products.Symmetric) throw new ArgumentException("A kernel matrix needs the symmetric Gram of the training points.", nameof(points));
-            FromProducts(products.Products, products.Products.RowNorms.ToArray(), kernel, km);
-            for (var i = 0; i < km.Rows; i++) km.Values[(long)i * km.Rows + i] = kernel.Diagonal(products.Products.RowNorms[i]) + ridge;
-            progress?.Report(new KernelProgress("gram", 1));
-            return Math.Sqrt(TensorPrimitives.SumOfSquares(km.Values));
-        }
-        var p = P(points);
-        Cross(p, p, kernel, km);
-        for (var i = 0; i < p.Count; i++) km.Values[(long)i * p.Count + i] = kernel.Diagonal(p.Norms[i]) + ridge;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Shapes.OwnPoints<Operand>(points).Gram(kernel, ridge, km);
         progress?.Report(new KernelProgress("gram", 1));
-        return Math.Sqrt(TensorPrimitives.SumOfSquares(km.Values));
+        var seconds = clock.Elapsed.TotalSeconds;
+        return new GramBuild(Math.Sqrt(TensorPrimitives.SumOfSquares(km.Values)), seconds, 0);
     }
 
     public void CrossGram(IDevicePoints rows, IDevicePoints columns, Kernel kernel, IDeviceMatrix c)
     {
         var cm = M(c);
         Shapes.Cross(rows, columns, cm);
-        if (rows is HostProductPoints train && columns is HostProductPoints cross)
+        Shapes.OwnPoints<Operand>(rows).Cross(Shapes.OwnPoints<Operand>(columns), kernel, cm);
+    }
+
+    /// <summary>An uploaded operand in host memory: it fills its own Gram matrix and cross-kernel blocks.</summary>
+    private abstract class Operand : IDevicePoints
+    {
+        public abstract int Count { get; }
+        public abstract int Dimension { get; }
+        public abstract void Gram(Kernel kernel, double ridge, Matrix k);
+        public abstract void Cross(Operand columns, Kernel kernel, Matrix c);
+        public void Dispose() { }
+    }
+
+    /// <summary>Points by their coordinates (products through MathNet).</summary>
+    private sealed class Coordinates(FeatureMatrix x, double[] norms) : Operand
+    {
+        public override int Count => x.Rows;
+        public override int Dimension => x.Columns;
+
+        public override void Gram(Kernel kernel, double ridge, Matrix k)
         {
-            FromProducts(cross.Products, train.Products.RowNorms.ToArray(), kernel, cm);
-            return;
+            Products(this, this, kernel, k);
+            for (var i = 0; i < Count; i++) k.Values[(long)i * Count + i] = kernel.Diagonal(norms[i]) + ridge;
         }
-        var (r, s) = (P(rows), P(columns));
-        Cross(r, s, kernel, cm);
+
+        public override void Cross(Operand columns, Kernel kernel, Matrix c) => Products(this, Shapes.Same<Coordinates>(columns, "coordinates"), kernel, c);
+
+        private static void Products(Coordinates rows, Coordinates columns, Kernel kernel, Matrix c)
+        {
+            var a = Matrix<double>.Build.Dense(rows.Count, rows.Dimension, (i, j) => rows.Values.Values[(long)i * rows.Dimension + j]);
+            var b = ReferenceEquals(rows, columns) ? a : Matrix<double>.Build.Dense(columns.Count, columns.Dimension, (i, j) => columns.Values.Values[(long)i * columns.Dimension + j]);
+            var target = Matrix<double>.Build.Dense(rows.Count, columns.Count, c.Values);
+            a.TransposeAndMultiply(b, target);
+            Parallel.For(0, columns.Count, j => kernel.Transform(c.Values.AsSpan(j * rows.Count, rows.Count), rows.Norms, columns.Norms[j]));
+        }
+
+        private FeatureMatrix Values => x;
+        private double[] Norms => norms;
     }
 
-    private static void FromProducts(InnerProducts.IInnerProducts products, double[] rowNorms, Kernel kernel, Matrix c)
+    /// <summary>Points by their stored inner products (copied, then transformed).</summary>
+    private sealed class StoredProducts(InnerProducts.IInnerProducts products) : Operand
     {
-        products.CopyColumns(0, products.Columns, c.Values);
-        var columnNorms = products.ColumnNorms;
-        Parallel.For(0, products.Columns, j => kernel.Transform(c.Values.AsSpan(j * c.Rows, c.Rows), rowNorms, columnNorms[j]));
-    }
+        public override int Count => products.Columns;
+        public override int Dimension => products.Dimension;
 
-    private static void Cross(HostPoints rows, HostPoints columns, Kernel kernel, Matrix c)
-    {
-        var a = Matrix<double>.Build.Dense(rows.Count, rows.Dimension, (i, j) => rows.X.Values[(long)i * rows.Dimension + j]);
-        var b = ReferenceEquals(rows, columns) ? a : Matrix<double>.Build.Dense(columns.Count, columns.Dimension, (i, j) => columns.X.Values[(long)i * columns.Dimension + j]);
-        var target = Matrix<double>.Build.Dense(rows.Count, columns.Count, c.Values);
-        a.TransposeAndMultiply(b, target);
-        Parallel.For(0, columns.Count, j => kernel.Transform(c.Values.AsSpan(j * rows.Count, rows.Count), rows.Norms, columns.Norms[j]));
+        public override void Gram(Kernel kernel, double ridge, Matrix k)
+        {
+            if (!products.Symmetric) throw new ArgumentException("A kernel matrix needs the symmetric Gram of the training points.", nameof(k));
+            Transformed(products, products.RowNorms.ToArray(), kernel, k);
+            for (var i = 0; i < k.Rows; i++) k.Values[(long)i * k.Rows + i] = kernel.Diagonal(products.RowNorms[i]) + ridge;
+        }
+
+        public override void Cross(Operand columns, Kernel kernel, Matrix c) =>
+            Transformed(Shapes.Same<StoredProducts>(columns, "products").Products, products.RowNorms.ToArray(), kernel, c);
+
+        private static void Transformed(InnerProducts.IInnerProducts products, double[] rowNorms, Kernel kernel, Matrix c)
+        {
+            products.CopyColumns(0, products.Columns, c.Values);
+            var columnNorms = products.ColumnNorms;
+            Parallel.For(0, products.Columns, j => kernel.Transform(c.Values.AsSpan(j * c.Rows, c.Rows), rowNorms, columnNorms[j]));
+        }
+
+        private InnerProducts.IInnerProducts Products => products;
     }
 
     public double FrobeniusNorm(IDeviceMatrix a) => Math.Sqrt(TensorPrimitives.SumOfSquares(M(a).Values));
@@ -210,7 +245,6 @@ public sealed class ManagedDevice : IDenseDevice
     public void Dispose() { }
 
     private static Matrix M(IDeviceMatrix a) => Shapes.Own<Matrix>(a);
-    private static HostPoints P(IDevicePoints p) => Shapes.OwnPoints<HostPoints>(p);
     private static Matrix Square(IDeviceMatrix a) => Shapes.Square<Matrix>(a);
 
     private sealed record Matrix(int Rows, int Columns, double[] Values) : IDeviceMatrix

@@ -10,6 +10,10 @@ internal static class Shapes
     public static TPoints OwnPoints<TPoints>(IDevicePoints p) where TPoints : class, IDevicePoints =>
         p as TPoints ?? throw new ArgumentException("The points belong to another device.", nameof(p));
 
+    /// <summary>The test operand in the form the model's training operand has (coordinates with coordinates, products with products).</summary>
+    public static TPoints Same<TPoints>(IDevicePoints p, string form) where TPoints : class, IDevicePoints =>
+        p as TPoints ?? throw new ArgumentException($"The model was fitted on {form}; give the test points in the same form.", nameof(p));
+
     public static TMatrix Square<TMatrix>(IDeviceMatrix a) where TMatrix : class, IDeviceMatrix
     {
         var m = Own<TMatrix>(a);

@@ -17,10 +17,10 @@ public static unsafe class TiledGram
 
     /// <summary>
     /// Fills K (n×n, leading dimension n) with k(xᵢ, xⱼ) + λδᵢⱼ, the diagonal at distance exactly 0.
-    /// Returns ‖K‖_F (including λ), accumulated in double while the tiles are in cache.
+    /// Returns ‖K‖_F (including λ), accumulated in double while the tiles are in cache, and the seconds per phase.
     /// </summary>
-    public static double BuildSymmetric<T>(T* x, int n, int d, T[] norms, Kernel kernel, double ridge, T* k, int tile,
-        IProgress<KernelProgress>? progress, CancellationToken cancel, IDictionary<string, double>? timings = null) where T : unmanaged
+    public static GramBuild BuildSymmetric<T>(T* x, int n, int d, T[] norms, Kernel kernel, double ridge, T* k, int tile,
+        IProgress<KernelProgress>? progress, CancellationToken cancel) where T : unmanaged
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         // All inner products in one syrk (the lower triangle): BLAS blocks and threads it best as one call.
@@ -53,20 +53,16 @@ public static unsafe class TiledGram
             done += (double)width * (n - j0) - (double)width * (width - 1) / 2;
             progress?.Report(new KernelProgress("gram", done / totalWork));
         }
-        if (timings is not null)
-        {
-            timings.AddSeconds("gram-products", products);
-            timings.AddSeconds("gram-transform", clock.Elapsed.TotalSeconds);
-        }
-        return Math.Sqrt(sumSquares);
+        return new GramBuild(Math.Sqrt(sumSquares), products, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>
     /// K (n×n) from stored inner products instead of points: columns copied in tiles, transformed with
-    /// the stored squared norms, the diagonal at distance exactly 0 plus λ. Returns ‖K‖_F.
+    /// the stored squared norms, the diagonal at distance exactly 0 plus λ. Returns ‖K‖_F and the seconds
+    /// spent copying (as the products phase) and transforming.
     /// </summary>
-    public static double BuildFromProducts<T>(InnerProducts.IInnerProducts products, Kernel kernel, double ridge, T* k, int tile,
-        IProgress<KernelProgress>? progress, CancellationToken cancel, IDictionary<string, double>? timings = null) where T : unmanaged
+    public static GramBuild BuildFromProducts<T>(InnerProducts.IInnerProducts products, Kernel kernel, double ridge, T* k, int tile,
+        IProgress<KernelProgress>? progress, CancellationToken cancel) where T : unmanaged
     {
         if (!products.Symmetric || products.Rows != products.Columns)
             throw new ArgumentException($"A kernel matrix needs the symmetric Gram of the training points; got {products.Rows}x{products.Columns} cross products.", nameof(products));
@@ -95,12 +91,7 @@ public static unsafe class TiledGram
             clock.Restart();
             progress?.Report(new KernelProgress("gram", (double)(j0 + width) / n));
         }
-        if (timings is not null)
-        {
-            timings.AddSeconds("gram-products", copy);
-            timings.AddSeconds("gram-transform", transform);
-        }
-        return Math.Sqrt(sumSquares);
+        return new GramBuild(Math.Sqrt(sumSquares), copy, transform);
     }
 
     /// <summary>C (n×m) = k(train, test) from stored cross products and both sets' squared norms.</summary>

@@ -88,9 +88,12 @@ internal sealed unsafe class ScalapackDevice<T> : IDenseDevice where T : unmanag
         throw BlacsGrid.Collective(e);
     }
 
-    public IDevicePoints UploadPoints(FeatureMatrix points) => new HostPoints(points, points.SquaredNorms());
-
-    public IDevicePoints UploadProducts(InnerProducts.IInnerProducts products) => new HostProductPoints(products);
+    public IDevicePoints Upload(KernelOperand operand) => operand switch
+    {
+        KernelOperand.Points { Values: var points } => new Coordinates(new HostPoints(points, points.SquaredNorms())),
+        KernelOperand.Products { Values: var products } => new StoredProducts(products),
+        _ => throw new ArgumentOutOfRangeException(nameof(operand)),
+    };
 
     public IDeviceMatrix Upload(double[] columnMajor, int rows, int columns)
     {
@@ -128,38 +131,73 @@ internal sealed unsafe class ScalapackDevice<T> : IDenseDevice where T : unmanag
         Buffer.MemoryCopy(s.Buffer.Pointer, t.Buffer.Pointer, t.Buffer.Length * Size, s.Buffer.Length * Size);
     }
 
-    public double Gram(IDevicePoints points, Kernel kernel, double ridge, IDeviceMatrix k, int tileColumns, IDictionary<string, double>? timings,
-        IProgress<KernelProgress>? progress, CancellationToken cancel)
+    public GramBuild Gram(IDevicePoints points, Kernel kernel, double ridge, IDeviceMatrix k, int tileColumns, IProgress<KernelProgress>? progress, CancellationToken cancel)
     {
         var km = M(k);
         Shapes.Gram(points, km);
-        double sumSquares;
-        if (points is HostProductPoints products)
-        {
-            if (!products.Products.Symmetric) throw new ArgumentException("A kernel matrix needs the symmetric Gram of the training points.", nameof(points));
-            sumSquares = LocalFromProducts(products.Products, products.Products.RowNorms, kernel, km, ridge);
-        }
-        else
-        {
-            var p = P(points);
-            sumSquares = LocalBlocks(p, p, kernel, km, symmetricRidge: ridge, tileColumns, timings, progress, cancel);
-        }
+        var (sumSquares, products, transform) = Shapes.OwnPoints<Operand>(points).Gram(this, kernel, ridge, km, tileColumns, progress, cancel);
         var total = new[] { sumSquares };
         Sum(total);
-        return Math.Sqrt(total[0]);
+        return new GramBuild(Math.Sqrt(total[0]), products, transform);
     }
 
     public void CrossGram(IDevicePoints rows, IDevicePoints columns, Kernel kernel, IDeviceMatrix c)
     {
         var cm = M(c);
         Shapes.Cross(rows, columns, cm);
-        if (rows is HostProductPoints train && columns is HostProductPoints cross)
+        Shapes.OwnPoints<Operand>(rows).Cross(this, Shapes.OwnPoints<Operand>(columns), kernel, cm);
+    }
+
+    /// <summary>An operand replicated on every process: it builds this process's blocks of its Gram matrix and cross kernels.</summary>
+    private abstract class Operand : IDevicePoints
+    {
+        public abstract int Count { get; }
+        public abstract int Dimension { get; }
+
+        /// <summary>This process's blocks of K: their sum of squares and the seconds of products and transform.</summary>
+        public abstract (double SumSquares, double Products, double Transform) Gram(ScalapackDevice<T> device, Kernel kernel, double ridge, Matrix k, int tileColumns,
+            IProgress<KernelProgress>? progress, CancellationToken cancel);
+
+        public abstract void Cross(ScalapackDevice<T> device, Operand columns, Kernel kernel, Matrix c);
+
+        public void Dispose() { }
+    }
+
+    /// <summary>Points by their coordinates, every process holding all of them.</summary>
+    private sealed class Coordinates(HostPoints points) : Operand
+    {
+        public override int Count => points.Count;
+        public override int Dimension => points.Dimension;
+
+        public override (double, double, double) Gram(ScalapackDevice<T> device, Kernel kernel, double ridge, Matrix k, int tileColumns,
+            IProgress<KernelProgress>? progress, CancellationToken cancel) =>
+            device.LocalBlocks(points, points, kernel, k, symmetricRidge: ridge, tileColumns, progress, cancel);
+
+        public override void Cross(ScalapackDevice<T> device, Operand columns, Kernel kernel, Matrix c) =>
+            device.LocalBlocks(points, Shapes.Same<Coordinates>(columns, "coordinates").Points, kernel, c, symmetricRidge: null, 1024, null, default);
+
+        private HostPoints Points => points;
+    }
+
+    /// <summary>Points by their stored inner products, read by every process for its own blocks.</summary>
+    private sealed class StoredProducts(InnerProducts.IInnerProducts products) : Operand
+    {
+        public override int Count => products.Columns;
+        public override int Dimension => products.Dimension;
+
+        public override (double, double, double) Gram(ScalapackDevice<T> device, Kernel kernel, double ridge, Matrix k, int tileColumns,
+            IProgress<KernelProgress>? progress, CancellationToken cancel)
         {
-            LocalFromProducts(cross.Products, train.Products.RowNorms, kernel, cm, symmetricRidge: null);
-            return;
+            if (!products.Symmetric) throw new ArgumentException("A kernel matrix needs the symmetric Gram of the training points.", nameof(k));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var sumSquares = device.LocalFromProducts(products, products.RowNorms, kernel, k, ridge);
+            return (sumSquares, clock.Elapsed.TotalSeconds, 0);
         }
-        var (r, s) = (P(rows), P(columns));
-        LocalBlocks(r, s, kernel, cm, symmetricRidge: null, 1024, null, null, default);
+
+        public override void Cross(ScalapackDevice<T> device, Operand columns, Kernel kernel, Matrix c) =>
+            device.LocalFromProducts(Shapes.Same<StoredProducts>(columns, "products").Products, products.RowNorms, kernel, c, symmetricRidge: null);
+
+        private InnerProducts.IInnerProducts Products => products;
     }
 
     /// <summary>
@@ -167,13 +205,13 @@ internal sealed unsafe class ScalapackDevice<T> : IDenseDevice where T : unmanag
     /// contiguous matrices, one GEMM per tile of local columns, then the transform; with a symmetric
     /// ridge the global diagonal is k at distance 0 plus λ. Returns the local sum of squares.
     /// </summary>
-    private double LocalBlocks(HostPoints rows, HostPoints columns, Kernel kernel, Matrix c, double? symmetricRidge, int tileColumns,
-        IDictionary<string, double>? timings, IProgress<KernelProgress>? progress, CancellationToken cancel)
+    private (double SumSquares, double Products, double Transform) LocalBlocks(HostPoints rows, HostPoints columns, Kernel kernel, Matrix c, double? symmetricRidge, int tileColumns,
+        IProgress<KernelProgress>? progress, CancellationToken cancel)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         double products = 0, transform = 0;
         int lr = c.LocalRows, lc = c.LocalColumns, d = rows.Dimension;
-        if (lr == 0 || lc == 0) return 0;
+        if (lr == 0 || lc == 0) return (0, 0, 0);
         var rowIndex = Enumerable.Range(0, lr).Select(i => Global(i, _myRow, _gridRows)).ToArray();
         var columnIndex = Enumerable.Range(0, lc).Select(j => Global(j, _myColumn, _gridColumns)).ToArray();
         using var xr = Gather(rows.X, rowIndex);
@@ -204,12 +242,7 @@ internal sealed unsafe class ScalapackDevice<T> : IDenseDevice where T : unmanag
             clock.Restart();
             progress?.Report(new KernelProgress("gram", (double)(j0 + width) / lc));
         }
-        if (timings is not null)
-        {
-            timings.AddSeconds("gram-products", products);
-            timings.AddSeconds("gram-transform", transform);
-        }
-        return partial.Sum();
+        return (partial.Sum(), products, transform);
     }
 
     /// <summary>This process's blocks from stored products: each local column read whole, its local rows kept, then transformed.</summary>
@@ -468,7 +501,6 @@ internal sealed unsafe class ScalapackDevice<T> : IDenseDevice where T : unmanag
     }
 
     private static Matrix M(IDeviceMatrix a) => Shapes.Own<Matrix>(a);
-    private static HostPoints P(IDevicePoints p) => Shapes.OwnPoints<HostPoints>(p);
     private static Matrix Square(IDeviceMatrix a) => Shapes.Square<Matrix>(a);
 
     /// <summary>This process's blocks of a distributed matrix: LocalRows × LocalColumns, column-major with leading dimension Lld.</summary>

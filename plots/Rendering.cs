@@ -1,0 +1,99 @@
+using Rethink.Core;
+using Rethink.Experiments;
+using Rethink.Plots.Figures;
+using Rethink.Plots.Tables;
+
+namespace Rethink.Plots;
+
+/// <summary>What a render wrote and what it could not.</summary>
+/// <param name="Written">Per figure (null: the report, macros and theorem checks), its files relative to the results folder or why it was skipped.</param>
+/// <param name="Rendered">The figures rendered, with their files.</param>
+/// <param name="Skipped">The figures not rendered, with the reason.</param>
+/// <param name="Warnings">One line each: damaged results of figures rendered only to keep the report whole.</param>
+/// <param name="DamagedSelected">How many selected figures could not be rendered because a result file was damaged.</param>
+public sealed record RenderOutcome(
+    IReadOnlyList<(IFigure? Figure, string State)> Written,
+    IReadOnlyList<(IFigure Figure, IReadOnlyList<string> Files)> Rendered,
+    IReadOnlyList<(IFigure Figure, string Reason)> Skipped,
+    IReadOnlyList<string> Warnings,
+    int DamagedSelected);
+
+/// <summary>
+/// Renders figures, tables, macros (macros.tex and macros.json), the manifest and report.md from the result files
+/// in a store: the one path `reproduce` and `render` take, and the one the recipe tests exercise.
+/// </summary>
+public static class Rendering
+{
+    /// <summary>
+    /// Renders the selected figures and every other figure whose results are all present (so report.md and
+    /// macros.tex stay complete); a figure without its results is skipped with <paramref name="whyMissing"/>'s reason.
+    /// </summary>
+    /// <param name="catalog">Every figure.</param>
+    /// <param name="selected">The figures asked for.</param>
+    /// <param name="store">The results.</param>
+    /// <param name="context">The profile and the folders.</param>
+    /// <param name="whyMissing">Why an experiment has no results (e.g. skipped for want of data), or null for "no result".</param>
+    public static RenderOutcome Render(Catalog catalog, IReadOnlyList<IFigure> selected, ResultStore store, ReproduceContext context, Func<IExperiment, string?>? whyMissing = null)
+    {
+        var damaged = 0;
+        var figures = catalog.Figures.Where(f => selected.Contains(f) || f.Needs.All(e => e.IsCached(store, context))).ToList();
+        var written = new List<(IFigure? Figure, string State)>();
+        var rendered = new List<(IFigure Figure, IReadOnlyList<string> Files)>();
+        var skipped = new List<(IFigure Figure, string Reason)>();
+        var warnings = new List<string>();
+        var macros = new List<(string Name, string Value, IReadOnlyList<string> Sources)>();
+        foreach (var figure in figures)
+        {
+            if (figure.Needs.FirstOrDefault(e => !e.IsCached(store, context)) is { } missing)
+            {
+                var reason = whyMissing?.Invoke(missing) ?? "no result";
+                written.Add((figure, $"skipped: {reason}"));
+                skipped.Add((figure, reason));
+                continue;
+            }
+            IReadOnlyList<string> files;
+            IReadOnlyList<(string Name, string Value)> figureMacros;
+            try
+            {
+                files = figure.Render(store, context);
+                figureMacros = figure.Macros(store, context);
+            }
+            catch (CorruptFileException e)
+            {
+                written.Add((figure, $"skipped: {e.Message}"));
+                skipped.Add((figure, e.Message));
+                // What was asked for was reported before the work; a figure rendered only to keep the report whole gets a warning.
+                if (selected.Contains(figure)) damaged++;
+                else warnings.Add(e.Message);
+                continue;
+            }
+            rendered.Add((figure, files));
+            var sources = Provenance.Sources(figure.Needs, store, context);
+            macros.AddRange(figureMacros.Select(m => (m.Name, m.Value, sources)));
+            written.Add((figure, string.Join(", ", files.Select(f => Path.GetRelativePath(context.OutputDirectory, f)))));
+        }
+        // The property suite's theorem checks (dotnet test writes them into <out>/checks).
+        var checks = TheoremCheck.LoadAll(context.OutputDirectory);
+        if (checks.Count > 0)
+        {
+            var files = TheoremChecksReport.Save(checks, context);
+            macros.AddRange(TheoremChecksReport.Macros(checks));
+            written.Add((null, $"{checks.Count} theorem check(s): {string.Join(", ", files.Select(f => Path.GetRelativePath(context.OutputDirectory, f)))}"));
+        }
+        if (rendered.Count > 0 || checks.Count > 0)
+        {
+            if (rendered.Count > 0) Manifest.Save(figures.SelectMany(f => f.Needs).Distinct(), store, context);
+            macros.Add(("RethinkVersion", RethinkVersion.Version, []));
+            macros.Add(("RethinkCommit", RethinkVersion.Commit[..Math.Min(12, RethinkVersion.Commit.Length)], []));
+            var macroPath = Path.Combine(context.OutputDirectory, "macros.tex");
+            var now = DateTimeOffset.UtcNow;
+            AtomicFile.WriteAllText(macroPath, Provenance.Header(macros.SelectMany(m => m.Sources).Distinct().Order(StringComparer.Ordinal), now) +
+                Macros.Render(macros.Select(m => (m.Name, m.Value)), $"Rethink {context.Profile.ToString().ToLowerInvariant()} profile, {now:yyyy-MM-dd}"));
+            new MacroIndex(RethinkVersion.Version, RethinkVersion.Commit, now, context.Profile, context.Device, context.Torch.Device,
+                macros.ToDictionary(m => m.Name, m => new MacroEntry(m.Value, m.Sources), StringComparer.Ordinal)).Save(context.OutputDirectory);
+            var report = ReportWriter.Save(context, rendered, skipped);
+            written.Add((null, $"{Path.GetRelativePath(context.OutputDirectory, macroPath)}, {MacroIndex.FileName}, tables/manifest.md, {Path.GetRelativePath(context.OutputDirectory, report)}"));
+        }
+        return new RenderOutcome(written, rendered, skipped, warnings, damaged);
+    }
+}
