@@ -25,6 +25,12 @@ public sealed class DeviceOption
     /// <summary>The device given (or the default).</summary>
     public ComputeDevice Get(ParseResult parse) => Enum.Parse<ComputeDevice>(parse.GetValue(Option)!, ignoreCase: true);
 
+    /// <summary>The warning when --device auto trains on the CPU for want of a usable CUDA libtorch (<paramref name="fallback"/> says why).</summary>
+    public static string TorchFallbackWarning(string fallback) => $"warning: --device auto: no usable CUDA libtorch ({fallback.TrimEnd('.')}); training on the CPU.";
+
+    /// <summary>The error when --device cuda cannot train (<paramref name="reason"/> says why).</summary>
+    public static CommandLineException TorchUnavailable(string reason) => new($"--device cuda: {reason.TrimEnd('.')}; or use --device cpu.");
+
     /// <summary>The device's name on the console ("cpu", "cuda", "auto", "scalapack").</summary>
     public static string Name(ComputeDevice device) => device.ToString().ToLowerInvariant();
 

@@ -27,12 +27,36 @@ public static class OptionNames
         ["Randomization"] = "--randomization",
         ["Out"] = "--out",
         ["Resume"] = "--resume",
+        ["Device"] = "--device",
+        ["Layout"] = "--grid",
+        ["Block"] = "--block",
+        ["Shard"] = "--shard",
+        ["Augment"] = "--augment",
+        ["Precision"] = "--precision",
+        ["Method"] = "--method",
+        ["Kernel"] = "--kernel",
+        ["Degree"] = "--degree",
+        ["BandwidthRule"] = "--bandwidth-rule",
+        ["Multipliers"] = "--multipliers",
+        ["Ridges"] = "--ridges",
+        ["Features"] = "--features",
+        ["Subset"] = "--subset",
+        ["Profile"] = "--profile",
+        ["Data"] = "--data",
     };
 
-    /// <summary>The option a parameter is given by, e.g. "--train", or "--feature-options pool" for "FeatureOptions.pool".</summary>
+    /// <summary>The option a parameter is given by, e.g. "--train", or "--feature-options pool" for "GaborConfig.Pool".</summary>
     public static string For(string parameter) =>
-        parameter.StartsWith("FeatureOptions.", StringComparison.Ordinal) ? $"--feature-options {parameter["FeatureOptions.".Length..]}"
+        FeatureProperty(parameter) is { } property ? $"--feature-options {FeatureOptions.Key(property)}"
         : Options.TryGetValue(parameter, out var option) ? option : parameter;
+
+    /// <summary>The property of a feature-map config a parameter names ("RandomConvConfig.Filters" → "Filters"), else null.</summary>
+    private static string? FeatureProperty(string parameter)
+    {
+        foreach (var prefix in new[] { nameof(Features.GaborConfig) + ".", nameof(Features.RandomConvConfig) + "." })
+            if (parameter.StartsWith(prefix, StringComparison.Ordinal)) return parameter[prefix.Length..];
+        return null;
+    }
 
     /// <summary>One line: the option and the value given, then the library's reason and fix.</summary>
     public static string Describe(UserInputException e)

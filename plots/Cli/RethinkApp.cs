@@ -41,10 +41,10 @@ public static class RethinkApp
         {
             return Fail(e, 2, UserError.Describe(e));
         }
-        catch (Exception e) when (BlacsGrid.Active)
+        catch (Exception e)
         {
-            // A bug while other MPI processes wait in a collective: show it, then end the whole job.
-            return Fail(e, 1, e.ToString());
+            // A bug: its trace, and a line saying so (under MPI the whole job ends: the others may wait in a collective).
+            return Fail(e, 70, $"{e}\n{UserError.BugLine}");
         }
     }
 

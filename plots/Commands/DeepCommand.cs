@@ -49,8 +49,8 @@ public static class DeepCommand
         {
             // The device first: a CUDA libtorch must load before anything starts TorchSharp.
             var torch = TorchDevice.Resolve(device.Get(parse));
-            if (torch.Unavailable is { } unavailable) throw new CommandLineException(unavailable);
-            if (torch.Warning is { } warning) Console.Error.WriteLine(warning);
+            if (torch.Unavailable is { } unavailable) throw DeviceOption.TorchUnavailable(unavailable);
+            if (torch.Fallback is { } fallback) Console.Error.WriteLine(DeviceOption.TorchFallbackWarning(fallback));
             TorchRuntime.EnsureAvailable();
             var kind = Models.Find(parse.GetValue(model)!)!.Value;
             var seedValue = parse.GetValue(seed);

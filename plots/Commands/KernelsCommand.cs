@@ -86,7 +86,7 @@ public static class KernelsCommand
             var device = devices.Parse(parse);
             var featureName = parse.GetValue(features);
             if (featureName is null && parse.GetValue(featureOptions) is not null) throw new CommandLineException("--feature-options needs --features gabor or random-conv.");
-            var featureMap = featureName is null ? null : FeatureMapConfig.Parse(featureName, parse.GetValue(featureOptions), parse.GetValue(seed));
+            var featureMap = featureName is null ? null : FeatureOptions.Parse(featureName, parse.GetValue(featureOptions), parse.GetValue(seed));
             var randomization = Randomization.Parse(parse.GetValue(labels)!, seed: parse.GetValue(seed));
             var config = new KernelFitConfig(
                 new DatasetId(parse.GetValue(dataset)!), spec, parse.GetValue(train), parse.GetValue(test),
@@ -167,7 +167,7 @@ public static class KernelsCommand
             if (ridges.Length == 0 || ridges.Any(r => !(r >= 0) || double.IsInfinity(r))) throw new CommandLineException("--ridges: give numbers at least 0, e.g. 0,0.01,0.1.");
             var featureName = parse.GetValue(selectFeatures);
             if (featureName is null && parse.GetValue(selectOptions) is not null) throw new CommandLineException("--feature-options needs --features gabor or random-conv.");
-            var featureMap = featureName is null ? null : FeatureMaps.Create(FeatureMapConfig.Parse(featureName, parse.GetValue(selectOptions), parse.GetValue(seed)));
+            var featureMap = featureName is null ? null : FeatureMaps.Create(FeatureOptions.Parse(featureName, parse.GetValue(selectOptions), parse.GetValue(seed)));
             var (best, all) = BandwidthSelection.Select(new DatasetId(parse.GetValue(dataset)!), new DataOptions(parse.GetValue(data)),
                 Enum.Parse<BandwidthRule>(parse.GetValue(rule)!, ignoreCase: true), candidates, parse.GetValue(fit), parse.GetValue(heldOut),
                 parse.GetValue(precision) == "fp64" ? Precision.Fp64 : Precision.Fp32, new DeviceRequest(device.Get(parse)),
@@ -184,7 +184,7 @@ public static class KernelsCommand
     private static void Print(KernelFitResult r, string path)
     {
         var s = r.Solve;
-        if (r.BackendWarning is { } warning) Console.Error.WriteLine($"warning: {warning}");
+        if (r.BackendWarning is { } warning) Console.Error.WriteLine($"warning: {(r.Device?.Device == ComputeDevice.Auto ? "--device auto: " : "")}{warning}");
         Console.WriteLine($"{r.Config.Dataset}: {r.Kernel.Describe()}, n = {ReportText.N0(r.TrainPoints)} train, {ReportText.N0(r.TestPoints)} test, {s.Precision.ToString().ToLowerInvariant()}, {s.Backend.ToString().ToLowerInvariant()} ({s.Library})");
         Console.WriteLine($"  hardware              {s.Hardware}");
         if (r.Bandwidth is { Rule: not BandwidthRule.Given } b)

@@ -34,13 +34,12 @@ public static class RademacherCommand
             var x = Matrix<double>.Build.Dense(size, dim, (i, j) => points.Values[i * dim + j]);
             var gamma = 1.0 / dim;
             var kernel = Matrix<double>.Build.Dense(size, size, (i, j) => Math.Exp(-gamma * (x.Row(i) - x.Row(j)).DotProduct(x.Row(i) - x.Row(j))));
-            var random = SeedMixer.Random(s, 7);
-            var linear = RademacherComplexity.Estimate(size, sigma => RademacherComplexity.LinearSupremum(x, sigma, b), t, random);
-            var rkhs = RademacherComplexity.Estimate(size, sigma => RademacherComplexity.KernelSupremum(kernel, sigma, b), t, random);
+            var linear = RademacherComplexity.Estimate(size, sigma => RademacherComplexity.LinearSupremum(x, sigma, b), t, SeedMixer.Mix(s, 7));
+            var rkhs = RademacherComplexity.Estimate(size, sigma => RademacherComplexity.KernelSupremum(kernel, sigma, b), t, SeedMixer.Mix(s, 8));
             var jensenLinear = b * Math.Sqrt(x.RowNorms(2).Sum(v => v * v)) / size;
             var jensenKernel = b * Math.Sqrt(kernel.Diagonal().Sum()) / size;
             var reluDraws = Math.Min(t, 20);
-            var relu = Enumerable.Range(0, reluDraws).Select(i => RademacherComplexity.ReluInterpolationSupremum(points, RademacherComplexity.Signs(size, random), s + i)).ToList();
+            var relu = Enumerable.Range(0, reluDraws).Select(i => RademacherComplexity.ReluInterpolationSupremum(points, RademacherComplexity.Signs(size, SeedMixer.Mix(s, 1000 + i)), s + i)).ToList();
             Console.WriteLine($"Empirical Rademacher complexity, n = {size} points ~ N(0, I_{dim}), {t} sign vectors, 99% intervals");
             Console.WriteLine($"  linear, |w| <= {b}:          {linear.Mean:F4}  [{linear.Low:F4}, {linear.High:F4}]   (Jensen bound B sqrt(sum |x_i|^2)/n = {jensenLinear:F4})");
             Console.WriteLine($"  RKHS ball (Gaussian, gamma = 1/d), |f| <= {b}: {rkhs.Mean:F4}  [{rkhs.Low:F4}, {rkhs.High:F4}]   (Jensen bound B sqrt(tr K)/n = {jensenKernel:F4})");
@@ -58,7 +57,7 @@ public static class RademacherCommand
     private static void NetworkEstimate(string? dataDirectory, int n, int seed)
     {
         TorchRuntime.EnsureAvailable();
-        var cifar = DatasetLoader.Load("cifar10", new DataOptions(dataDirectory));
+        var cifar = DatasetLoader.Load(DatasetId.Cifar10, new DataOptions(dataDirectory));
         var values = new List<double>();
         var watch = Stopwatch.StartNew();
         for (var draw = 0; draw < 5; draw++)

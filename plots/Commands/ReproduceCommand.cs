@@ -53,11 +53,15 @@ public static class ReproduceCommand
     private static ReproduceContext Context(ParseResult parse, Options o)
     {
         var output = Path.GetFullPath(parse.GetValue(o.Out)!);
+        var store = new ResultStore(Path.Combine(output, "data"));
+        // Results of an older Rethink are brought forward under their current names before anything is planned.
+        if (ResultUpgrade.Run(store) is var upgraded and > 0)
+            Console.WriteLine($"upgraded {upgraded} result file(s) written by Rethink 0.5.0 in {store.Directory} to the current format (the same results under their current names)");
         return new ReproduceContext(
             parse.GetValue(o.Profile) == "paper" ? RunProfile.Paper : RunProfile.Quick,
             o.Device.Get(parse),
             parse.GetValue(o.Data),
-            output) { Costs = CostModel.Load(new ResultStore(Path.Combine(output, "data"))) };
+            output) { Costs = CostModel.Load(store) };
     }
 
     private static string[]? Only(ParseResult parse, Options o)
@@ -114,12 +118,11 @@ public static class ReproduceCommand
         var status = new Dictionary<IExperiment, (string State, double Seconds)>();
         var prefix = shard.Count > 1 ? $"[shard {shard}] " : "";
         // The deep runs' device is settled before any experiment starts TorchSharp (a CUDA libtorch must load first).
-        if (needed.Any(e => e is DeepRunGroup) && context.Torch.Warning is { } warning) Console.Error.WriteLine(prefix + warning);
+        if (needed.Any(e => e is DeepRunGroup) && context.Torch.Fallback is { } fallback) Console.Error.WriteLine(prefix + DeviceOption.TorchFallbackWarning(fallback));
         // --device cuda asked for the GPU: without one, nothing is computed elsewhere instead.
         if (compute && context.Device == ComputeDevice.Cuda && needed.FirstOrDefault(e => e is DeepRunGroup or KernelRunGroup && e.Unavailable(context) is not null) is { } blocked
             && (blocked is DeepRunGroup ? context.Torch.Unavailable : ComputeDevices.CudaUnavailable()) is { } noGpu)
-            throw new CommandLineException(noGpu.StartsWith("--device cuda:", StringComparison.Ordinal) ? noGpu
-                : $"--device cuda: {noGpu.TrimEnd('.')}; use --device auto (the GPU when there is one, else the CPU) or --device cpu.");
+            throw new CommandLineException($"--device cuda: {noGpu.TrimEnd('.')}; use --device auto (the GPU when there is one, else the CPU) or --device cpu.");
         // A result file that fails its checksum is never used nor silently replaced: say which and what to do.
         var damaged = needed.SelectMany(e => e.Units(context)).Select(u => store.Problem(u.ResultKind, u.Hash)).OfType<string>().Distinct().ToList();
         foreach (var problem in damaged) Console.Error.WriteLine($"{prefix}rethink: {problem}");

@@ -43,7 +43,7 @@ public static class TheoryCommand
             {
                 var size = parse.GetValue(n);
                 if (size is < 1 or > 5000) throw new CommandLineException($"--n {size}: choose 1..5000 (the report needs a dense SVD).");
-                matrix = InterleavingMatrix.Random(size, new Random(parse.GetValue(seed)));
+                matrix = InterleavingMatrix.Random(size, parse.GetValue(seed));
             }
             Console.WriteLine(matrix.Analyze().ToText());
             return 0;

@@ -3,6 +3,9 @@ namespace Rethink.Core;
 /// <summary>Standard normal draws from a seeded <see cref="Random"/> (Marsaglia's polar method).</summary>
 public sealed class GaussianSampler(Random random)
 {
+    /// <summary>A sampler over <c>new Random(seed)</c>.</summary>
+    public GaussianSampler(int seed) : this(new Random(seed)) { }
+
     private double _spare;
     private bool _hasSpare;
 

@@ -10,7 +10,7 @@ namespace Rethink.Core;
 /// </summary>
 public class UserInputException(string parameter, object? value, string message, Exception? inner = null) : Exception(message, inner)
 {
-    /// <summary>The parameter, e.g. "Train" or "FeatureOptions.Pool".</summary>
+    /// <summary>The parameter, e.g. "Train", or "RandomConvConfig.Filters" for a property of a nested config.</summary>
     public string Parameter { get; } = parameter;
 
     /// <summary>The value given (null when none).</summary>

@@ -30,7 +30,7 @@ public static class Cifar10File
         var names = ReadClassNames(Path.Combine(directory, MetaFile));
         var train = ReadBatches(TrainBatches.Select(b => Path.Combine(directory, b)).ToList(), names);
         var test = ReadBatches([Path.Combine(directory, TestBatch)], names);
-        return new LabeledDataset("cifar10", train, test, directory);
+        return new LabeledDataset(KnownDataset.Cifar10.Name, train, test, directory);
     }
 
     private static ImageSet ReadBatches(IReadOnlyList<string> paths, IReadOnlyList<string> names)
@@ -134,7 +134,7 @@ public static class Cifar10File
             throw new DatasetFormatException(archive, "archive contents", "data_batch_1..5.bin and test_batch.bin", $"no {string.Join(", ", missing)}");
         var train = Concatenate(TrainBatches.Select(b => batches[b]).ToList(), names);
         var test = Concatenate([batches[TestBatch]], names);
-        return new LabeledDataset("cifar10", train, test, archive);
+        return new LabeledDataset(KnownDataset.Cifar10.Name, train, test, archive);
     }
 
     /// <summary>Reads one batch file (any whole number of records).</summary>

@@ -29,7 +29,7 @@ public static class DataLocator
     public static IReadOnlyList<(string Root, string Via)> Roots(string? explicitDirectory)
     {
         var roots = new List<(string, string)>();
-        if (!string.IsNullOrEmpty(explicitDirectory)) roots.Add((Path.GetFullPath(explicitDirectory), "--data"));
+        if (!string.IsNullOrEmpty(explicitDirectory)) roots.Add((Path.GetFullPath(explicitDirectory), "the data folder given"));
         var env = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrEmpty(env)) roots.Add((Path.GetFullPath(env), "$" + EnvironmentVariable));
         roots.Add((CacheDirectory, "user cache"));
@@ -93,6 +93,6 @@ public static class DataLocator
             : $"{string.Join(", ", dataset.Files.Select(f => f.Name))} in {dataset.DirectoryName}/";
         var download = downloadFailure is null ? "" : $" Download failed: {downloadFailure}.";
         return $"{dataset.DisplayName} not found; searched {string.Join("; ", roots)}.{download} " +
-               $"Put {files} under one of these directories (or pass --data DIR / set {EnvironmentVariable}).";
+               $"Put {files} under one of these directories (or give a data folder, or set {EnvironmentVariable}).";
     }
 }

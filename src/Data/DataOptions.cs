@@ -1,7 +1,7 @@
 namespace Rethink.Data;
 
 /// <summary>Where to look for data and whether a missing known dataset may be downloaded.</summary>
-/// <param name="Directory">An explicit data root (<c>--data DIR</c>), searched first.</param>
+/// <param name="Directory">An explicit data root (the console's data folder), searched first.</param>
 /// <param name="AllowDownload">Download a missing known dataset into the user cache.</param>
 /// <param name="Progress">Receives download progress.</param>
 /// <param name="Http">The client used for downloads (a default one with a 10 s connect timeout when null).</param>

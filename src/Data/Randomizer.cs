@@ -31,12 +31,12 @@ public static class Randomizer
             case RandomizationKind.TrueLabels:
                 break;
             case RandomizationKind.PartiallyCorrupted or RandomizationKind.RandomLabels:
-                newTrain = CorruptLabels(trainLabels, randomization.LabelProbability, randomization.Rule, classes, SeedMixer.Random(seed, TrainLabelStream));
+                newTrain = CorruptLabels(trainLabels, randomization.LabelProbability, randomization.Rule, classes, SeedMixer.Mix(seed, TrainLabelStream));
                 if (randomization.ApplyToTest)
-                    newTest = CorruptLabels(testLabels, randomization.LabelProbability, randomization.Rule, classes, SeedMixer.Random(seed, TestLabelStream));
+                    newTest = CorruptLabels(testLabels, randomization.LabelProbability, randomization.Rule, classes, SeedMixer.Mix(seed, TestLabelStream));
                 break;
             case RandomizationKind.ShuffledPixels:
-                permutation = Permutation(train.Height * train.Width, SeedMixer.Random(seed, PermutationStream));
+                permutation = Permutation(train.Height * train.Width, SeedMixer.Mix(seed, PermutationStream));
                 PermuteAll(train, permutation);
                 PermuteAll(test, permutation);
                 break;
@@ -62,9 +62,10 @@ public static class Randomizer
     /// Each label is, with probability <paramref name="p"/>, replaced by a uniform class (paper's rule;
     /// it may equal the true one) or a uniform wrong class (always-wrong rule).
     /// </summary>
-    public static int[] CorruptLabels(IReadOnlyList<int> labels, double p, CorruptionRule rule, int classes, Random random)
+    public static int[] CorruptLabels(IReadOnlyList<int> labels, double p, CorruptionRule rule, int classes, int seed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
+        var random = new Random(seed);
         var result = new int[labels.Count];
         for (var i = 0; i < result.Length; i++)
         {
@@ -79,8 +80,9 @@ public static class Randomizer
     }
 
     /// <summary>A uniform random permutation of 0..n−1 (Fisher–Yates).</summary>
-    public static int[] Permutation(int n, Random random)
+    public static int[] Permutation(int n, int seed)
     {
+        var random = new Random(seed);
         var p = new int[n];
         for (var i = 0; i < n; i++) p[i] = i;
         random.Shuffle(p);
@@ -110,7 +112,7 @@ public static class Randomizer
     private static void PermuteEach(ImageTensor images, int seed, long stream) =>
         Parallel.For(0, images.Count, () => new float[images.Dimension], (i, _, scratch) =>
         {
-            var permutation = Permutation(images.Height * images.Width, SeedMixer.Random(seed, stream + i));
+            var permutation = Permutation(images.Height * images.Width, SeedMixer.Mix(seed, stream + i));
             Permute(images.Image(i), images.Channels, permutation, scratch);
             return scratch;
         }, _ => { });

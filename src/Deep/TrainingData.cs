@@ -28,7 +28,7 @@ public sealed class TrainingData
         // The test set is always centre-cropped and whitened.
         _test = augment ? Whitened(Preprocessing.CenterCrop(prepared.Test, Side)) : prepared.Test;
         if (_test.Height != Side || _test.Width != Side)
-            throw new ArgumentException($"{prepared.Dataset}: the models take 28x28 images; this dataset has {_test.Height}x{_test.Width} after preprocessing.");
+            throw new UserInputException(nameof(TrainingConfig.Dataset), prepared.Dataset, $"the models take 28x28 images; this dataset has {_test.Height}x{_test.Width} after preprocessing.");
     }
 
     public PreparedData Prepared { get; }
@@ -47,7 +47,7 @@ public sealed class TrainingData
     {
         var cifar = dataset.Train.Height == 32;
         if (config.Augment && !cifar)
-            throw new ArgumentException("--augment takes random 28x28 crops of 32x32 images (CIFAR-10); this dataset is already 28x28.");
+            throw new UserInputException(nameof(TrainingConfig.Augment), true, "random 28x28 crops need 32x32 images (CIFAR-10); this dataset is already 28x28.");
         IReadOnlyList<PreprocessingStep> steps = !cifar ? [PreprocessingStep.Scale01]
             : config.Augment ? [PreprocessingStep.Scale01]
             : PipelineConfig.PaperCifar10;

@@ -10,7 +10,7 @@ public static class DatasetAvailability
     {
         foreach (var dataset in datasets.Distinct())
             if (dataset.Known is { } known && DataLocator.Find(known, dataDirectory) is null)
-                return $"{known.DisplayName} not found: pass --data DIR or set RETHINK_DATA to a folder with {known.DirectoryName}/, or download it with `rethink data info --dataset {known.Name}`.";
+                return $"{known.DisplayName} not found: give a data folder holding {known.DirectoryName}/ (or set {DataLocator.EnvironmentVariable} to one), or allow downloading it.";
         return null;
     }
 }

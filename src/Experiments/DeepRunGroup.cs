@@ -68,6 +68,11 @@ public sealed class DeepRunGroup(string id, string title, Func<ReproduceContext,
     private static string Describe(TrainingConfig config) =>
         $"{config.Model.Name()} {config.Labels.Name}{(config.Augment ? " crop" : "")}{(config.WeightDecay > 0 ? " wd" : "")}, {config.Train?.ToString("N0") ?? "all"} images";
 
+    /// <inheritdoc/>
+    public IReadOnlyList<RunSummary> Summaries(ResultStore store, ReproduceContext context) =>
+        Runs(context).Select(run => store.TryLoad<TrainingConfig, TrainingResult>(RunId, run)).OfType<ExperimentRecord<TrainingConfig, TrainingResult>>()
+            .Select(r => new RunSummary(id, Describe(r.Config), $"torchsharp ({(r.Result.Device == TrainingDevice.Cuda ? "cuda" : "cpu")})", Kernels.Precision.Fp32, r.Config.Seed, r.Run)).ToList();
+
     /// <summary>The stored results of the group's runs, in <see cref="Configure"/>'s order (all must exist).</summary>
     public IReadOnlyList<TrainingResult> Load(ResultStore store, ReproduceContext context) =>
         Runs(context).Select(run => store.TryLoad<TrainingConfig, TrainingResult>(RunId, run)?.Result

@@ -20,7 +20,19 @@ public interface IExperiment
 
     /// <summary>The units of work (one per result file) for the context's profile.</summary>
     IReadOnlyList<RunUnit> Units(ReproduceContext context);
+
+    /// <summary>What each stored result of the context's profile is, where and how it ran (for the run manifest); units without a result are left out.</summary>
+    IReadOnlyList<RunSummary> Summaries(ResultStore store, ReproduceContext context);
 }
+
+/// <summary>One stored run as the run manifest lists it.</summary>
+/// <param name="Experiment">The experiment it belongs to.</param>
+/// <param name="Description">What it computed, in a few words.</param>
+/// <param name="Backend">What computed it (the solver's device, TorchSharp on a device, or .NET).</param>
+/// <param name="Precision">Its floating-point precision.</param>
+/// <param name="Seed">Its master seed, when it has one.</param>
+/// <param name="Run">When, where and how long.</param>
+public sealed record RunSummary(string Experiment, string Description, string Backend, Kernels.Precision Precision, int? Seed, RunInfo Run);
 
 /// <summary>A config and its hash, computed once: the result file's name, the shard assignment, the lock.</summary>
 /// <param name="Config">The config.</param>
@@ -63,6 +75,15 @@ public abstract class Experiment<TConfig, TResult> : IExperiment
 
     /// <summary>Rough cost on this machine, printed before a run.</summary>
     public abstract TimeSpan Estimate(ReproduceContext context);
+
+    /// <summary>The config in a few words and its seed, for the run manifest.</summary>
+    protected abstract (string Description, int? Seed) Describe(TConfig config);
+
+    /// <inheritdoc/>
+    public IReadOnlyList<RunSummary> Summaries(ResultStore store, ReproduceContext context) =>
+        Load(store, context) is { } record
+            ? [new RunSummary(Id, Describe(record.Config).Description, "managed (.NET)", Kernels.Precision.Fp64, Describe(record.Config).Seed, record.Run)]
+            : [];
 
     /// <summary>The stored result for the context's profile, or null.</summary>
     public ExperimentRecord<TConfig, TResult>? Load(ResultStore store, ReproduceContext context) =>

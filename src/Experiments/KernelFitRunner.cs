@@ -91,7 +91,7 @@ public static class KernelFitRunner
         if (map.Stream is { } forced)
         {
             if (!forced && materialized > available)
-                throw new UserInputException("FeatureOptions.stream", 0,
+                throw new UserInputException($"{nameof(RandomConvConfig)}.{nameof(RandomConvConfig.Stream)}", 0,
                     $"the materialized features, their device copy and K for {n:N0} + {m:N0} points need {MemoryBudget.Gigabytes(materialized)}; {MemoryBudget.Gigabytes(available)} available. Leave stream out (or 1) to stream the Gram matrices ({MemoryBudget.Gigabytes(StreamedPlan(n, m, precision))}).");
             return forced;
         }

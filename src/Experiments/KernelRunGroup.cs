@@ -64,6 +64,11 @@ public sealed class KernelRunGroup(string id, string title, Func<ReproduceContex
     private static string Describe(KernelFitConfig config) =>
         $"{config.Dataset} {config.Features?.Name ?? "raw"} {config.Labels.Name} n={config.Train?.ToString("N0") ?? "all"}{(config.Ridge > 0 ? $" ridge {config.Ridge:G3}" : "")}";
 
+    /// <inheritdoc/>
+    public IReadOnlyList<RunSummary> Summaries(ResultStore store, ReproduceContext context) =>
+        Runs(context).Select(run => store.TryLoad<KernelFitConfig, KernelFitResult>(RunId, run)).OfType<ExperimentRecord<KernelFitConfig, KernelFitResult>>()
+            .Select(r => new RunSummary(id, Describe(r.Config), r.Result.Solve.Backend.ToString().ToLowerInvariant(), r.Result.Solve.Precision, r.Config.Seed, r.Run)).ToList();
+
     /// <summary>The stored results of the group's fits, in <see cref="Configure"/>'s order (all must exist).</summary>
     public IReadOnlyList<KernelFitResult> Load(ResultStore store, ReproduceContext context) =>
         Runs(context).Select(run => store.TryLoad<KernelFitConfig, KernelFitResult>(RunId, run)?.Result

@@ -15,10 +15,11 @@ public sealed class Lemma1SpectrumExperiment : Experiment<Lemma1SpectrumConfig, 
     public override string Title => "Lemma 1: eigenvalues vs singular values of a random interleaving";
     public override Lemma1SpectrumConfig Configure(ReproduceContext context) => new(N: 30, Seed: 1);
     public override TimeSpan Estimate(ReproduceContext context) => TimeSpan.FromSeconds(1);
+    protected override (string Description, int? Seed) Describe(Lemma1SpectrumConfig config) => ($"n={config.N}", config.Seed);
 
     public override Lemma1SpectrumResult Compute(Lemma1SpectrumConfig config, ReproduceContext context, IProgress<double> progress, CancellationToken cancel)
     {
-        var report = InterleavingMatrix.Random(config.N, new Random(config.Seed)).Analyze();
+        var report = InterleavingMatrix.Random(config.N, config.Seed).Analyze();
         var eigen = report.Eigenvalues.OrderByDescending(v => v).ToArray();
         return new Lemma1SpectrumResult(eigen, report.SingularValues, report.SmallestEigenvalue, report.SmallestSingularValue,
             report.ConditionNumber, report.NumericalRank);

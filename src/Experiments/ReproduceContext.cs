@@ -43,11 +43,11 @@ public sealed record ReproduceContext(RunProfile Profile, ComputeDevice Device, 
     }
 }
 
-/// <summary>The training device of the deep runs, why CUDA cannot be used when it was asked for, and the auto fallback's warning.</summary>
+/// <summary>The training device of the deep runs, why CUDA cannot be used when it was asked for, and why auto fell back to the CPU.</summary>
 /// <param name="Device">Where the deep runs train.</param>
 /// <param name="Unavailable">Why CUDA cannot be used when it was asked for, else null.</param>
-/// <param name="Warning">The auto fallback's one-line warning, else null.</param>
-public sealed record TorchDevice(TrainingDevice Device, string? Unavailable, string? Warning)
+/// <param name="Fallback">Why the auto device trains on the CPU (no usable CUDA libtorch), else null.</param>
+public sealed record TorchDevice(TrainingDevice Device, string? Unavailable, string? Fallback)
 {
     /// <summary>"cpu" or "cuda".</summary>
     public string Name => Device == TrainingDevice.Cuda ? "cuda" : "cpu";
@@ -65,11 +65,11 @@ public sealed record TorchDevice(TrainingDevice Device, string? Unavailable, str
                 }
                 catch (Torch.TorchUnavailableException e)
                 {
-                    return new(TrainingDevice.Cuda, e.Message, null);
+                    return new(TrainingDevice.Cuda, e.Reason, null);
                 }
             case ComputeDevice.Auto:
-                var (cuda, warning) = Torch.TorchRuntime.ResolveAuto();
-                return new(cuda ? TrainingDevice.Cuda : TrainingDevice.Cpu, null, warning);
+                var (cuda, fallback) = Torch.TorchRuntime.ResolveAuto();
+                return new(cuda ? TrainingDevice.Cuda : TrainingDevice.Cpu, null, fallback);
             default:
                 return new(TrainingDevice.Cpu, null, null);
         }

@@ -97,6 +97,16 @@ public sealed class ResultStore
         }
     }
 
+    /// <summary>Writes a whole record (sealed, atomically) under its <see cref="ExperimentRecord{TConfig, TResult}.ConfigHash"/>, which must be its config's hash; returns the file.</summary>
+    public string Write<TConfig, TResult>(ExperimentRecord<TConfig, TResult> record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (record.ConfigHash != Json.Hash(record.Config)) throw new ArgumentException($"The record's hash {record.ConfigHash} is not its config's ({Json.Hash(record.Config)}).", nameof(record));
+        var path = PathFor(record.Experiment, record.ConfigHash);
+        AtomicFile.WriteAllText(path, SealedJson.Serialize(record));
+        return path;
+    }
+
     /// <summary>Writes a result (sealed, atomically) under its config's hash.</summary>
     public ExperimentRecord<TConfig, TResult> Save<TConfig, TResult>(string experiment, Configured<TConfig> run, TResult result, double seconds)
     {

@@ -1,3 +1,4 @@
+using Rethink.Core;
 using System.Globalization;
 
 namespace Rethink.Experiments;
@@ -23,7 +24,7 @@ public sealed record Shard(int Index, int Count)
         if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var k)
             && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && k >= 1 && k <= n)
             return new Shard(k, n);
-        throw new ArgumentException($"--shard {text}: write K/N with 1 <= K <= N, e.g. --shard 2/4 for the second of four shards.", "shard");
+        throw new UserInputException("Shard", text, "write K/N with 1 <= K <= N, e.g. 2/4 for the second of four shards.");
     }
 
     /// <summary>

@@ -17,6 +17,7 @@ public sealed class Theorem1FitExperiment : Experiment<Theorem1FitConfig, Theore
     public override string Title => "Theorem 1: a 2n+d-parameter ReLU network fits random labels (d = 1)";
     public override Theorem1FitConfig Configure(ReproduceContext context) => new(N: 20, Seed: 3, GridPoints: 2001);
     public override TimeSpan Estimate(ReproduceContext context) => TimeSpan.FromSeconds(1);
+    protected override (string Description, int? Seed) Describe(Theorem1FitConfig config) => ($"n={config.N}", config.Seed);
 
     public override Theorem1FitResult Compute(Theorem1FitConfig config, ReproduceContext context, IProgress<double> progress, CancellationToken cancel)
     {

@@ -20,7 +20,7 @@ public static class GaborFeatures
     {
         ArgumentNullException.ThrowIfNull(images);
         if (config.Pool > Math.Min(images.Height, images.Width))
-            throw new UserInputException("FeatureOptions.pool", config.Pool, $"larger than the {images.Height}x{images.Width} images; give at most {Math.Min(images.Height, images.Width)}.");
+            throw new UserInputException($"{nameof(GaborConfig)}.{nameof(GaborConfig.Pool)}", config.Pool, $"larger than the {images.Height}x{images.Width} images; give at most {Math.Min(images.Height, images.Width)}.");
         TorchRuntime.EnsureAvailable();
         device ??= CPU;
         var bank = new GaborFilterBank(config);

@@ -44,10 +44,10 @@ public sealed class RandomConvFeatures
     {
         config.Validate();
         if (config.Patch > Math.Min(training.Height, training.Width))
-            throw new UserInputException("FeatureOptions.patch", config.Patch, $"larger than the {training.Height}x{training.Width} images; give at most {Math.Min(training.Height, training.Width)}.");
+            throw new UserInputException($"{nameof(RandomConvConfig)}.{nameof(RandomConvConfig.Patch)}", config.Patch, $"larger than the {training.Height}x{training.Width} images; give at most {Math.Min(training.Height, training.Width)}.");
         var responseSide = Math.Min(training.Height, training.Width) - config.Patch + 1;
         if (config.Grid > responseSide)
-            throw new UserInputException("FeatureOptions.grid", config.Grid, $"the {config.Patch}x{config.Patch} filters give {responseSide}x{responseSide} responses on these images, so at most {responseSide} cells a side.");
+            throw new UserInputException($"{nameof(RandomConvConfig)}.{nameof(RandomConvConfig.Grid)}", config.Grid, $"the {config.Patch}x{config.Patch} filters give {responseSide}x{responseSide} responses on these images, so at most {responseSide} cells a side.");
         var c = training.Channels;
         var p = config.Patch;
         var size = c * p * p;

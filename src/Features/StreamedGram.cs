@@ -76,7 +76,7 @@ public static class StreamedGram
         var need = ((long)n * n + (long)n * m) * size + (long)(n + m) * width * (4 + size) + 2L * train.Data.LongLength * 4;
         if (need > MemoryBudget.Available())
             throw new InsufficientMemoryException(
-                $"The streamed Gram matrices for {n:N0} training and {m:N0} test points in {precision.ToString().ToLowerInvariant()} need {MemoryBudget.Gigabytes(need)}; {MemoryBudget.Gigabytes(MemoryBudget.Available())} available. Options: --precision fp32, a smaller --train or --test, or a smaller feature block (--feature-options block=…).");
+                $"The streamed Gram matrices for {n:N0} training and {m:N0} test points in {precision.ToString().ToLowerInvariant()} need {MemoryBudget.Gigabytes(need)}; {MemoryBudget.Gigabytes(MemoryBudget.Available())} available. Options: FP32 precision, fewer training or test points, or fewer filters per block.");
         using var k = new NativeBuffer<T>((long)n * n);
         using var c = new NativeBuffer<T>((long)n * m);
         var trainNorms = new double[n];

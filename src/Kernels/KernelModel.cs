@@ -14,7 +14,7 @@ public sealed class KernelModel : IDisposable
     private readonly IDeviceMatrix _alpha;
     private readonly Kernel _kernel;
     private readonly SolveOptions _options;
-    private OpenedDevice? _owned;
+    private IDisposable? _owned;
 
     internal KernelModel(IDenseDevice device, IDevicePoints points, IDeviceMatrix alpha, Kernel kernel, double[] alphaHost, SolveReport report, SolveOptions options)
     {
@@ -38,8 +38,20 @@ public sealed class KernelModel : IDisposable
     public KernelModel Owning(OpenedDevice device)
     {
         ArgumentNullException.ThrowIfNull(device);
-        if (!ReferenceEquals(device.Device, _device)) throw new ArgumentException("The model was fitted on another device.", nameof(device));
-        _owned = device;
+        return Owning(device.Device, device);
+    }
+
+    /// <summary>Takes ownership of the device the model was fitted on (e.g. <c>LapackDevice.Open(…)</c>): it closes with the model.</summary>
+    public KernelModel Owning(IDenseDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return Owning(device, device);
+    }
+
+    private KernelModel Owning(IDenseDevice device, IDisposable owner)
+    {
+        if (!ReferenceEquals(device, _device)) throw new ArgumentException("The model was fitted on another device.", nameof(device));
+        _owned = owner;
         return this;
     }
 

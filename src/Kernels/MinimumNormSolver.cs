@@ -100,9 +100,9 @@ public sealed class MinimumNormSolver(IDenseDevice device)
                 else
                 {
                     if (options.Method == SolveMethod.Cholesky)
-                        throw new ArithmeticException(info > 0
-                            ? $"Cholesky failed: the leading minor of order {info} of K is not positive definite (duplicate points or a singular kernel); use --method auto or eigen."
-                            : $"Cholesky succeeded only numerically: {pivot}; use --method auto or eigen.");
+                        throw new SolveFailedException(info > 0
+                            ? $"Cholesky failed: the leading minor of order {info} of K is not positive definite (duplicate points or a singular kernel); the auto or eigen method solves a singular K."
+                            : $"Cholesky succeeded only numerically: {pivot}; the auto or eigen method solves a singular K.");
                     note = info > 0
                         ? $"Cholesky failed at order {info} (K not numerically positive definite): minimum-norm solution from the eigendecomposition."
                         : $"{pivot}: minimum-norm solution from the eigendecomposition.";
@@ -116,11 +116,11 @@ public sealed class MinimumNormSolver(IDenseDevice device)
                 d.EnsureCapacity(new MemoryRequest("K is not numerically positive definite, and the minimum-norm eigendecomposition (K, eigenvectors and workspace)", n,
                     [(n, c)], EigenWorkspace: true,
                     // FP32 rounding perturbs K by about sqrt(n)·6e-8·‖K‖, so a ridge that restores definiteness is larger there.
-                    Remedies: $"a small --ridge (e.g. {(d.Precision == Precision.Fp32 ? "1e-3" : "1e-8")}), "));
+                    Remedies: $"a small ridge (e.g. {(d.Precision == Precision.Fp32 ? "1e-3" : "1e-8")}), "));
                 progress?.Report(new KernelProgress("syevd", 0));
                 var lambda = new double[n];
                 var info = d.Syevd(k, lambda);
-                if (info > 0) throw new ArithmeticException($"The symmetric eigensolver did not converge ({info} off-diagonal elements); the kernel matrix may contain NaN.");
+                if (info > 0) throw new SolveFailedException($"The symmetric eigensolver did not converge ({info} off-diagonal elements); the kernel matrix may contain NaN.");
                 Phase((t, s) => t.Syevd += s);
                 var max = lambda.Max(Math.Abs);
                 cutoff = (options.RankTolerance ?? n * epsilon) * max;
@@ -194,3 +194,10 @@ public sealed class MinimumNormSolver(IDenseDevice device)
             : null;
     }
 }
+
+/// <summary>
+/// The solve asked for cannot be done on this kernel matrix (Cholesky of a K that is not positive definite, an
+/// eigensolver that did not converge): a property of the data, kernel and method chosen, told in one line with
+/// what would work.
+/// </summary>
+public sealed class SolveFailedException(string message) : ArithmeticException(message);

@@ -66,8 +66,9 @@ public sealed class InterleavingMatrix
     /// A random interleaving: the 2n gaps between consecutive values of b₁, x₁, …, bₙ, xₙ are drawn
     /// independently from Exp(1) times <paramref name="scale"/>, starting at <paramref name="start"/>.
     /// </summary>
-    public static InterleavingMatrix Random(int n, Random random, double start = 0.0, double scale = 1.0)
+    public static InterleavingMatrix Random(int n, int seed, double start = 0.0, double scale = 1.0)
     {
+        var random = new System.Random(seed);
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
         var x = new double[n];

@@ -54,14 +54,18 @@ public static class RademacherComplexity
 
     public static double KernelSupremum(Matrix<double> k, IReadOnlyList<double> sigma, double bound) => bound * KernelSupremum(k, sigma);
 
-    /// <summary>Uniform random signs.</summary>
-    public static double[] Signs(int n, Random random) => Enumerable.Range(0, n).Select(_ => random.Next(2) == 0 ? -1.0 : 1.0).ToArray();
+    /// <summary>n uniform random signs, deterministic under <paramref name="seed"/>.</summary>
+    public static double[] Signs(int n, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, n).Select(_ => random.Next(2) == 0 ? -1.0 : 1.0).ToArray();
+    }
 
-    /// <summary>Monte Carlo over σ of a per-σ supremum.</summary>
-    public static MonteCarloEstimate Estimate(int n, Func<double[], double> supremum, int draws, Random random, double confidence = 0.99)
+    /// <summary>Monte Carlo over σ of a per-σ supremum: draw t uses the signs of seed (<paramref name="seed"/>, t).</summary>
+    public static MonteCarloEstimate Estimate(int n, Func<double[], double> supremum, int draws, int seed, double confidence = 0.99)
     {
         var samples = new double[draws];
-        for (var t = 0; t < draws; t++) samples[t] = supremum(Signs(n, random));
+        for (var t = 0; t < draws; t++) samples[t] = supremum(Signs(n, SeedMixer.Mix(seed, t)));
         return MonteCarloEstimate.From(samples, confidence);
     }
 

@@ -49,19 +49,19 @@ public sealed record CudaLibTorch(string Directory, string Version, string Sourc
         }
         else
         {
-            throw new TorchUnavailableException($"--device cuda: no CUDA libtorch found: set {Variable} to the directory holding libtorch_cuda.so (LibTorch {CompatibleVersion}.x for CUDA, or an installed PyTorch {CompatibleVersion}.x's torch/lib), or use --device cpu.");
+            throw new TorchUnavailableException(TrainingTarget.Cuda, $"no CUDA libtorch found: set {Variable} to the directory holding libtorch_cuda.so (LibTorch {CompatibleVersion}.x for CUDA, or an installed PyTorch {CompatibleVersion}.x's torch/lib).");
         }
         if (!System.IO.Directory.Exists(directory))
-            throw new TorchUnavailableException($"--device cuda: {source} names {directory}, which does not exist; point {Variable} at the directory holding libtorch_cuda.so, or use --device cpu.");
+            throw new TorchUnavailableException(TrainingTarget.Cuda, $"{source} names {directory}, which does not exist; point {Variable} at the directory holding libtorch_cuda.so.");
         var missing = Libraries.Where(l => !File.Exists(Path.Combine(directory, l))).ToList();
         if (missing.Contains("libtorch_cuda.so") || missing.Contains("libc10_cuda.so"))
-            throw new TorchUnavailableException($"--device cuda: {directory} ({source}) is not a CUDA build of libtorch (no {string.Join(", ", missing)}); install a CUDA PyTorch {CompatibleVersion}.x or LibTorch, or use --device cpu.");
+            throw new TorchUnavailableException(TrainingTarget.Cuda, $"{directory} ({source}) is not a CUDA build of libtorch (no {string.Join(", ", missing)}); install a CUDA PyTorch {CompatibleVersion}.x or LibTorch.");
         if (missing.Count > 0)
-            throw new TorchUnavailableException($"--device cuda: {directory} ({source}) lacks {string.Join(", ", missing)}; point {Variable} at a complete libtorch lib directory, or use --device cpu.");
+            throw new TorchUnavailableException(TrainingTarget.Cuda, $"{directory} ({source}) lacks {string.Join(", ", missing)}; point {Variable} at a complete libtorch lib directory.");
         var version = VersionOf(directory)
-            ?? throw new TorchUnavailableException($"--device cuda: cannot tell the libtorch version in {directory} ({source}: no build-version or version.py beside it); TorchSharp 0.107 needs {CompatibleVersion}.x. Use a LibTorch or PyTorch {CompatibleVersion}.x directory, or --device cpu.");
+            ?? throw new TorchUnavailableException(TrainingTarget.Cuda, $"cannot tell the libtorch version in {directory} ({source}: no build-version or version.py beside it); TorchSharp 0.107 needs {CompatibleVersion}.x. Use a LibTorch or PyTorch {CompatibleVersion}.x directory.");
         if (!version.StartsWith(CompatibleVersion + ".", StringComparison.Ordinal))
-            throw new TorchUnavailableException($"--device cuda: {directory} ({source}) holds libtorch {version}; TorchSharp 0.107's native library needs {CompatibleVersion}.x. Install PyTorch or LibTorch {CompatibleVersion}.x for CUDA and set {Variable}, or use --device cpu.");
+            throw new TorchUnavailableException(TrainingTarget.Cuda, $"{directory} ({source}) holds libtorch {version}; TorchSharp 0.107's native library needs {CompatibleVersion}.x. Install PyTorch or LibTorch {CompatibleVersion}.x for CUDA and set {Variable}.");
         return new CudaLibTorch(Path.GetFullPath(directory), version, source);
     }
 
@@ -115,7 +115,7 @@ public sealed record CudaLibTorch(string Directory, string Version, string Sourc
             }
             catch (DllNotFoundException e)
             {
-                throw new TorchUnavailableException($"--device cuda: {Path.Combine(Directory, library)} did not load ({e.Message.Split('\n')[0]}); check the CUDA driver and that this libtorch matches it, or use --device cpu.");
+                throw new TorchUnavailableException(TrainingTarget.Cuda, $"{Path.Combine(Directory, library)} did not load ({e.Message.Split('\n')[0]}); check the CUDA driver and that this libtorch matches it.");
             }
         }
     }

@@ -16,7 +16,7 @@ public static class TorchRuntime
 
     public static void EnsureAvailable()
     {
-        if (Unavailable is { } reason) throw new TorchUnavailableException(reason);
+        if (Unavailable is { } reason) throw new TorchUnavailableException(TrainingTarget.Runtime, reason);
     }
 
     private static readonly object CudaGate = new();
@@ -108,7 +108,7 @@ public static class TorchRuntime
             // Two copies of libtorch in one process register every operator twice: once TorchSharp has
             // started on a libtorch that is not this one, the choice of device came too late.
             if (LoadedLibrary("libtorch_cpu.so") is { } loaded && Path.GetDirectoryName(loaded) != libtorch.Directory)
-                throw new TorchUnavailableException($"--device cuda: TorchSharp already runs on {loaded} in this process; choose the CUDA device before anything else uses TorchSharp (or use --device cpu).");
+                throw new TorchUnavailableException(TrainingTarget.Cuda, $"TorchSharp already runs on {loaded} in this process; choose the CUDA device before anything else uses TorchSharp.");
             libtorch.Load();
             var output = Console.Out;
             Console.SetOut(TextWriter.Null);
@@ -119,11 +119,11 @@ public static class TorchRuntime
                 // native backend is loaded already (TorchSharp's own flag, private in 0.107).
                 typeof(TorchSharp.torch).GetField("nativeBackendLoaded", BindingFlags.NonPublic | BindingFlags.Static)?.SetValue(null, true);
                 if (!TorchSharp.torch.cuda.is_available())
-                    throw new TorchUnavailableException($"--device cuda: {libtorch.Describe()} loaded, but it sees no GPU (check the driver and CUDA_VISIBLE_DEVICES); use --device cpu.");
+                    throw new TorchUnavailableException(TrainingTarget.Cuda, $"{libtorch.Describe()} loaded, but it sees no GPU (check the driver and CUDA_VISIBLE_DEVICES).");
             }
             catch (Exception e) when (e is not TorchUnavailableException and not OutOfMemoryException)
             {
-                throw new TorchUnavailableException($"--device cuda: TorchSharp did not start on {libtorch.Describe()} ({(e.InnerException ?? e).Message.Split('\n')[0]}); use --device cpu.");
+                throw new TorchUnavailableException(TrainingTarget.Cuda, $"TorchSharp did not start on {libtorch.Describe()} ({(e.InnerException ?? e).Message.Split('\n')[0]}).");
             }
             finally
             {
@@ -151,8 +151,8 @@ public static class TorchRuntime
         return null;
     }
 
-    /// <summary>--device auto: CUDA when <see cref="EnsureCuda"/> succeeds, else the CPU and the reason in one line.</summary>
-    public static (bool Cuda, string? Warning) ResolveAuto()
+    /// <summary>CUDA when <see cref="EnsureCuda"/> succeeds; else the CPU, with why CUDA could not be used (its <see cref="TorchUnavailableException.Reason"/>).</summary>
+    public static (bool Cuda, string? Fallback) ResolveAuto()
     {
         try
         {
@@ -161,7 +161,7 @@ public static class TorchRuntime
         }
         catch (TorchUnavailableException e)
         {
-            return (false, $"warning: --device auto: no usable CUDA libtorch ({e.Message.Replace("--device cuda: ", "", StringComparison.Ordinal).TrimEnd('.')}); training on the CPU.");
+            return (false, e.Reason);
         }
     }
 
@@ -181,7 +181,7 @@ public static class TorchRuntime
             var detail = (e.InnerException ?? e).Message.Split('\n')[0];
             var glibcxx = detail.Contains("GLIBCXX", StringComparison.Ordinal) || File.Exists("/etc/debian_version") && !HasGlibcxx32();
             return glibcxx
-                ? $"TorchSharp's native library did not load ({detail}): it needs libstdc++ with GLIBCXX_3.4.32 — on Debian 12 run `sudo bash .ci/deps.sh` to install libstdc++6 from Debian 13."
+                ? $"TorchSharp's native library did not load ({detail}): it needs libstdc++ with GLIBCXX_3.4.32 (GCC 14's); on Debian 12 install libstdc++6 from Debian 13."
                 : $"TorchSharp's native library did not load ({detail}); the libtorch-cpu-linux-x64 package must be restored next to the program.";
         }
         finally
@@ -202,5 +202,26 @@ public static class TorchRuntime
     }
 }
 
-/// <summary>TorchSharp cannot run on this machine; the message says why and how to fix it.</summary>
-public sealed class TorchUnavailableException(string message) : NotSupportedException(message);
+/// <summary>What TorchSharp could not run on.</summary>
+public enum TrainingTarget
+{
+    /// <summary>TorchSharp itself: its native library did not load.</summary>
+    Runtime,
+
+    /// <summary>The GPU: no usable CUDA libtorch or no GPU.</summary>
+    Cuda,
+}
+
+/// <summary>
+/// TorchSharp cannot run here (<see cref="TrainingTarget.Runtime"/>) or not on the GPU (<see cref="TrainingTarget.Cuda"/>):
+/// <see cref="Reason"/> says why and what to install or set, in one line.
+/// </summary>
+public sealed class TorchUnavailableException(TrainingTarget target, string reason)
+    : Exception(target == TrainingTarget.Cuda ? $"CUDA training is unavailable: {reason}" : reason)
+{
+    /// <summary>What could not run.</summary>
+    public TrainingTarget Target { get; } = target;
+
+    /// <summary>Why, and what would fix it.</summary>
+    public string Reason { get; } = reason;
+}

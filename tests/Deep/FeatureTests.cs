@@ -191,15 +191,11 @@ public class FeatureTests
     }
 
     [Fact]
-    public void Bad_feature_options_name_the_option()
+    public void Configs_out_of_range_name_the_parameter()
     {
-        var e = Assert.Throws<Rethink.Core.UserInputException>(() => FeatureMapConfig.Parse("random-conv", "filterz=3", 0));
-        Assert.Equal("FeatureOptions", e.Parameter);
-        Assert.Equal("FeatureOptions.filters", Assert.Throws<Rethink.Core.UserInputException>(() => FeatureMapConfig.Parse("random-conv", "filters=40000", 0)).Parameter);
-        // Whole numbers are whole, switches are 0 or 1: nothing is rounded or read as "on" silently.
-        Assert.Equal("FeatureOptions.filters", Assert.Throws<Rethink.Core.UserInputException>(() => FeatureMapConfig.Parse("random-conv", "filters=1.5", 0)).Parameter);
-        Assert.Equal("FeatureOptions.normalize", Assert.Throws<Rethink.Core.UserInputException>(() => FeatureMapConfig.Parse("random-conv", "normalize=2", 0)).Parameter);
-        Assert.Equal("FeatureOptions.scales", Assert.Throws<Rethink.Core.UserInputException>(() => FeatureMapConfig.Parse("gabor", "scales=2.5", 0)).Parameter);
+        Assert.Equal("RandomConvConfig.Filters", Assert.Throws<Rethink.Core.UserInputException>(() => new RandomConvConfig(Filters: 40_000).Validate()).Parameter);
+        Assert.Equal("RandomConvConfig.Signs", Assert.Throws<Rethink.Core.UserInputException>(() => new RandomConvConfig(Signs: 3).Validate()).Parameter);
+        Assert.Equal("GaborConfig.Scales", Assert.Throws<Rethink.Core.UserInputException>(() => new GaborConfig(Scales: 0).Validate()).Parameter);
     }
 }
 

@@ -38,7 +38,7 @@ public class RademacherProperties
 
         for (var trial = 0; trial < 5; trial++)
         {
-            var sigma = RademacherComplexity.Signs(n, random);
+            var sigma = RademacherComplexity.Signs(n, random.Next());
             // Linear: w* = B v/‖v‖ with v = Σσᵢxᵢ; value (1/n)Σσᵢ⟨w*, xᵢ⟩, all with loops.
             var v = new double[d];
             for (var i = 0; i < n; i++)
@@ -88,7 +88,7 @@ public class RademacherProperties
         {
             var exact = RademacherComplexity.Exact(n, sup);
             // A 99.99% interval: a seeded property run of 15 cases × 2 classes should essentially never miss.
-            var estimate = RademacherComplexity.Estimate(n, sup, 4000, new Random(seed + 1), confidence: 0.9999);
+            var estimate = RademacherComplexity.Estimate(n, sup, 4000, seed + 1, confidence: 0.9999);
             Assert.True(estimate.Contains(exact), $"exact {exact} outside [{estimate.Low}, {estimate.High}]");
         }
         return n;
@@ -101,7 +101,7 @@ public class RademacherProperties
         var (x, _) = Samples.Draw(c);
         for (var t = 0; t < 5; t++)
         {
-            var sigma = RademacherComplexity.Signs(c.N, random);
+            var sigma = RademacherComplexity.Signs(c.N, random.Next());
             // Independently: fit σ, evaluate the network exactly from its parameters, clip, average.
             var net = ReluInterpolation.Fit(x, sigma, new ReluFitOptions(Seed: seed + t)).Network;
             double sum = 0;

@@ -88,7 +88,7 @@ public class RandomizationProperties
     {
         var random = new Random(c.Seed);
         var labels = Enumerable.Range(0, c.N).Select(_ => random.Next(c.Classes)).ToArray();
-        var corrupted = Randomizer.CorruptLabels(labels, c.P, c.Rule, c.Classes, new Random(c.Seed + 1));
+        var corrupted = Randomizer.CorruptLabels(labels, c.P, c.Rule, c.Classes, c.Seed + 1);
         var changed = labels.Zip(corrupted).Count(t => t.First != t.Second);
         // A label changes with probability p(k-1)/k under the paper's rule, p when always wrong.
         var q = c.Rule == CorruptionRule.Uniform ? c.P * (c.Classes - 1) / c.Classes : c.P;
@@ -220,7 +220,8 @@ public class RandomizationProperties
     {
         Assert.Equal(0.4, Randomization.Parse("corrupted-0.4").P);
         Assert.Equal(RandomizationKind.Gaussian, Randomization.Parse("gaussian").Kind);
-        Assert.Throws<ArgumentException>(() => Randomization.Parse("bogus"));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Randomization.Parse("corrupted-1.5"));
+        Assert.Equal("Randomization", Assert.Throws<Rethink.Core.UserInputException>(() => Randomization.Parse("bogus")).Parameter);
+        Assert.Equal("Randomization", Assert.Throws<Rethink.Core.UserInputException>(() => Randomization.Parse("corrupted-1.5")).Parameter);
+        Assert.Equal(7, Randomization.Parse("random-labels", seed: 7).Seed);
     }
 }

@@ -84,7 +84,7 @@ public sealed class StreamedPathChoiceTests : IDisposable
     {
         var map = new DoubledPixels(false, 1L << 50);
         var e = Assert.Throws<Rethink.Core.UserInputException>(() => KernelFitRunner.Run(Config(false), _options, features: map));
-        Assert.Equal("FeatureOptions.stream", e.Parameter);
+        Assert.Equal("RandomConvConfig.Stream", e.Parameter);
         Assert.Null(map.LastTrain); // no features computed
         Assert.Equal(0, map.ProductCalls);
     }

@@ -44,10 +44,10 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice, 
         if (needed <= free) return;
         var perPointSquared = request.EigenWorkspace ? 2.0 * Size : Size;
         var fit = (long)Math.Sqrt(Math.Max(0, free - (512L << 20)) / perPointSquared);
-        var fp32 = Double ? $"--precision fp32 (needs {MemoryBudget.Gigabytes(needed / 2)}), " : "";
+        var fp32 = Double ? $"FP32 precision (needs {MemoryBudget.Gigabytes(needed / 2)}), " : "";
         throw new InsufficientMemoryException(
             $"{request.What} for n = {request.N:N0} in {Precision.ToString().ToLowerInvariant()} needs {MemoryBudget.Gigabytes(needed)} of GPU memory; {MemoryBudget.Gigabytes(free)} free. " +
-            $"Options: {request.Remedies}{fp32}a smaller --train (at most about {fit:N0} here), --device scalapack across machines, or --device cpu.");
+            $"Options: {request.Remedies}{fp32}fewer training points (at most about {fit:N0} here), the ScaLAPACK device across machines, or the CPU.");
     }
 
     private nuint SyevdWorkspace(long n)
@@ -345,7 +345,7 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice, 
         var (free, _) = runtime.MemoryInfo();
         if (need > free)
             throw new InsufficientMemoryException(
-                $"The streamed Gram matrices for {n:N0} training and {m:N0} test points need {MemoryBudget.Gigabytes(need)} of GPU memory; {MemoryBudget.Gigabytes(free)} free. Options: --precision fp32, a smaller --train or --test, or --device cpu.");
+                $"The streamed Gram matrices for {n:N0} training and {m:N0} test points need {MemoryBudget.Gigabytes(need)} of GPU memory; {MemoryBudget.Gigabytes(free)} free. Options: FP32 precision, fewer training or test points, or the CPU.");
         var deviceK = AllocateBuffer(nn);
         var deviceC = AllocateBuffer(nm);
         deviceK.View.CopyFromCPU(ref *(T*)k, nn);
@@ -457,7 +457,7 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice, 
         {
             var (free, _) = runtime.MemoryInfo();
             throw new InsufficientMemoryException(
-                $"The GPU ran out of memory allocating {MemoryBudget.Gigabytes(bytes)} ({MemoryBudget.Gigabytes(free)} free). Options: a smaller --train, --precision fp32, or --device cpu.", e);
+                $"The GPU ran out of memory allocating {MemoryBudget.Gigabytes(bytes)} ({MemoryBudget.Gigabytes(free)} free). Options: fewer training points, FP32 precision, or the CPU.", e);
         }
     }
 

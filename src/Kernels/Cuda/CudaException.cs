@@ -24,7 +24,7 @@ public sealed class CudaException(string library, string call, int status, strin
     private static (string, string) Cublas(int s) => s switch
     {
         1 => ("CUBLAS_STATUS_NOT_INITIALIZED", "The cuBLAS handle was not created or the driver is missing."),
-        3 => ("CUBLAS_STATUS_ALLOC_FAILED", "cuBLAS could not allocate GPU memory: lower --train or use --precision fp32."),
+        3 => ("CUBLAS_STATUS_ALLOC_FAILED", "cuBLAS could not allocate GPU memory: use fewer training points or FP32 precision."),
         7 => ("CUBLAS_STATUS_INVALID_VALUE", "An argument was out of range (a bug in the caller; please report it)."),
         8 => ("CUBLAS_STATUS_ARCH_MISMATCH", "The GPU lacks a feature this call needs."),
         11 => ("CUBLAS_STATUS_MAPPING_ERROR", "A device pointer was not valid in this context; bind the accelerator first."),
@@ -38,7 +38,7 @@ public sealed class CudaException(string library, string call, int status, strin
     private static (string, string) Cusolver(int s) => s switch
     {
         1 => ("CUSOLVER_STATUS_NOT_INITIALIZED", "The cuSOLVER handle was not created or the driver is missing."),
-        2 => ("CUSOLVER_STATUS_ALLOC_FAILED", "cuSOLVER could not allocate memory: lower --train or use --precision fp32."),
+        2 => ("CUSOLVER_STATUS_ALLOC_FAILED", "cuSOLVER could not allocate memory: use fewer training points or FP32 precision."),
         3 => ("CUSOLVER_STATUS_INVALID_VALUE", "An argument was out of range (a bug in the caller; please report it)."),
         4 => ("CUSOLVER_STATUS_ARCH_MISMATCH", "The GPU lacks a feature this routine needs."),
         6 => ("CUSOLVER_STATUS_EXECUTION_FAILED", "The routine failed to run on the GPU."),
@@ -51,7 +51,7 @@ public sealed class CudaException(string library, string call, int status, strin
     private static (string, string) Runtime(int s) => s switch
     {
         1 => ("cudaErrorInvalidValue", "An argument was out of range."),
-        2 => ("cudaErrorMemoryAllocation", "Out of GPU memory: lower --train or use --precision fp32."),
+        2 => ("cudaErrorMemoryAllocation", "Out of GPU memory: use fewer training points or FP32 precision."),
         3 => ("cudaErrorInitializationError", "The CUDA driver could not initialize."),
         35 => ("cudaErrorInsufficientDriver", "The driver is older than this CUDA runtime: update the NVIDIA driver."),
         100 => ("cudaErrorNoDevice", "No CUDA-capable GPU is visible (check CUDA_VISIBLE_DEVICES)."),

@@ -19,18 +19,19 @@ public enum ComputeDevice
 /// </summary>
 public sealed record DistributedLayout(int? GridRows = null, int? GridColumns = null, int Block = 128)
 {
+    /// <summary>Throws <see cref="Core.UserInputException"/> (parameter "Layout" or "Block") for a grid or block out of range.</summary>
     public void Validate()
     {
-        if (GridRows is < 1 || GridColumns is < 1) throw new ArgumentOutOfRangeException(nameof(GridRows), $"--grid {GridRows}x{GridColumns}: both sides must be at least 1.");
-        if ((GridRows is null) != (GridColumns is null)) throw new ArgumentException("--grid needs both sides, e.g. --grid 2x2.", nameof(GridRows));
-        if (Block is < 1 or > 4096) throw new ArgumentOutOfRangeException(nameof(Block), Block, "--block must lie in 1..4096 (64 to 256 is typical).");
+        if (GridRows is < 1 || GridColumns is < 1) throw new Core.UserInputException("Layout", $"{GridRows}x{GridColumns}", "both sides of the grid must be at least 1.");
+        if ((GridRows is null) != (GridColumns is null)) throw new Core.UserInputException("Layout", $"{GridRows}x{GridColumns}", "a grid needs both sides, e.g. 2x2.");
+        if (Block is < 1 or > 4096) throw new Core.UserInputException("Block", Block, "the block size must lie in 1..4096 (64 to 256 is typical).");
     }
 
-    /// <summary>"RxC" → rows and columns; throws naming the option.</summary>
+    /// <summary>"RxC" → rows and columns; throws <see cref="Core.UserInputException"/> (parameter "Layout") otherwise.</summary>
     public static (int Rows, int Columns) ParseGrid(string text)
     {
         var parts = text.Split('x', 'X');
         if (parts.Length == 2 && int.TryParse(parts[0], out var r) && int.TryParse(parts[1], out var c) && r > 0 && c > 0) return (r, c);
-        throw new ArgumentException($"--grid {text}: write ROWSxCOLUMNS with positive numbers, e.g. --grid 2x2.", "grid");
+        throw new Core.UserInputException("Layout", text, "write ROWSxCOLUMNS with positive numbers, e.g. 2x2.");
     }
 }

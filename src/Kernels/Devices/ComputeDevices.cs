@@ -33,7 +33,7 @@ public sealed class OpenedDevice : IDisposable
     /// <summary>What was asked for.</summary>
     public DeviceRequest Request { get; }
 
-    /// <summary>A one-line warning when a fallback was taken, else null.</summary>
+    /// <summary>A one-line warning when a fallback was taken (for the auto device: why the GPU was not used), else null.</summary>
     public string? Warning { get; }
 
     /// <summary>Closes the device.</summary>
@@ -73,7 +73,7 @@ public static class ComputeDevices
                 catch (DeviceUnavailableException e)
                 {
                     var (cpu, cpuWarning) = Cpu(precision);
-                    return new OpenedDevice(cpu, request, $"device auto: no usable GPU ({e.Reason}); computing on the CPU." + (cpuWarning is null ? "" : " " + cpuWarning));
+                    return new OpenedDevice(cpu, request, $"no usable GPU ({e.Reason}); computing on the CPU." + (cpuWarning is null ? "" : " " + cpuWarning));
                 }
             case ComputeDevice.Scalapack:
                 return new OpenedDevice(Scalapack.ScalapackDevice.Open(precision, request.Layout ?? new DistributedLayout()), request, null);
@@ -82,7 +82,7 @@ public static class ComputeDevices
         }
     }
 
-    /// <summary>Why the GPU cannot run solves here (one line), or null when it can: opens and closes it once.</summary>
+    /// <summary>Why the GPU cannot run solves here (<see cref="DeviceUnavailableException.Reason"/>), or null when it can: opens and closes it once.</summary>
     public static string? CudaUnavailable()
     {
         try
@@ -92,7 +92,7 @@ public static class ComputeDevices
         }
         catch (DeviceUnavailableException e)
         {
-            return e.Message;
+            return e.Reason;
         }
     }
 
@@ -119,7 +119,7 @@ public static class ComputeDevices
 /// one line with what to do, never a stack trace.
 /// </summary>
 public sealed class DeviceUnavailableException(string device, string reason, Exception? inner = null, DeviceProblem kind = DeviceProblem.InitializationFailed)
-    : Core.UserInputException("Device", device, $"{reason}; compute on the CPU instead{(device == "scalapack" ? "" : " (or auto, which falls back to it)")}.", inner)
+    : Core.UserInputException("Device", device, $"{reason}; compute on the CPU instead{(device == "scalapack" ? "" : " (or with the auto device, which falls back to it)")}.", inner)
 {
     /// <summary>The device that cannot be used ("cuda", "scalapack").</summary>
     public string Device { get; } = device;

@@ -41,10 +41,10 @@ internal sealed unsafe class LapackDevice<T>(string library) : IDenseDevice wher
         if (needed <= available) return;
         var perPointSquared = request.EigenWorkspace ? 3.0 * Size : Size;
         var fitN = (long)Math.Sqrt(available * 0.9 / perPointSquared);
-        var fp32 = Precision == Precision.Fp64 ? $"--precision fp32 (needs {MemoryBudget.Gigabytes(needed / 2)}), " : "";
+        var fp32 = Precision == Precision.Fp64 ? $"FP32 precision (needs {MemoryBudget.Gigabytes(needed / 2)}), " : "";
         throw new InsufficientMemoryException(
             $"{request.What} for n = {request.N:N0} in {Precision.ToString().ToLowerInvariant()} needs {MemoryBudget.Gigabytes(needed)}; {MemoryBudget.Gigabytes(available)} available. " +
-            $"Options: {request.Remedies}{fp32}a smaller --train (at most about {fitN:N0} here), --device cuda, or --device scalapack over more machines.");
+            $"Options: {request.Remedies}{fp32}fewer training points (at most about {fitN:N0} here), the CUDA device, or the ScaLAPACK device over more machines.");
     }
 
     public IDevicePoints Upload(KernelOperand operand) => operand switch

@@ -25,12 +25,12 @@ public sealed class ManagedDevice : IDenseDevice
     public void EnsureCapacity(MemoryRequest request)
     {
         if (request.N > MaxN)
-            throw new InsufficientMemoryException($"The managed device keeps matrices in .NET arrays and handles n <= {MaxN:N0}; n = {request.N:N0}. Install OpenBLAS (sudo apt-get install libopenblas0-pthread) for the native CPU device.");
+            throw new InsufficientMemoryException($"The managed device keeps matrices in .NET arrays and handles n <= {MaxN:N0}; n = {request.N:N0}. Install OpenBLAS (e.g. the libopenblas0-pthread package) for the native CPU device.");
         var needed = request.Matrices.Sum(m => m.Rows * m.Columns) * 8;
         if (request.EigenWorkspace) needed += 3L * request.N * request.N * 8;
         var available = MemoryBudget.Available();
         if (needed > available)
-            throw new InsufficientMemoryException($"{request.What} for n = {request.N:N0} in fp64 needs {MemoryBudget.Gigabytes(needed)}; {MemoryBudget.Gigabytes(available)} available. Options: {request.Remedies}a smaller --train, or install OpenBLAS for the native CPU device.");
+            throw new InsufficientMemoryException($"{request.What} for n = {request.N:N0} in fp64 needs {MemoryBudget.Gigabytes(needed)}; {MemoryBudget.Gigabytes(available)} available. Options: {request.Remedies}fewer training points, or install OpenBLAS for the native CPU device.");
     }
 
     public IDevicePoints Upload(KernelOperand operand) => operand switch

@@ -73,7 +73,7 @@ public static unsafe class BlacsGrid
         {
             var shape = layout.GridRows is { } r && layout.GridColumns is { } c ? (r, c) : Square(_processes);
             if (shape.Item1 * shape.Item2 != _processes)
-                throw Collective(new ArgumentException($"--grid {shape.Item1}x{shape.Item2} needs {shape.Item1 * shape.Item2} processes; this job has {_processes} (mpirun -np {shape.Item1 * shape.Item2}, or a grid whose sides multiply to {_processes}).", "grid"));
+                throw Collective(new Core.UserInputException("Layout", $"{shape.Item1}x{shape.Item2}", $"the grid needs {shape.Item1 * shape.Item2} processes; this job has {_processes} (launch {shape.Item1 * shape.Item2} processes, or choose a grid whose sides multiply to {_processes})."));
             if (_context < 0)
             {
                 int context;
@@ -91,7 +91,7 @@ public static unsafe class BlacsGrid
             }
             else if (_shape != shape)
             {
-                throw new ArgumentException($"--grid {shape.Item1}x{shape.Item2}: this process already uses a {_shape.Rows}x{_shape.Columns} grid.", "grid");
+                throw new Core.UserInputException("Layout", $"{shape.Item1}x{shape.Item2}", $"this process already uses a {_shape.Rows}x{_shape.Columns} grid.");
             }
             int rows, columns, myRow, myColumn;
             ScalapackNative.Cblacs_gridinfo(_context, &rows, &columns, &myRow, &myColumn);

@@ -84,7 +84,7 @@ internal sealed unsafe class ScalapackDevice<T> : IDenseDevice where T : unmanag
         var e = new InsufficientMemoryException(
             $"{request.What} for n = {request.N:N0} in {Precision.ToString().ToLowerInvariant()} needs {MemoryBudget.Gigabytes((long)worst[1])} per process " +
             $"({ProcessCount} processes, {_gridRows}x{_gridColumns} grid); {MemoryBudget.Gigabytes((long)worst[2])} available per process ({localProcesses} on this machine share its memory). " +
-            $"Options: {request.Remedies}more machines, e.g. mpirun -np {r * c} with --grid {r}x{c} (about {processesNeeded} processes' memory is needed){(Double ? ", or --precision fp32" : "")}.");
+            $"Options: {request.Remedies}more machines, e.g. {r * c} processes on a {r}x{c} grid (about {processesNeeded} processes' memory is needed){(Double ? ", or FP32 precision" : "")}.");
         throw BlacsGrid.Collective(e);
     }
 
