@@ -82,7 +82,8 @@ public static class Rendering
         }
         if (rendered.Count > 0 || checks.Count > 0)
         {
-            if (rendered.Count > 0) Manifest.Save(figures.SelectMany(f => f.Needs).Distinct(), store, context);
+            // The manifest lists the results behind what was rendered (each read and verified once already).
+            if (rendered.Count > 0) Manifest.Save(rendered.SelectMany(r => r.Figure.Needs).Distinct(), store, context);
             macros.Add(("RethinkVersion", RethinkVersion.Version, []));
             macros.Add(("RethinkCommit", RethinkVersion.Commit[..Math.Min(12, RethinkVersion.Commit.Length)], []));
             var macroPath = Path.Combine(context.OutputDirectory, "macros.tex");

@@ -37,7 +37,10 @@ public static class TheoryCommand
             if (xs is not null || bs is not null)
             {
                 if (xs is null || bs is null) throw new CommandLineException("--x and --b go together: give both lists, or neither for a random interleaving.");
-                matrix = InterleavingMatrix.Create(ReportText.ParseList(xs, "--x"), ReportText.ParseList(bs, "--b"));
+                var (xv, bv) = (ReportText.ParseList(xs, "--x"), ReportText.ParseList(bs, "--b"));
+                if (xv.Length == 0 || xv.Length != bv.Length)
+                    throw new CommandLineException($"--x and --b: give two lists of the same length n >= 1 (got {xv.Length} and {bv.Length} numbers).");
+                matrix = InterleavingMatrix.Create(xv, bv);
             }
             else
             {
@@ -101,7 +104,7 @@ public static class TheoryCommand
             Console.WriteLine($"  ||w||_2                        {ReportText.G(net.WeightNorm)}   max|w_j| {ReportText.G(net.MaxAbsWeight)}");
             Console.WriteLine(check.ToText());
             Console.WriteLine($"  time                           generate {ReportText.Seconds(generate)}, " +
-                string.Join(", ", fit.Timings.Select(t => $"{t.Key} {ReportText.Seconds(t.Value)}")) + $", check {ReportText.Seconds(checkSeconds)}");
+                string.Join(", ", fit.Timings.Phases().Select(t => $"{t.Phase} {ReportText.Seconds(t.Seconds)}")) + $", check {ReportText.Seconds(checkSeconds)}");
             if (parse.GetValue(export) is { } path)
             {
                 ReluInterpolantJson.Save(net, path);

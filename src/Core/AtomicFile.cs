@@ -9,6 +9,7 @@ namespace Rethink.Core;
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>Writes <paramref name="contents"/> (UTF-8, no BOM) to <paramref name="path"/> atomically: readers see the old file or the whole new one.</summary>
     public static void WriteAllText(string path, string contents) =>
         Write(path, stream =>
         {
@@ -16,6 +17,7 @@ public static class AtomicFile
             writer.Write(contents);
         });
 
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically: readers see the old file or the whole new one.</summary>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
     {
         var copy = bytes.ToArray();

@@ -8,6 +8,7 @@ namespace Rethink.Core;
 /// </summary>
 public sealed class FeatureMatrix
 {
+    /// <summary>n points of dimension d from their row-major values (<paramref name="values"/>[i·d + j] is coordinate j of point i).</summary>
     public FeatureMatrix(double[] values, int rows, int columns)
     {
         ArgumentNullException.ThrowIfNull(values);
@@ -20,6 +21,7 @@ public sealed class FeatureMatrix
         Columns = columns;
     }
 
+    /// <summary>The coordinates, row-major: point i occupies [i·d, (i + 1)·d).</summary>
     public double[] Values { get; }
 
     /// <summary>Number of points n.</summary>
@@ -28,6 +30,7 @@ public sealed class FeatureMatrix
     /// <summary>Dimension d.</summary>
     public int Columns { get; }
 
+    /// <summary>Point <paramref name="i"/>'s d coordinates.</summary>
     public ReadOnlySpan<double> Row(int i) => Values.AsSpan((int)((long)i * Columns), Columns);
 
     /// <summary>Points from rows of equal length.</summary>

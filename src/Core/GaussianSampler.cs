@@ -9,8 +9,10 @@ public sealed class GaussianSampler(Random random)
     private double _spare;
     private bool _hasSpare;
 
+    /// <summary>The uniform source of the draws.</summary>
     public Random Random { get; } = random;
 
+    /// <summary>One standard normal draw (the polar method makes two at a time; the second is returned next).</summary>
     public double Next()
     {
         if (_hasSpare)
@@ -31,11 +33,13 @@ public sealed class GaussianSampler(Random random)
         return u * factor;
     }
 
+    /// <summary>Fills <paramref name="destination"/> with standard normal draws.</summary>
     public void Fill(Span<double> destination)
     {
         for (var i = 0; i < destination.Length; i++) destination[i] = Next();
     }
 
+    /// <summary>Fills <paramref name="destination"/> with standard normal draws, rounded to float.</summary>
     public void Fill(Span<float> destination)
     {
         for (var i = 0; i < destination.Length; i++) destination[i] = (float)Next();

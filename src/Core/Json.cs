@@ -8,7 +8,9 @@ namespace Rethink.Core;
 /// <summary>The project's JSON conventions: camelCase, enums as kebab-case strings, indented.</summary>
 public static class Json
 {
+    /// <summary>Serializer options of every JSON file Rethink writes: camelCase, enums as kebab-case strings, indented.</summary>
     public static JsonSerializerOptions Options { get; } = Create(indented: true);
+    /// <summary>The same options, unindented (one record per line).</summary>
     public static JsonSerializerOptions Compact { get; } = Create(indented: false);
 
     private static JsonSerializerOptions Create(bool indented)
@@ -23,9 +25,11 @@ public static class Json
         return options;
     }
 
+    /// <paramref name="value"/> as JSON in the project's conventions.
     public static string Serialize<T>(T value, bool indented = true) =>
         JsonSerializer.Serialize(value, indented ? Options : Compact);
 
+    /// <summary>Reads a <typeparamref name="T"/>; throws <see cref="InvalidDataException"/> naming <paramref name="source"/> and the place in the document when it is not one.</summary>
     public static T Deserialize<T>(string json, string source)
     {
         try

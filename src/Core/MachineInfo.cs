@@ -5,6 +5,7 @@ namespace Rethink.Core;
 /// <summary>The machine a result was computed on, recorded with every result.</summary>
 public sealed record MachineInfo(string Host, string Os, string Cpu, int LogicalCores, long MemoryBytes, string Runtime)
 {
+    /// <summary>This process's machine.</summary>
     public static MachineInfo Current { get; } = Capture();
 
     private static MachineInfo Capture()
@@ -27,5 +28,6 @@ public sealed record MachineInfo(string Host, string Os, string Cpu, int Logical
         return RuntimeInformation.ProcessArchitecture.ToString();
     }
 
+    /// <summary>CPU, cores, memory, operating system and runtime on one line.</summary>
     public override string ToString() => $"{Cpu}, {LogicalCores} logical cores, {MemoryBytes / (1 << 30)} GiB, {Os}, {Runtime}";
 }

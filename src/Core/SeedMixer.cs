@@ -7,6 +7,7 @@ namespace Rethink.Core;
 /// </summary>
 public static class SeedMixer
 {
+    /// <summary>A non-negative seed for stream <paramref name="stream"/> of master seed <paramref name="seed"/>: different streams give independent-looking seeds.</summary>
     public static int Mix(int seed, long stream)
     {
         var z = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL + (ulong)stream * 0xBF58476D1CE4E5B9UL + 0x94D049BB133111EBUL);
@@ -16,5 +17,6 @@ public static class SeedMixer
         return (int)(z & 0x7FFFFFFF);
     }
 
+    /// <summary>A generator seeded with <see cref="Mix"/>(<paramref name="seed"/>, <paramref name="stream"/>).</summary>
     public static Random Random(int seed, long stream) => new(Mix(seed, stream));
 }

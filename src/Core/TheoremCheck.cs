@@ -29,12 +29,16 @@ public sealed record TheoremCheck(
     /// <summary>Every property ran and every case passed.</summary>
     public bool Passed => Properties.Count > 0 && Properties.All(p => p.Passed);
 
+    /// <summary>Cases run over all properties.</summary>
     public int Cases => Properties.Sum(p => p.Cases);
 
+    /// <summary>The folder, under a results folder, that holds the records.</summary>
     public const string Directory = "checks";
 
+    /// <summary>The record of <paramref name="claim"/> under the results folder <paramref name="root"/>.</summary>
     public static string PathFor(string root, string claim) => System.IO.Path.Combine(root, Directory, claim + ".json");
 
+    /// <summary>Writes this record under the results folder <paramref name="root"/> (atomically).</summary>
     public void Save(string root) => AtomicFile.WriteAllText(PathFor(root, Claim), Json.Serialize(this));
 
     /// <summary>Every record under <c>root/checks</c>, by claim.</summary>
@@ -57,5 +61,6 @@ public sealed record TheoremCheck(
 /// <param name="SizeName">What the size counts, e.g. "n".</param>
 public sealed record PropertyCheck(string Property, string How, int Cases, int Failed, long SizeMin, long SizeMax, string SizeName)
 {
+    /// <summary>Cases ran and none failed.</summary>
     public bool Passed => Cases > 0 && Failed == 0;
 }

@@ -10,17 +10,27 @@ namespace Rethink.Data;
 /// </summary>
 public static class Cifar10File
 {
+    /// <summary>Image side in pixels.</summary>
     public const int Side = 32;
+    /// <summary>Colour channels.</summary>
     public const int Channels = 3;
+    /// <summary>Bytes of one image (3 planes of 32×32).</summary>
     public const int ImageBytes = Channels * Side * Side;
+    /// <summary>Bytes of one record: the label byte, then the image.</summary>
     public const int RecordBytes = ImageBytes + 1;
+    /// <summary>Records in each batch file.</summary>
     public const int RecordsPerBatch = 10_000;
+    /// <summary>Classes.</summary>
     public const int Classes = 10;
 
+    /// <summary>The five training batch files, in order.</summary>
     public static readonly IReadOnlyList<string> TrainBatches = ["data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin"];
+    /// <summary>The test batch file.</summary>
     public const string TestBatch = "test_batch.bin";
+    /// <summary>The class-name file beside the batches.</summary>
     public const string MetaFile = "batches.meta.txt";
 
+    /// <summary>The class names when the batches come without their meta file.</summary>
     public static readonly IReadOnlyList<string> DefaultClassNames =
         ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"];
 

@@ -9,12 +9,16 @@ namespace Rethink.Data;
 /// </summary>
 public static class DataLocator
 {
+    /// <summary>The environment variable naming a data root, searched after an explicit one.</summary>
     public const string EnvironmentVariable = "RETHINK_DATA";
+    /// <summary>Where Debian's dataset-fashion-mnist package puts Fashion-MNIST.</summary>
     public const string DebianFashionMnist = "/usr/share/datasets/fashion-mnist";
 
+    /// <summary>The four IDX files of an MNIST-like dataset, without their .gz.</summary>
     public static readonly IReadOnlyList<string> IdxBaseNames =
         ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
 
+    /// <summary>The user cache ($XDG_CACHE_HOME/rethink, else ~/.cache/rethink): where downloads go.</summary>
     public static string CacheDirectory
     {
         get

@@ -11,5 +11,6 @@ public sealed record DataOptions(
     IProgress<DownloadProgress>? Progress = null,
     HttpClient? Http = null)
 {
+    /// <summary>The usual places, no download, no progress.</summary>
     public static DataOptions Default { get; } = new();
 }

@@ -23,6 +23,7 @@ public sealed record PipelineConfig(
 /// </summary>
 public static class DataPipeline
 {
+    /// <summary>Applies <paramref name="config"/>'s subsets, randomization and steps to <paramref name="dataset"/>, recording what was done.</summary>
     public static PreparedData Prepare(LabeledDataset dataset, PipelineConfig config)
     {
         ArgumentNullException.ThrowIfNull(dataset);

@@ -81,6 +81,7 @@ public sealed class DatasetDownloader(HttpClient http, IProgress<DownloadProgres
         return md5 == file.Md5 ? null : $"MD5 {md5}";
     }
 
+    /// <summary>The MD5 of a file, lower-case hex (the checksum the dataset pages publish).</summary>
     public static string Md5(string path)
     {
         using var stream = File.OpenRead(path);

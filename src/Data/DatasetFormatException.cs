@@ -6,6 +6,12 @@ namespace Rethink.Data;
 /// </summary>
 public sealed class DatasetFormatException : IOException
 {
+    /// <summary>A malformed file: where in it, what was expected and what was found.</summary>
+    /// <param name="file">The file.</param>
+    /// <param name="location">Where in it: a byte offset or a field.</param>
+    /// <param name="expected">What a valid file has there.</param>
+    /// <param name="found">What this one has.</param>
+    /// <param name="inner">The error that revealed it, if any.</param>
     public DatasetFormatException(string file, string location, string expected, string found, Exception? inner = null)
         : base($"{file}: {location}: expected {expected}, found {found}.", inner)
     {
@@ -15,8 +21,12 @@ public sealed class DatasetFormatException : IOException
         Found = found;
     }
 
+    /// <summary>The file.</summary>
     public string File { get; }
+    /// <summary>Where in it: a byte offset or a field.</summary>
     public string Location { get; }
+    /// <summary>What a valid file has there.</summary>
     public string Expected { get; }
+    /// <summary>What this one has.</summary>
     public string Found { get; }
 }

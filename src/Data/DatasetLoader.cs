@@ -7,10 +7,8 @@ namespace Rethink.Data;
 /// </summary>
 public static class DatasetLoader
 {
-    public static LabeledDataset Load(string nameOrPath, DataOptions? options = null) => Load(Locate(nameOrPath, options));
-
-    /// <summary>Loads <paramref name="dataset"/> (found as <see cref="Locate"/> finds it).</summary>
-    public static LabeledDataset Load(DatasetId dataset, DataOptions? options = null) => Load(dataset.Name, options);
+    /// <summary>Loads <paramref name="dataset"/> (found, or downloaded where allowed, as <see cref="Locate"/> finds it) and validates it.</summary>
+    public static LabeledDataset Load(DatasetId dataset, DataOptions? options = null) => Load(Locate(dataset.Name, options));
 
     /// <summary>Finds (or downloads) a dataset without reading it.</summary>
     public static DatasetLocation Locate(string nameOrPath, DataOptions? options = null)
@@ -40,6 +38,7 @@ public static class DatasetLoader
             $"a folder with {string.Join(", ", Cifar10File.TrainBatches)} and {Cifar10File.TestBatch}, or {KnownDataset.Cifar10Archive.Name}.");
     }
 
+    /// <summary>Reads the dataset at <paramref name="location"/> and validates it.</summary>
     public static LabeledDataset Load(DatasetLocation location) => location.Layout switch
     {
         DatasetLayout.IdxFolder => ReadIdxFolder(location.Name, location.Path, location.Known?.ClassNames),

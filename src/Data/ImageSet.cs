@@ -6,6 +6,13 @@ namespace Rethink.Data;
 /// </summary>
 public sealed class ImageSet
 {
+    /// <summary>A split from its bytes; checks the shapes and that every label names a class.</summary>
+    /// <param name="pixels">N×C×H×W bytes.</param>
+    /// <param name="labels">N class indices.</param>
+    /// <param name="channels">C.</param>
+    /// <param name="height">H.</param>
+    /// <param name="width">W.</param>
+    /// <param name="classNames">The class names, by index.</param>
     public ImageSet(byte[] pixels, byte[] labels, int channels, int height, int width, IReadOnlyList<string> classNames)
     {
         ArgumentNullException.ThrowIfNull(pixels);
@@ -28,20 +35,30 @@ public sealed class ImageSet
         ClassNames = classNames;
     }
 
+    /// <summary>N×C×H×W pixel bytes.</summary>
     public byte[] Pixels { get; }
+    /// <summary>One class index per image.</summary>
     public byte[] Labels { get; }
+    /// <summary>C.</summary>
     public int Channels { get; }
+    /// <summary>H.</summary>
     public int Height { get; }
+    /// <summary>W.</summary>
     public int Width { get; }
+    /// <summary>The class names, by index.</summary>
     public IReadOnlyList<string> ClassNames { get; }
+    /// <summary>N, the number of images.</summary>
     public int Count => Labels.Length;
+    /// <summary>The number of classes.</summary>
     public int Classes => ClassNames.Count;
 
     /// <summary>D = C·H·W, the length of a flattened image.</summary>
     public int PixelsPerImage => Channels * Height * Width;
 
+    /// <summary>Image <paramref name="index"/>'s bytes (C·H·W).</summary>
     public ReadOnlySpan<byte> Image(int index) => Pixels.AsSpan(index * PixelsPerImage, PixelsPerImage);
 
+    /// <summary>Images per class.</summary>
     public int[] LabelHistogram()
     {
         var counts = new int[Classes];

@@ -8,6 +8,12 @@ namespace Rethink.Data;
 /// </summary>
 public sealed class ImageTensor
 {
+    /// <summary>Images from their values; checks the shape.</summary>
+    /// <param name="data">N×C×H×W floats.</param>
+    /// <param name="count">N.</param>
+    /// <param name="channels">C.</param>
+    /// <param name="height">H.</param>
+    /// <param name="width">W.</param>
     public ImageTensor(float[] data, int count, int channels, int height, int width)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -20,13 +26,20 @@ public sealed class ImageTensor
         Width = width;
     }
 
+    /// <summary>N×C×H×W floats.</summary>
     public float[] Data { get; }
+    /// <summary>N, the number of images.</summary>
     public int Count { get; }
+    /// <summary>C.</summary>
     public int Channels { get; }
+    /// <summary>H.</summary>
     public int Height { get; }
+    /// <summary>W.</summary>
     public int Width { get; }
+    /// <summary>D = C·H·W, the length of a flattened image.</summary>
     public int Dimension => Channels * Height * Width;
 
+    /// <summary>Image <paramref name="index"/>'s D values.</summary>
     public Span<float> Image(int index) => Data.AsSpan(index * Dimension, Dimension);
 
     /// <summary>The images at <paramref name="indices"/>, in that order (a copy).</summary>
@@ -61,6 +74,7 @@ public sealed class ImageTensor
         return new FeatureMatrix(values, Count, d);
     }
 
+    /// <summary>The images of <paramref name="set"/> as floats, each byte times <paramref name="scale"/> (default 1/255: values in [0, 1]).</summary>
     public static ImageTensor FromBytes(ImageSet set, float scale = 1f / 255f)
     {
         var data = new float[set.Pixels.LongLength];

@@ -2,8 +2,8 @@ namespace Rethink.Data;
 
 /// <summary>
 /// The datasets of the paper with their official files. Checksums and sizes are those of the original
-/// distributions (see ../shared/data/README.md for MNIST and CIFAR-10; Fashion-MNIST's from its
-/// publisher, Zalando Research).
+/// distributions (MNIST's from its authors' page, CIFAR-10's from the Toronto page, Fashion-MNIST's from
+/// its publisher, Zalando Research).
 /// </summary>
 public sealed record KnownDataset(
     string Name,
@@ -29,6 +29,7 @@ public sealed record KnownDataset(
 
     private static Uri[] Mirrors(string file, params string[] bases) => bases.Select(b => new Uri(new Uri(b), file)).ToArray();
 
+    /// <summary>MNIST: 60,000 + 10,000 handwritten digits, 28×28×1.</summary>
     public static KnownDataset Mnist { get; } = new(
         "mnist", "MNIST", "mnist",
         [
@@ -40,6 +41,7 @@ public sealed record KnownDataset(
         ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"],
         [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]);
 
+    /// <summary>Fashion-MNIST: 60,000 + 10,000 clothing images, 28×28×1.</summary>
     public static KnownDataset FashionMnist { get; } = new(
         "fashion-mnist", "Fashion-MNIST", "fashion-mnist",
         [
@@ -71,6 +73,7 @@ public sealed record KnownDataset(
         "cifar-10-binary.tar.gz", 170052171, "c32a1d4ab5d03f1284b67883e8d87530",
         [new Uri("https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz")]);
 
+    /// <summary>The paper's datasets.</summary>
     public static IReadOnlyList<KnownDataset> All { get; } = [Mnist, FashionMnist, Cifar10];
 
     /// <summary>The dataset called <paramref name="name"/> (case-insensitive; "cifar-10" accepted), or null.</summary>

@@ -18,8 +18,10 @@ public enum PreprocessingStep
     Flatten,
 }
 
+/// <summary>Names of the preprocessing steps, as results record them.</summary>
 public static class PreprocessingSteps
 {
+    /// <summary>The step's recorded name ("scale-0-1", …).</summary>
     public static string Name(PreprocessingStep step) => step switch
     {
         PreprocessingStep.Scale01 => "scale-0-1",
@@ -30,6 +32,7 @@ public static class PreprocessingSteps
         _ => throw new ArgumentOutOfRangeException(nameof(step), step, null),
     };
 
+    /// <summary>The step of a recorded name; throws for an unknown one.</summary>
     public static PreprocessingStep Parse(string name)
     {
         foreach (var step in Enum.GetValues<PreprocessingStep>())

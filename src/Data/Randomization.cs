@@ -46,6 +46,7 @@ public sealed record Randomization(
     int Seed = 0,
     bool ApplyToTest = false)
 {
+    /// <summary>True labels: no randomization.</summary>
     public static Randomization None { get; } = new(RandomizationKind.TrueLabels);
 
     /// <summary>The effective corruption probability of a label randomization.</summary>
@@ -56,6 +57,7 @@ public sealed record Randomization(
         _ => 0.0,
     };
 
+    /// <summary>Throws <see cref="Core.UserInputException"/> (parameter "Randomization") for a corruption probability outside [0, 1].</summary>
     public void Validate()
     {
         if (Kind == RandomizationKind.PartiallyCorrupted && !(P >= 0 && P <= 1))

@@ -37,6 +37,7 @@ public static class Checkpoint
     /// <summary>What to do about a checkpoint that cannot be used.</summary>
     public const string Remedy = "delete it to start the run over, or run without resuming";
 
+    /// <summary>Writes the state, the model's weights and the optimizer's buffers to <paramref name="path"/> (atomically, with a checksum).</summary>
     public static void Save(string path, TrainerState state, nn.Module model, SgdMomentum optimizer)
     {
         byte[] modelBytes;

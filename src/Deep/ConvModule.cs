@@ -9,6 +9,13 @@ public sealed class ConvModule : nn.Module<Tensor, Tensor>
     private readonly TorchSharp.Modules.Conv2d conv;
     private readonly TorchSharp.Modules.BatchNorm2d? norm;
 
+    /// <summary>A module of <paramref name="outChannels"/> k×k filters.</summary>
+    /// <param name="name">The module's name.</param>
+    /// <param name="inChannels">Input channels.</param>
+    /// <param name="outChannels">Output channels.</param>
+    /// <param name="kernel">Filter side k.</param>
+    /// <param name="stride">Stride.</param>
+    /// <param name="batchNorm">Whether to normalize (no learnable affine).</param>
     public ConvModule(string name, long inChannels, long outChannels, long kernel, long stride, bool batchNorm) : base(name)
     {
         conv = nn.Conv2d(inChannels, outChannels, kernel, stride: stride, padding: kernel / 2, bias: true);
@@ -24,8 +31,10 @@ public sealed class ConvModule : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Output channels.</summary>
     public long OutChannels => conv.out_channels;
 
+    /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {
         var x = conv.forward(input);
@@ -40,6 +49,12 @@ public sealed class InceptionModule : nn.Module<Tensor, Tensor>
     private readonly ConvModule branch1;
     private readonly ConvModule branch3;
 
+    /// <summary>A module with <paramref name="c1"/> 1×1 and <paramref name="c3"/> 3×3 filters.</summary>
+    /// <param name="name">The module's name.</param>
+    /// <param name="inChannels">Input channels.</param>
+    /// <param name="c1">1×1 filters.</param>
+    /// <param name="c3">3×3 filters.</param>
+    /// <param name="batchNorm">Whether its conv modules normalize.</param>
     public InceptionModule(string name, long inChannels, long c1, long c3, bool batchNorm) : base(name)
     {
         branch1 = new ConvModule("branch1", inChannels, c1, 1, 1, batchNorm);
@@ -48,8 +63,10 @@ public sealed class InceptionModule : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Output channels: c1 + c3.</summary>
     public long OutChannels { get; }
 
+    /// <inheritdoc/>
     public override Tensor forward(Tensor input) => cat([branch1.forward(input), branch3.forward(input)], 1);
 }
 
@@ -59,6 +76,11 @@ public sealed class DownsampleModule : nn.Module<Tensor, Tensor>
     private readonly ConvModule conv;
     private readonly TorchSharp.Modules.MaxPool2d pool;
 
+    /// <summary>A module with <paramref name="c3"/> stride-2 3×3 filters beside the pool.</summary>
+    /// <param name="name">The module's name.</param>
+    /// <param name="inChannels">Input channels.</param>
+    /// <param name="c3">3×3 filters.</param>
+    /// <param name="batchNorm">Whether its conv module normalizes.</param>
     public DownsampleModule(string name, long inChannels, long c3, bool batchNorm) : base(name)
     {
         conv = new ConvModule("conv", inChannels, c3, 3, 2, batchNorm);
@@ -67,7 +89,9 @@ public sealed class DownsampleModule : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>Output channels: c3 + the input's.</summary>
     public long OutChannels { get; }
 
+    /// <inheritdoc/>
     public override Tensor forward(Tensor input) => cat([conv.forward(input), pool.forward(input)], 1);
 }

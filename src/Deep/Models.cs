@@ -16,6 +16,11 @@ public sealed class SmallInception : nn.Module<Tensor, Tensor>
     private readonly TorchSharp.Modules.Dropout? dropout;
     private readonly TorchSharp.Modules.Linear classifier;
 
+    /// <summary>The network for <paramref name="inChannels"/>×28×28 inputs.</summary>
+    /// <param name="inChannels">Input channels (3 for CIFAR-10).</param>
+    /// <param name="classes">Outputs.</param>
+    /// <param name="batchNorm">Whether the conv modules normalize.</param>
+    /// <param name="dropoutRate">Dropout before the classifier (0: none).</param>
     public SmallInception(long inChannels = 3, long classes = 10, bool batchNorm = true, double dropoutRate = 0) : base(nameof(SmallInception))
     {
         var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
@@ -36,6 +41,7 @@ public sealed class SmallInception : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {
         var x = features.forward(input).mean([2, 3]);
@@ -57,6 +63,11 @@ public sealed class SmallAlexNet : nn.Module<Tensor, Tensor>
     private readonly TorchSharp.Modules.Linear fc1, fc2, output;
     private readonly TorchSharp.Modules.Dropout? dropout;
 
+    /// <summary>The network for <paramref name="inChannels"/>×side×side inputs.</summary>
+    /// <param name="inChannels">Input channels.</param>
+    /// <param name="side">Image side.</param>
+    /// <param name="classes">Outputs.</param>
+    /// <param name="dropoutRate">Dropout before the fully connected layers (0: none).</param>
     public SmallAlexNet(long inChannels = 3, long side = 28, long classes = 10, double dropoutRate = 0) : base(nameof(SmallAlexNet))
     {
         conv1 = nn.Conv2d(inChannels, 64, 5, padding: 2);
@@ -72,6 +83,7 @@ public sealed class SmallAlexNet : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {
         var x = lrn.forward(pool.forward(nn.functional.relu(conv1.forward(input))));
@@ -92,6 +104,12 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
     private readonly TorchSharp.Modules.Linear output;
     private readonly TorchSharp.Modules.Dropout? dropout;
 
+    /// <summary>A perceptron of <paramref name="layers"/> hidden layers of <paramref name="width"/> units.</summary>
+    /// <param name="inputs">Input features (a flattened image).</param>
+    /// <param name="layers">Hidden layers.</param>
+    /// <param name="width">Units per hidden layer.</param>
+    /// <param name="classes">Outputs.</param>
+    /// <param name="dropoutRate">Dropout after each hidden layer (0: none).</param>
     public Mlp(long inputs, int layers, long width = 512, long classes = 10, double dropoutRate = 0) : base($"Mlp{layers}x{width}")
     {
         hidden = new TorchSharp.Modules.ModuleList<TorchSharp.Modules.Linear>();
@@ -106,6 +124,7 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {
         var x = input.flatten(1);

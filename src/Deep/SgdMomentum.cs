@@ -14,6 +14,7 @@ public sealed class SgdMomentum : IDisposable
     private readonly double _momentum;
     private readonly double _weightDecay;
 
+    /// <summary>Momentum buffers for <paramref name="parameters"/>, zero at first.</summary>
     public SgdMomentum(IEnumerable<TorchSharp.Modules.Parameter> parameters, double momentum, double weightDecay)
     {
         _parameters = parameters.ToList();
@@ -22,13 +23,16 @@ public sealed class SgdMomentum : IDisposable
         Buffers = _parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToList();
     }
 
+    /// <summary>The momentum buffers v, one per parameter, in order.</summary>
     public IReadOnlyList<Tensor> Buffers { get; }
 
+    /// <summary>Sets every parameter's gradient to zero.</summary>
     public void ZeroGrad()
     {
         foreach (var p in _parameters) p.grad?.zero_();
     }
 
+    /// <summary>One update with step size <paramref name="learningRate"/>.</summary>
     public void Step(double learningRate)
     {
         using var _ = no_grad();
@@ -51,6 +55,7 @@ public sealed class SgdMomentum : IDisposable
         GC.KeepAlive(step);
     }
 
+    /// <summary>Frees the buffers.</summary>
     public void Dispose()
     {
         foreach (var b in Buffers) b.Dispose();

@@ -14,10 +14,15 @@ namespace Rethink.Deep;
 /// </summary>
 public static class Trainer
 {
+    /// <summary>The run folder's config file.</summary>
     public const string ConfigFile = "config.json";
+    /// <summary>The run folder's checkpoint (written at every epoch's end).</summary>
     public const string CheckpointFile = "checkpoint.bin";
+    /// <summary>The run folder's evaluations, one JSON record per line.</summary>
     public const string MetricsFile = "metrics.jsonl";
+    /// <summary>The run folder's record of the randomization as applied.</summary>
     public const string RandomizationFile = "randomization.json";
+    /// <summary>The run folder's result (written last).</summary>
     public const string ResultFile = "result.json";
 
     /// <param name="config">The run.</param>

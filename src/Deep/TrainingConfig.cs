@@ -65,8 +65,8 @@ public sealed record TrainingConfig(
     public void Validate()
     {
         if (!Enum.IsDefined(Model)) throw new UserInputException(nameof(Model), Model, $"choose {string.Join(", ", Models.All.Select(m => m.Name()))}.");
-        if (Train is < 1) throw new UserInputException(nameof(Train), Train, "a run needs at least one training example.");
-        if (Test is < 1) throw new UserInputException(nameof(Test), Test, "a run needs at least one test example.");
+        if (Train is < 1) throw new UserInputException(nameof(Train), Train, "a run needs at least one training example; give 1 or more, or leave it out for all.");
+        if (Test is < 1) throw new UserInputException(nameof(Test), Test, "a run needs at least one test example; give 1 or more, or leave it out for all.");
         if (MaxSteps < 1) throw new UserInputException(nameof(MaxSteps), MaxSteps, "at least one step.");
         if (BatchSize < 1) throw new UserInputException(nameof(BatchSize), BatchSize, "at least one example per batch.");
         if (DecayEvery < 1) throw new UserInputException(nameof(DecayEvery), DecayEvery, "at least one step per decay period.");

@@ -31,12 +31,19 @@ public sealed class TrainingData
             throw new UserInputException(nameof(TrainingConfig.Dataset), prepared.Dataset, $"the models take 28x28 images; this dataset has {_test.Height}x{_test.Width} after preprocessing.");
     }
 
+    /// <summary>The data after subsets, randomization and preprocessing.</summary>
     public PreparedData Prepared { get; }
+    /// <summary>Image channels.</summary>
     public int Channels => _train.Channels;
+    /// <summary>The side of the images the models see (28).</summary>
     public int InputSide => Side;
+    /// <summary>Training examples.</summary>
     public int TrainCount => _train.Count;
+    /// <summary>Test examples.</summary>
     public int TestCount => _test.Count;
+    /// <summary>Classes.</summary>
     public int Classes => Prepared.Classes;
+    /// <summary>The preprocessing steps, as results record them (with the random crops when augmenting).</summary>
     public IReadOnlyList<string> Steps => _augment ? [.. Prepared.Steps, "random-crop-28 (train), center-crop-28 (test)", "per-image-whitening"] : Prepared.Steps;
 
     /// <summary>Loads and prepares the data of a config (subsets and randomization included).</summary>

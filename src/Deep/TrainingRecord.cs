@@ -53,5 +53,6 @@ public sealed record TrainingResult(
     string? LibTorch = null,
     long? DivergedAtStep = null)
 {
+    /// <summary>The last evaluation, or null before the first.</summary>
     public TrainingRecord? Final => Records.Count > 0 ? Records[^1] : null;
 }

@@ -13,6 +13,7 @@ public sealed record DeepPreset(int? Train, int? Test, int MaxSteps);
 /// </summary>
 public static class DeepProfiles
 {
+    /// <summary>The subset sizes and step budget of <paramref name="model"/> under <paramref name="profile"/>.</summary>
     public static DeepPreset Preset(ModelKind model, RunProfile profile) => profile switch
     {
         RunProfile.Paper => new DeepPreset(null, null, 391 * 200),

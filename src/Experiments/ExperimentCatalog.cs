@@ -42,6 +42,7 @@ public sealed class ExperimentCatalog
     /// <summary>The model of Figure 1a under the profile.</summary>
     public static ModelKind Fig1aModel(ReproduceContext c) => Quick(c) ? ModelKind.Mlp1x512 : ModelKind.Inception;
 
+    /// <summary>Every experiment of both profiles.</summary>
     public ExperimentCatalog()
     {
         var lemma1 = new Lemma1SpectrumExperiment();
@@ -144,7 +145,9 @@ public sealed class ExperimentCatalog
 
     /// <summary>Bandwidth multipliers and ridge chosen on held-out training data (`rethink kernels select-bandwidth`).</summary>
     public const double GaborMultiplier = 2.0;
+    /// <summary>Random conv features (quick profile): the bandwidth multiplier m.</summary>
     public const double RandomConvMultiplier = 1.0;
+    /// <summary>Random conv features (quick profile): the ridge λ.</summary>
     public const double RandomConvRidge = 1e-1;
 
     /// <summary>The paper profile's random features: 32,000 filters, the design chosen on held-out training data.</summary>
@@ -152,7 +155,9 @@ public sealed class ExperimentCatalog
 
     /// <summary>Chosen with `select-bandwidth --multipliers 0.5,1,2,4 --ridges 0,0.001,0.01,0.1,1` (10,000 fit, 5,000 held out).</summary>
     public const double PaperRandomConvMultiplier = 1.0;
+    /// <summary>The paper profile's random features with a ridge: the bandwidth multiplier m.</summary>
     public const double PaperRandomConvRidgeMultiplier = 0.5;
+    /// <summary>The paper profile's random features with a ridge: the ridge λ.</summary>
     public const double PaperRandomConvRidge = 1e-2;
 
     /// <summary>

@@ -43,8 +43,8 @@ public sealed record KernelFitConfig(
     {
         ArgumentNullException.ThrowIfNull(Kernel, nameof(Kernel));
         Kernel.Validate();
-        if (Train is < 1) throw new UserInputException(nameof(Train), Train, "a fit needs at least one training point.");
-        if (Test is < 1) throw new UserInputException(nameof(Test), Test, "a fit needs at least one test point.");
+        if (Train is < 1) throw new UserInputException(nameof(Train), Train, "a fit needs at least one training point; give 1 or more, or leave it out for all.");
+        if (Test is < 1) throw new UserInputException(nameof(Test), Test, "a fit needs at least one test point; give 1 or more, or leave it out for all.");
         if (!(Ridge >= 0) || double.IsInfinity(Ridge)) throw new UserInputException(nameof(Ridge), Ridge, "a finite number >= 0.");
         Randomization?.Validate();
         Features?.Validate();

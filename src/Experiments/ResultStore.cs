@@ -17,14 +17,17 @@ public sealed class ResultStore
     private readonly Dictionary<string, (DateTime Written, string? Problem)> _verified = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (DateTime Written, object Record)> _loaded = new(StringComparer.Ordinal);
 
+    /// <summary>The store of <paramref name="directory"/> (temporary files of killed writes are removed).</summary>
     public ResultStore(string directory)
     {
         Directory = directory;
         AtomicFile.RemoveOrphans(directory);
     }
 
+    /// <summary>The folder of the result files.</summary>
     public string Directory { get; }
 
+    /// <summary>The file of a result: &lt;experiment&gt;-&lt;hash&gt;.json.</summary>
     public string PathFor(string experiment, string hash) => Path.Combine(Directory, $"{experiment}-{hash}.json");
 
     /// <summary>Whether a result file is there (whole or not: see <see cref="Problem"/>).</summary>

@@ -20,6 +20,7 @@ public sealed class RunClaim : IDisposable
         _owner = owner;
     }
 
+    /// <summary>The folder of the claims' lock files.</summary>
     public static string LockDirectory(ResultStore store) => Path.Combine(store.Directory, ".locks");
 
     /// <summary>The claim, or null when another live process holds the run.</summary>
@@ -61,6 +62,7 @@ public sealed class RunClaim : IDisposable
         }
     }
 
+    /// <summary>Releases the claim.</summary>
     public void Dispose()
     {
         try { File.Delete(_owner); }

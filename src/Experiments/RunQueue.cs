@@ -14,10 +14,15 @@ public sealed record QueueOutcome(int Computed, IReadOnlyList<(RunUnit Unit, str
 /// <summary>How a queue reports: a line per finished run in logs, a live bar on a terminal.</summary>
 public interface IRunReporter
 {
+    /// <summary>The queue is about to compute <paramref name="runs"/>, in about <paramref name="estimate"/>.</summary>
     void Starting(IReadOnlyList<RunUnit> runs, TimeSpan estimate);
+    /// <summary>Run <paramref name="index"/> of <paramref name="total"/> starts; progress in [0, 1] goes to the returned sink.</summary>
     IProgress<double> Running(RunUnit run, int index, int total);
+    /// <summary>Run <paramref name="index"/> finished after <paramref name="seconds"/>; about <paramref name="remaining"/> is left.</summary>
     void Finished(RunUnit run, int index, int total, double seconds, TimeSpan remaining);
+    /// <summary>Another process holds the run (<paramref name="owner"/>, when known).</summary>
     void Held(RunUnit run, RunOwner? owner);
+    /// <summary>The run failed (recorded beside the results; the queue goes on).</summary>
     void Failed(RunUnit run, Exception error);
 }
 
@@ -29,8 +34,10 @@ public interface IRunReporter
 /// </summary>
 public sealed class RunQueue(ResultStore store, Shard shard)
 {
+    /// <summary>The record of a run's last failure.</summary>
     public static string FailurePath(ResultStore store, RunUnit run) => Path.Combine(store.Directory, $"{run.ResultKind}-{run.Hash}.failed.json");
 
+    /// <summary>Computes the pending runs of this shard in order and reports them; returns what was computed, failed, held elsewhere or left to other shards.</summary>
     public QueueOutcome Run(IReadOnlyList<RunUnit> runs, IRunReporter reporter, CancellationToken cancel)
     {
         var pending = runs.Where(r => !store.Exists(r.ResultKind, r.Hash)).DistinctBy(r => (r.ResultKind, r.Hash)).ToList();

@@ -9,12 +9,14 @@ namespace Rethink.Experiments;
 /// </summary>
 public sealed record Shard(int Index, int Count)
 {
+    /// <summary>The only shard: every run.</summary>
     public static Shard Whole { get; } = new(1, 1);
 
     /// <summary>Whether this shard owns the run with config hash <paramref name="hash"/>.</summary>
     public bool Owns(string hash) =>
         Count == 1 || (int)(ulong.Parse(hash.AsSpan(0, Math.Min(15, hash.Length)), NumberStyles.HexNumber, CultureInfo.InvariantCulture) % (ulong)Count) == Index - 1;
 
+    /// <summary>"K/N".</summary>
     public override string ToString() => $"{Index}/{Count}";
 
     /// <summary>"K/N" with 1 ≤ K ≤ N; throws naming the option.</summary>

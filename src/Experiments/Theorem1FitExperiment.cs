@@ -3,6 +3,10 @@ using Rethink.Theory;
 
 namespace Rethink.Experiments;
 
+/// <summary>A one-dimensional Theorem 1 fit to random labels.</summary>
+/// <param name="N">n, the number of points.</param>
+/// <param name="Seed">The seed of the points, labels and direction.</param>
+/// <param name="GridPoints">Points of the grid the interpolant is drawn on.</param>
 public sealed record Theorem1FitConfig(int N, int Seed, int GridPoints);
 
 /// <summary>A one-dimensional Theorem 1 fit: the data, the thresholds and the interpolant on a grid.</summary>
@@ -13,12 +17,18 @@ public sealed record Theorem1FitResult(
 /// <summary>Theorem 1 in one dimension: n uniform points in [0, 1] with labels uniform in [−1, 1].</summary>
 public sealed class Theorem1FitExperiment : Experiment<Theorem1FitConfig, Theorem1FitResult>
 {
+    /// <inheritdoc/>
     public override string Id => "theorem1-fit-1d";
+    /// <inheritdoc/>
     public override string Title => "Theorem 1: a 2n+d-parameter ReLU network fits random labels (d = 1)";
+    /// <inheritdoc/>
     public override Theorem1FitConfig Configure(ReproduceContext context) => new(N: 20, Seed: 3, GridPoints: 2001);
+    /// <inheritdoc/>
     public override TimeSpan Estimate(ReproduceContext context) => TimeSpan.FromSeconds(1);
+    /// <inheritdoc/>
     protected override (string Description, int? Seed) Describe(Theorem1FitConfig config) => ($"n={config.N}", config.Seed);
 
+    /// <inheritdoc/>
     public override Theorem1FitResult Compute(Theorem1FitConfig config, ReproduceContext context, IProgress<double> progress, CancellationToken cancel)
     {
         var random = new Random(config.Seed);

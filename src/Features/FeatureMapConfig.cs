@@ -31,6 +31,7 @@ public abstract record FeatureMapConfig
 /// </summary>
 public sealed record GaborConfig(int Scales = 3, int Orientations = 8, double Sigma0 = 0.8, int Pool = 4, int MaxSize = 21) : FeatureMapConfig
 {
+    /// <inheritdoc/>
     public override string Name => "gabor";
 
     /// <summary>Largest values accepted: beyond them the filters no longer fit their 21×21 support or the images.</summary>
@@ -39,6 +40,7 @@ public sealed record GaborConfig(int Scales = 3, int Orientations = 8, double Si
     /// <summary>Largest σ₀ accepted (the finest scale's envelope, in pixels).</summary>
     public const double MaxSigma0 = 4;
 
+    /// <inheritdoc/>
     public override void Validate()
     {
         if (Scales is < 1 or > MaxScales) throw new UserInputException($"{nameof(GaborConfig)}.{nameof(Scales)}", Scales, $"the number of scales must lie in 1..{MaxScales}.");
@@ -48,6 +50,7 @@ public sealed record GaborConfig(int Scales = 3, int Orientations = 8, double Si
         if (MaxSize < 3 || MaxSize % 2 == 0) throw new ArgumentOutOfRangeException(nameof(MaxSize), MaxSize, "The largest filter side must be odd and at least 3.");
     }
 
+    /// <inheritdoc/>
     public override string Describe() => $"Morlet/Gabor J={Scales} L={Orientations} sigma0={Sigma0} modulus, {Pool}x{Pool} average pooling";
 }
 
@@ -75,6 +78,7 @@ public sealed record RandomConvConfig(int Filters = 1024, int Patch = 5, FilterS
     int? Signs = null, bool? Normalize = null, int? Block = null, bool? Stream = null)
     : FeatureMapConfig
 {
+    /// <inheritdoc/>
     public override string Name => "random-conv";
 
     /// <summary>Features per filter: signs × grid cells.</summary>
@@ -86,6 +90,7 @@ public sealed record RandomConvConfig(int Filters = 1024, int Patch = 5, FilterS
     /// <summary>Largest values accepted: the paper's 32,000 filters; patches and pooling grids that fit a 32×32 image.</summary>
     public const int MaxFilters = 32_000, MaxPatch = 16, MaxGrid = 28;
 
+    /// <inheritdoc/>
     public override void Validate()
     {
         if (Filters is < 1 or > MaxFilters) throw new UserInputException($"{nameof(RandomConvConfig)}.{nameof(Filters)}", Filters, $"the number of filters must lie in 1..{MaxFilters}.");
@@ -96,6 +101,7 @@ public sealed record RandomConvConfig(int Filters = 1024, int Patch = 5, FilterS
         if (!(Threshold >= 0) || double.IsInfinity(Threshold)) throw new UserInputException($"{nameof(RandomConvConfig)}.{nameof(Threshold)}", Threshold, "the threshold must be a finite number >= 0.");
     }
 
+    /// <inheritdoc/>
     public override string Describe() =>
         $"random conv: {Filters} filters {Patch}x{Patch} from {Source.ToString().ToLowerInvariant()}{(Normalize == true ? " (normalized patches)" : "")}, " +
         $"{(Signs == 2 ? $"max(z - {Threshold}, 0) and max(-z - {Threshold}, 0)" : $"max(z - {Threshold}, 0)")}, {Grid}x{Grid} average pooling, seed {Seed}";

@@ -8,6 +8,7 @@ namespace Rethink.Features;
 /// <summary>The implementations of the feature map configurations: the console turns a parsed config into one of these and hands it to the kernel runner.</summary>
 public static class FeatureMaps
 {
+    /// <summary>The feature map a config describes.</summary>
     public static IFeatureMap Create(FeatureMapConfig config) => config switch
     {
         GaborConfig gabor => new GaborFeatureMap(gabor),
@@ -19,8 +20,10 @@ public static class FeatureMaps
 /// <summary>The Gabor wavelet transform (<see cref="GaborFeatures"/>) as a feature map.</summary>
 public sealed class GaborFeatureMap(GaborConfig config) : IFeatureMap
 {
+    /// <inheritdoc/>
     public FeatureMapConfig Config => config;
 
+    /// <inheritdoc/>
     public (FeatureMatrix Train, FeatureMatrix Test, string Description) Transform(PreparedData data, IProgress<KernelProgress>? progress)
     {
         config.Validate();
@@ -37,12 +40,16 @@ public sealed class GaborFeatureMap(GaborConfig config) : IFeatureMap
 /// </summary>
 public sealed class RandomConvFeatureMap(RandomConvConfig config) : IStreamedFeatureMap
 {
+    /// <inheritdoc/>
     public FeatureMapConfig Config => config;
 
+    /// <inheritdoc/>
     public bool? Stream => config.Stream;
 
+    /// <inheritdoc/>
     public long MaterializedBytes(int trainPoints, int testPoints) => (trainPoints + (long)testPoints) * config.Dimension * sizeof(double);
 
+    /// <inheritdoc/>
     public StreamedProducts Products(PreparedData data, Precision precision, Kernels.Devices.IDenseDevice? device, string directory, IProgress<KernelProgress>? progress, CancellationToken cancel)
     {
         progress?.Report(new KernelProgress("random conv filters", 0));
@@ -64,6 +71,7 @@ public sealed class RandomConvFeatureMap(RandomConvConfig config) : IStreamedFea
     private static string Digest(ImageTensor images) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(images.Data.AsSpan())))[..16];
 
+    /// <inheritdoc/>
     public (FeatureMatrix Train, FeatureMatrix Test, string Description) Transform(PreparedData data, IProgress<KernelProgress>? progress)
     {
         progress?.Report(new KernelProgress("random conv features", 0));

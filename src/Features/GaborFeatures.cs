@@ -16,6 +16,11 @@ namespace Rethink.Features;
 /// </summary>
 public static class GaborFeatures
 {
+    /// <summary>The features of <paramref name="images"/>, one row per image.</summary>
+    /// <param name="images">The images (any side at least the pooling block).</param>
+    /// <param name="config">Scales, orientations, σ₀ and pooling.</param>
+    /// <param name="batch">Images per TorchSharp convolution batch.</param>
+    /// <param name="device">Where the convolutions run (default: the CPU).</param>
     public static FeatureMatrix Transform(ImageTensor images, GaborConfig config, int batch = 2000, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(images);

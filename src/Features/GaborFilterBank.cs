@@ -11,6 +11,7 @@ namespace Rethink.Features;
 /// </summary>
 public sealed class GaborFilterBank
 {
+    /// <summary>Builds the filters of <paramref name="config"/> (validated first).</summary>
     public GaborFilterBank(GaborConfig config)
     {
         config.Validate();
@@ -55,6 +56,7 @@ public sealed class GaborFilterBank
             }
     }
 
+    /// <summary>The configuration the filters were built from.</summary>
     public GaborConfig Config { get; }
 
     /// <summary>Filter side (odd): 2⌈3σ_max⌉ + 1, at most <see cref="GaborConfig.MaxSize"/>.</summary>
@@ -63,8 +65,10 @@ public sealed class GaborFilterBank
     /// <summary>Real parts, one Size×Size row-major filter per (scale j, orientation l) at index j·L + l.</summary>
     public double[][] Real { get; }
 
+    /// <summary>Imaginary parts, in the order of <see cref="Real"/>.</summary>
     public double[][] Imaginary { get; }
 
+    /// <summary>The number of filters, scales × orientations.</summary>
     public int Count => Real.Length;
 
     /// <summary>ξ_j = 3π / (4·2ʲ): the centre frequency (radians per pixel) of scale j.</summary>

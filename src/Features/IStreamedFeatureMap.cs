@@ -27,18 +27,29 @@ public interface IStreamedFeatureMap : IFeatureMap
 }
 
 /// <summary>A streamed feature map's Gram matrices (file-backed) and a description for the result.</summary>
-public sealed class StreamedProducts(IInnerProducts train, IInnerProducts cross, string description, IReadOnlyDictionary<string, double>? timings = null) : IDisposable
+public sealed class StreamedProducts(IInnerProducts train, IInnerProducts cross, string description, StreamTimings? timings = null) : IDisposable
 {
+    /// <summary>The training points' Gram matrix (n×n).</summary>
     public IInnerProducts Train { get; } = train;
+    /// <summary>The cross products, training × test points (n×m).</summary>
     public IInnerProducts Cross { get; } = cross;
+    /// <summary>The map and how it was streamed, for the result.</summary>
     public string Description { get; } = description;
 
-    /// <summary>Seconds per phase of the blocks this call computed ("blocks", "features", "products", "checkpoints"); empty when every block came from an earlier run.</summary>
-    public IReadOnlyDictionary<string, double> Timings { get; } = timings ?? new Dictionary<string, double>();
+    /// <summary>The blocks this call computed and the seconds of their phases (no blocks when every block came from an earlier run).</summary>
+    public StreamTimings Timings { get; } = timings ?? new StreamTimings();
 
+    /// <summary>Closes the files behind the matrices.</summary>
     public void Dispose()
     {
         (Train as IDisposable)?.Dispose();
         (Cross as IDisposable)?.Dispose();
     }
 }
+
+/// <summary>The blocks one call of a stream computed and the seconds their phases took.</summary>
+/// <param name="Blocks">Blocks computed by this call (0: every block came from an earlier run).</param>
+/// <param name="Features">Computing the features of the blocks (convolution, pooling, standardization).</param>
+/// <param name="Products">Accumulating their inner products into the Gram matrices.</param>
+/// <param name="Checkpoints">Writing the checkpoints.</param>
+public sealed record StreamTimings(int Blocks = 0, double Features = 0, double Products = 0, double Checkpoints = 0);

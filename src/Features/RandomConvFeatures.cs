@@ -11,9 +11,11 @@ namespace Rethink.Features;
 
 /// <summary>
 /// Random convolutional features (<see cref="RandomConvConfig"/>): filters drawn once from the
-/// training images (or a Gaussian), then applied in batches with TorchSharp convolutions. Features
-/// are standardized with the training set's mean and standard deviation and stored in one contiguous
-/// array per split.
+/// training images (or a Gaussian), then applied block by block as one matrix product per image batch
+/// (the image patches times the filters, through the host's BLAS). Features are standardized with the
+/// training set's mean and standard deviation and stored in one contiguous array per split.
+/// <see cref="ApplyTorch"/> computes the same raw features with TorchSharp's convolution, as an
+/// independent reference for the tests and the benchmark.
 /// </summary>
 public sealed class RandomConvFeatures
 {
@@ -28,10 +30,12 @@ public sealed class RandomConvFeatures
         _channels = channels;
     }
 
+    /// <summary>The configuration the filters were drawn for.</summary>
     public RandomConvConfig Config => _config;
 
     /// <summary>The filters, Filters × Channels × Patch × Patch (row-major), as applied (ZCA folded in for patch filters).</summary>
     public IReadOnlyList<float> Filters => _filters;
+    /// <summary>The feature dimension: filters × signs × grid cells.</summary>
     public long Dimension => _config.Dimension;
 
     /// <summary>
@@ -261,8 +265,8 @@ public sealed class RandomConvFeatures
         }).ToArray();
 
     /// <summary>
-    /// Raw features of every image through TorchSharp's convolution (the earlier path; kept for the
-    /// side-by-side benchmark and for CUDA), double, row-major images × Dimension.
+    /// Raw features of every image through TorchSharp's convolution (an independent implementation the
+    /// tests and the benchmark compare with; one sign, no patch normalization), double, row-major images × Dimension.
     /// </summary>
     public double[] ApplyTorch(ImageTensor images, int batch = 500, Device? device = null)
     {

@@ -24,6 +24,7 @@ namespace Rethink.Features;
 /// </summary>
 public static class StreamedGram
 {
+    /// <summary>The format identifier of a checkpoint's state file.</summary>
     public const string Format = "rethink.streamed-gram/1";
 
     private sealed record State(string Format, string Key, int BlocksDone, int Blocks, int Train, int Test, long Dimension, Precision Precision,
@@ -183,8 +184,7 @@ public static class StreamedGram
         public int Blocks;
         public string? Where;
 
-        public Dictionary<string, double> ToDictionary() => Blocks == 0 ? []
-            : new() { ["blocks"] = Blocks, ["features"] = Features, ["products"] = Products, ["checkpoints"] = Checkpoints };
+        public StreamTimings ToTimings() => new(Blocks, Features, Products, Checkpoints);
 
         public override string ToString() => Blocks == 0 ? "all blocks from an earlier run"
             : $"{Blocks} block(s) here: features (convolution, pooling, standardization) {Features:F1} s, syrk+gemm on {Where} {Products:F1} s, checkpoints {Checkpoints:F1} s";
@@ -293,6 +293,6 @@ public static class StreamedGram
         var continued = state.ContinuedFrom is { } from ? $"; {from}" : "";
         timings ??= new PhaseTimes();
         return new StreamedProducts(trainFile, crossFile, $"{config.Describe()}; {config.Dimension:N0} features, streamed into Gram matrices in {state.Blocks} block(s) of filters (the features are never stored; {timings}{continued})",
-            timings.ToDictionary());
+            timings.ToTimings());
     }
 }

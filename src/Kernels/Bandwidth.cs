@@ -19,6 +19,7 @@ public enum BandwidthRule
 /// </summary>
 public sealed record Bandwidth(BandwidthRule Rule, double Scale, double Multiplier, double Gamma, double Sigma)
 {
+    /// <summary>A bandwidth given directly (no data rule).</summary>
     public static Bandwidth Given(double gamma) => new(BandwidthRule.Given, double.NaN, 1, gamma, 1 / Math.Sqrt(gamma));
 
     /// <summary>

@@ -96,16 +96,21 @@ public abstract record Kernel<TFormula> : Kernel where TFormula : unmanaged, IKe
     [JsonIgnore]
     public abstract TFormula Formula { get; }
 
+    /// <inheritdoc/>
     public override double Evaluate(double dot, double squaredNormX, double squaredNormY) => Formula.Evaluate(dot, squaredNormX, squaredNormY);
+    /// <inheritdoc/>
     public override float Evaluate(float dot, float squaredNormX, float squaredNormY) => Formula.Evaluate(dot, squaredNormX, squaredNormY);
+    /// <inheritdoc/>
     public override TResult Apply<TResult>(IFormulaConsumer<TResult> consumer) => consumer.Use(Formula);
 
+    /// <inheritdoc/>
     public override void Transform(Span<double> values, ReadOnlySpan<double> squaredNorms, double squaredNormY)
     {
         var f = Formula;
         for (var i = 0; i < values.Length; i++) values[i] = f.Evaluate(values[i], squaredNorms[i], squaredNormY);
     }
 
+    /// <inheritdoc/>
     public override void Transform(Span<float> values, ReadOnlySpan<float> squaredNorms, float squaredNormY)
     {
         var f = Formula;
@@ -116,19 +121,24 @@ public abstract record Kernel<TFormula> : Kernel where TFormula : unmanaged, IKe
 /// <summary>k(x, x′) = exp(−γ‖x − x′‖²).</summary>
 public sealed record GaussianKernel(double Gamma) : Kernel<GaussianFormula>
 {
+    /// <inheritdoc/>
     public override GaussianFormula Formula => new(Gamma);
+    /// <inheritdoc/>
     public override string Describe() => $"gaussian(gamma={Gamma:G6})";
+    /// <inheritdoc/>
     public override bool StrictlyPositiveDefinite => true;
 
     // Vectorized on the CPU (the Gram matrix's dominant element-wise cost): one fused pass for the
     // argument γ·min(2·dot − ‖xᵢ‖² − ‖y‖², 0) — the operations and order of numpy's in-place recipe,
     // so an FP64 Gram matrix here and there round alike — then the vectorized exponential.
+    /// <inheritdoc/>
     public override void Transform(Span<double> values, ReadOnlySpan<double> norms, double ny)
     {
         Argument(values, norms, ny, Gamma);
         TensorPrimitives.Exp(values, values);
     }
 
+    /// <inheritdoc/>
     public override void Transform(Span<float> values, ReadOnlySpan<float> norms, float ny)
     {
         Argument(values, norms, ny, (float)Gamma);
@@ -155,24 +165,33 @@ public sealed record GaussianKernel(double Gamma) : Kernel<GaussianFormula>
 /// <summary>k(x, x′) = exp(−‖x − x′‖ / σ).</summary>
 public sealed record LaplacianKernel(double Sigma) : Kernel<LaplacianFormula>
 {
+    /// <inheritdoc/>
     public override LaplacianFormula Formula => new(Sigma);
+    /// <inheritdoc/>
     public override string Describe() => $"laplacian(sigma={Sigma:G6})";
+    /// <inheritdoc/>
     public override bool StrictlyPositiveDefinite => true;
 }
 
 /// <summary>k(x, x′) = (γ⟨x, x′⟩ + c₀)^degree.</summary>
 public sealed record PolynomialKernel(int Degree, double Gamma = 1.0, double Coef0 = 1.0) : Kernel<PolynomialFormula>
 {
+    /// <inheritdoc/>
     public override PolynomialFormula Formula => new(Degree, Gamma, Coef0);
+    /// <inheritdoc/>
     public override string Describe() => $"polynomial(degree={Degree}, gamma={Gamma:G6}, coef0={Coef0:G6})";
 }
 
 /// <summary>k(x, x′) = ⟨x, x′⟩: rank at most d, so singular whenever d &lt; n.</summary>
 public sealed record LinearKernel : Kernel<LinearFormula>
 {
+    /// <inheritdoc/>
     public override LinearFormula Formula => default;
+    /// <inheritdoc/>
     public override string Describe() => "linear";
+    /// <inheritdoc/>
     public override void Transform(Span<double> values, ReadOnlySpan<double> norms, double ny) { }
+    /// <inheritdoc/>
     public override void Transform(Span<float> values, ReadOnlySpan<float> norms, float ny) { }
 }
 
@@ -182,6 +201,8 @@ public sealed record LinearKernel : Kernel<LinearFormula>
 /// </summary>
 public sealed record ArcCosineKernel : Kernel<ArcCosineFormula>
 {
+    /// <inheritdoc/>
     public override ArcCosineFormula Formula => default;
+    /// <inheritdoc/>
     public override string Describe() => "arc-cosine(degree=1)";
 }

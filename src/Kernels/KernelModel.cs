@@ -27,11 +27,13 @@ public sealed class KernelModel : IDisposable
         Report = report;
     }
 
+    /// <summary>What the solve did and how well.</summary>
     public SolveReport Report { get; }
 
     /// <summary>α, n×c column-major, in double.</summary>
     public double[] Alpha { get; }
 
+    /// <summary>The kernel it was fitted with.</summary>
     public Kernel Kernel => _kernel;
 
     /// <summary>Takes ownership of the device the model was fitted on: it closes with the model.</summary>
@@ -108,6 +110,7 @@ public sealed class KernelModel : IDisposable
         return scores;
     }
 
+    /// <summary>Frees the model's device memory (and the device when it owns it).</summary>
     public void Dispose()
     {
         _alpha.Dispose();

@@ -15,12 +15,14 @@ namespace Rethink.Kernels;
 [JsonDerivedType(typeof(ArcCosineSpec), "arc-cosine")]
 public abstract record KernelSpec
 {
+    /// <summary>The kernels' names, as configs and results write them.</summary>
     public static readonly IReadOnlyList<string> Names = ["gaussian", "laplacian", "polynomial", "linear", "arc-cosine"];
 
     /// <summary>The console name of the kernel.</summary>
     [JsonIgnore]
     public abstract string Name { get; }
 
+    /// <summary>Throws <see cref="Core.UserInputException"/> for a parameter out of range.</summary>
     public virtual void Validate() { }
 
     /// <summary>The kernel for these training points (coordinates or stored products), and the bandwidth when a rule chose it.</summary>
@@ -30,6 +32,7 @@ public abstract record KernelSpec
 /// <summary>exp(−γ‖x − x′‖²) with γ = <see cref="Value"/> (rule given) or γ = <see cref="Value"/> / scale (median or variance rule).</summary>
 public sealed record GaussianSpec(BandwidthRule Rule = BandwidthRule.Given, double Value = 0.02) : KernelSpec
 {
+    /// <inheritdoc/>
     public override string Name => "gaussian";
 
     /// <inheritdoc/>
@@ -50,6 +53,7 @@ public sealed record GaussianSpec(BandwidthRule Rule = BandwidthRule.Given, doub
 /// <summary>exp(−‖x − x′‖/σ) with σ = <see cref="Value"/> (rule given) or σ = √scale / <see cref="Value"/>.</summary>
 public sealed record LaplacianSpec(BandwidthRule Rule = BandwidthRule.Given, double Value = 1) : KernelSpec
 {
+    /// <inheritdoc/>
     public override string Name => "laplacian";
 
     /// <inheritdoc/>
@@ -73,6 +77,7 @@ public sealed record LaplacianSpec(BandwidthRule Rule = BandwidthRule.Given, dou
 /// <summary>(γ⟨x, x′⟩ + c₀)^degree; γ null means 1/d.</summary>
 public sealed record PolynomialSpec(int Degree = 2, double? Gamma = null, double Coef0 = 1) : KernelSpec
 {
+    /// <inheritdoc/>
     public override string Name => "polynomial";
 
     /// <inheritdoc/>
@@ -89,6 +94,7 @@ public sealed record PolynomialSpec(int Degree = 2, double? Gamma = null, double
 /// <summary>⟨x, x′⟩.</summary>
 public sealed record LinearSpec : KernelSpec
 {
+    /// <inheritdoc/>
     public override string Name => "linear";
     /// <inheritdoc/>
     public override (Kernel, Bandwidth?) Resolve(KernelOperand train, int seed) => (new LinearKernel(), null);
@@ -97,6 +103,7 @@ public sealed record LinearSpec : KernelSpec
 /// <summary>The arc-cosine kernel of degree 1.</summary>
 public sealed record ArcCosineSpec : KernelSpec
 {
+    /// <inheritdoc/>
     public override string Name => "arc-cosine";
     /// <inheritdoc/>
     public override (Kernel, Bandwidth?) Resolve(KernelOperand train, int seed) => (new ArcCosineKernel(), null);

@@ -21,5 +21,6 @@ public static class MemoryBudget
         return GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
     }
 
+    /// <paramref name="bytes"/> in GB (10⁹ bytes), one decimal.
     public static string Gigabytes(long bytes) => (bytes / 1e9).ToString("F1", CultureInfo.InvariantCulture) + " GB";
 }

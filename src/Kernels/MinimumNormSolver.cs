@@ -13,6 +13,7 @@ namespace Rethink.Kernels;
 /// </summary>
 public sealed class MinimumNormSolver(IDenseDevice device)
 {
+    /// <summary>The device every solve of this solver runs on.</summary>
     public IDenseDevice Device { get; } = device ?? throw new ArgumentNullException(nameof(device));
 
     /// <summary>

@@ -18,6 +18,7 @@ public sealed record SolveOptions(
     int TileColumns = 1024,
     int? PredictionRows = null)
 {
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for an option out of range.</summary>
     public void Validate()
     {
         if (!(Ridge >= 0) || double.IsInfinity(Ridge)) throw new ArgumentOutOfRangeException(nameof(Ridge), Ridge, "The ridge λ must be a finite number >= 0.");

@@ -39,7 +39,9 @@ public sealed class DepthNetwork
         BlockSize = blockSize;
     }
 
+    /// <summary>The k hidden layers, input to output.</summary>
     public IReadOnlyList<DenseLayer> Hidden { get; }
+    /// <summary>The output layer (one unit).</summary>
     public DenseLayer Output { get; }
 
     /// <summary>k, the number of hidden layers.</summary>
@@ -48,7 +50,9 @@ public sealed class DepthNetwork
     /// <summary>m = ⌈n/k⌉, Theorem 1 units per layer.</summary>
     public int BlockSize { get; }
 
+    /// <summary>The width of each hidden layer.</summary>
     public IReadOnlyList<int> Widths => Hidden.Select(l => l.Outputs).ToList();
+    /// <summary>Weights and biases of the network stored densely (every layer a full matrix), for comparison with the 2n + d of Theorem 1.</summary>
     public long DenseParameters => Hidden.Sum(l => l.Parameters) + Output.Parameters;
 
     /// <summary>Builds the depth-k network from a fitted Theorem 1 network.</summary>

@@ -7,6 +7,7 @@ namespace Rethink.Theory;
 /// <param name="DecayEvery">Halve-free inverse decay: η_t = η₀ / (1 + t / DecayEvery); null keeps η constant.</param>
 public sealed record StepSchedule(double Initial, double? DecayEvery = null)
 {
+    /// <summary>η_t, the step size of update <paramref name="t"/> (0-based).</summary>
     public double At(long t) => DecayEvery is { } tau ? Initial / (1 + t / tau) : Initial;
 }
 

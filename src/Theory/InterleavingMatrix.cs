@@ -27,8 +27,11 @@ public sealed class InterleavingMatrix
         _b = b;
     }
 
+    /// <summary>n, the number of points.</summary>
     public int N => _x.Length;
+    /// <summary>The points x₁ &lt; … &lt; xₙ.</summary>
     public IReadOnlyList<double> X => _x;
+    /// <summary>The thresholds b₁ &lt; x₁, interleaved with the points.</summary>
     public IReadOnlyList<double> B => _b;
 
     /// <summary>Entry A[i, j] = max(xᵢ − bⱼ, 0).</summary>

@@ -22,8 +22,11 @@ public sealed record InterpolationCheck(
     double LiteralErrorBound,
     double MaxAbsLabel)
 {
+    /// <summary>Largest |c(xᵢ) − yᵢ| over the points, relative to max |yᵢ| (1 when every label is 0).</summary>
     public double RelativeError => MaxError / Scale;
+    /// <summary>The same for the literal evaluation on the sampled points.</summary>
     public double LiteralRelativeError => LiteralMaxError / Scale;
+    /// <summary>The rounding bound of the literal evaluation, relative to max |yᵢ|.</summary>
     public double LiteralRelativeErrorBound => LiteralErrorBound / Scale;
     private double Scale => MaxAbsLabel > 0 ? MaxAbsLabel : 1.0;
 
@@ -72,6 +75,7 @@ public sealed record InterpolationCheck(
         return indices[..Math.Max(size, 0)];
     }
 
+    /// <summary>The check as a few lines of text for the console.</summary>
     public string ToText()
     {
         var c = CultureInfo.InvariantCulture;

@@ -3,9 +3,11 @@ namespace Rethink.Theory;
 /// <summary>Why a Theorem 1 fit was refused; <see cref="Reason"/> says which rule failed.</summary>
 public sealed class InterpolationException(InterpolationFailure reason, string message) : ArgumentException(message)
 {
+    /// <summary>Which rule of the construction failed.</summary>
     public InterpolationFailure Reason { get; } = reason;
 }
 
+/// <summary>Why <see cref="ReluInterpolation.Fit"/> refused a sample.</summary>
 public enum InterpolationFailure
 {
     /// <summary>A coordinate or label is NaN or infinite.</summary>

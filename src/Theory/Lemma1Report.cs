@@ -25,6 +25,7 @@ public sealed record Lemma1Report(
     /// <summary>σ_max / σ_min, the 2-norm condition number of A.</summary>
     public double ConditionNumber => LargestSingularValue / SmallestSingularValue;
 
+    /// <summary>The report as lines of text for the console.</summary>
     public string ToText()
     {
         var c = CultureInfo.InvariantCulture;

@@ -7,5 +7,6 @@ namespace Rethink.Theory;
 public sealed class NotInterleavingException(string parameterName, int index, string message)
     : ArgumentException(message, parameterName)
 {
+    /// <summary>The first index at which the sequences fail to interleave.</summary>
     public int Index { get; } = index;
 }

@@ -12,8 +12,10 @@ namespace Rethink.Theory;
 /// <param name="Confidence">Nominal coverage of [Low, High].</param>
 public sealed record MonteCarloEstimate(double Mean, double StandardError, double Low, double High, int Draws, double Confidence)
 {
+    /// <summary>Whether <paramref name="value"/> lies in [Low, High].</summary>
     public bool Contains(double value) => value >= Low && value <= High;
 
+    /// <summary>Mean, standard error and the normal interval of <paramref name="confidence"/> coverage of <paramref name="samples"/>.</summary>
     public static MonteCarloEstimate From(IReadOnlyList<double> samples, double confidence = 0.99)
     {
         var n = samples.Count;
@@ -52,6 +54,7 @@ public static class RademacherComplexity
         return Math.Sqrt(Math.Max(s.DotProduct(k * s), 0)) / k.RowCount;
     }
 
+    /// <summary>The RKHS-ball supremum of <see cref="KernelSupremum(Matrix{double}, IReadOnlyList{double})"/> scaled to the ball of radius <paramref name="bound"/>.</summary>
     public static double KernelSupremum(Matrix<double> k, IReadOnlyList<double> sigma, double bound) => bound * KernelSupremum(k, sigma);
 
     /// <summary>n uniform random signs, deterministic under <paramref name="seed"/>.</summary>

@@ -14,5 +14,6 @@ namespace Rethink.Theory;
 /// </param>
 public sealed record ReluFitOptions(int Seed = 0, int MaxDirectionTries = 8, double ThresholdOffset = 1.0 / (1 << 20))
 {
+    /// <summary>Seed 0, 8 directions, offset 2⁻²⁰.</summary>
     public static ReluFitOptions Default { get; } = new();
 }

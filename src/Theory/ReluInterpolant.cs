@@ -46,13 +46,18 @@ public sealed class ReluInterpolant
     /// <summary>2n + d: the direction a, the thresholds b and the output weights w.</summary>
     public long ParameterCount => 2L * Width + InputDimension;
 
+    /// <summary>The unit direction a (d entries).</summary>
     public ReadOnlySpan<double> Direction => _a;
+    /// <summary>The thresholds b (n entries, interleaved with the sorted projections).</summary>
     public ReadOnlySpan<double> Thresholds => _b;
+    /// <summary>The output weights w (n entries).</summary>
     public ReadOnlySpan<double> Weights => _w;
 
     /// <summary>Per segment k (z in [bₖ, bₖ₊₁)): the anchor projection zₖ, c(zₖ), and the slope Sₖ.</summary>
     public ReadOnlySpan<double> SegmentAnchors => _anchor;
+    /// <summary>c(zₖ) at each segment's anchor.</summary>
     public ReadOnlySpan<double> SegmentValues => _value;
+    /// <summary>The slope Sₖ = w₁ + … + wₖ on each segment.</summary>
     public ReadOnlySpan<double> SegmentSlopes => _slope;
 
     /// <summary>‖w‖₂.</summary>
@@ -94,6 +99,7 @@ public sealed class ReluInterpolant
     /// <summary>c(x) evaluated literally: h = max(⟨a,x⟩ − b, 0), then w·h (SIMD dot product).</summary>
     public double EvaluateLiteral(ReadOnlySpan<double> x) => EvaluateLiteralProjection(Project(x));
 
+    /// <summary>c at projection <paramref name="z"/> = ⟨a, x⟩, evaluated literally (every hidden unit, then w·h).</summary>
     public double EvaluateLiteralProjection(double z)
     {
         var hidden = HiddenBuffer();

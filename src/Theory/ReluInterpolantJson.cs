@@ -12,6 +12,7 @@ namespace Rethink.Theory;
 /// </summary>
 public static class ReluInterpolantJson
 {
+    /// <summary>The format identifier written into every file.</summary>
     public const string Format = "rethink.relu-interpolant/1";
 
     private static readonly JsonSerializerOptions Options = new()
@@ -33,6 +34,7 @@ public static class ReluInterpolantJson
         double[] SegmentValues,
         double[] SegmentSlopes);
 
+    /// <summary>The network as one line of JSON.</summary>
     public static string Serialize(ReluInterpolant network)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -42,8 +44,10 @@ public static class ReluInterpolantJson
         return JsonSerializer.Serialize(document, Options);
     }
 
+    /// <summary>Writes the network to <paramref name="path"/> (atomically).</summary>
     public static void Save(ReluInterpolant network, string path) => AtomicFile.WriteAllText(path, Serialize(network));
 
+    /// <summary>Reads a network from <paramref name="path"/>; throws <see cref="ModelFormatException"/> naming the file and field for anything malformed.</summary>
     public static ReluInterpolant Load(string path)
     {
         string text;
@@ -55,6 +59,7 @@ public static class ReluInterpolantJson
         return Deserialize(text, path);
     }
 
+    /// <summary>Reads a network from JSON text (<paramref name="source"/> names it in messages), checking every field.</summary>
     public static ReluInterpolant Deserialize(string json, string source = "<string>")
     {
         Document? d;

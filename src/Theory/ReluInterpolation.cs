@@ -21,6 +21,10 @@ namespace Rethink.Theory;
 /// </remarks>
 public static class ReluInterpolation
 {
+    /// <summary>Fits the 2n + d network to <paramref name="labels"/> on <paramref name="points"/>; throws <see cref="InterpolationException"/> naming the rule that failed.</summary>
+    /// <param name="points">n points in d dimensions.</param>
+    /// <param name="labels">n labels, any finite reals.</param>
+    /// <param name="options">Seed of the direction, tries, threshold placement (default <see cref="ReluFitOptions.Default"/>).</param>
     public static ReluFit Fit(FeatureMatrix points, ReadOnlySpan<double> labels, ReluFitOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(points);
@@ -31,7 +35,6 @@ public static class ReluInterpolation
         Validate(points, labels);
 
         var y = labels.ToArray();
-        var timings = new Dictionary<string, double>();
         var watch = Stopwatch.StartNew();
         var sampler = new GaussianSampler(new Random(options.Seed));
         for (var attempt = 1; attempt <= options.MaxDirectionTries; attempt++)
@@ -43,7 +46,7 @@ public static class ReluInterpolation
 
             watch.Restart();
             var z = Projection.Project(points, a);
-            timings["projection"] = watch.Elapsed.TotalSeconds;
+            var projection = watch.Elapsed.TotalSeconds;
 
             watch.Restart();
             var order = new int[z.Length];
@@ -51,13 +54,13 @@ public static class ReluInterpolation
             var sortedZ = (double[])z.Clone();
             Array.Sort(sortedZ, order);
             var distinct = Distinct(points, y, sortedZ, order, out var separable);
-            timings["sort"] = watch.Elapsed.TotalSeconds;
+            var sort = watch.Elapsed.TotalSeconds;
             if (!separable) continue;
 
             watch.Restart();
             var network = Solve(a, distinct.Z, distinct.Y, options.ThresholdOffset, out var lambdaMin, out var minGap);
-            timings["solve"] = watch.Elapsed.TotalSeconds;
-            return new ReluFit(network, distinct.Z.Length, points.Rows - distinct.Z.Length, attempt, lambdaMin, minGap, timings);
+            var solve = watch.Elapsed.TotalSeconds;
+            return new ReluFit(network, distinct.Z.Length, points.Rows - distinct.Z.Length, attempt, lambdaMin, minGap, new ReluFitTimings(projection, sort, solve));
         }
         throw new InterpolationException(InterpolationFailure.DegenerateProjection,
             $"Distinct points had equal (or adjacent-double) projections for all {options.MaxDirectionTries} random directions tried; " +

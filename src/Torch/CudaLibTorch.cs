@@ -14,6 +14,7 @@ namespace Rethink.Torch;
 /// </summary>
 public sealed record CudaLibTorch(string Directory, string Version, string Source)
 {
+    /// <summary>The environment variable naming the directory that holds a CUDA libtorch_cuda.so.</summary>
     public const string Variable = "RETHINK_LIBTORCH";
 
     /// <summary>The libtorch minor version TorchSharp 0.107.0's native library is compiled against.</summary>
@@ -21,6 +22,7 @@ public sealed record CudaLibTorch(string Directory, string Version, string Sourc
 
     private static readonly string[] Libraries = ["libc10.so", "libc10_cuda.so", "libtorch_cpu.so", "libtorch_cuda.so", "libtorch.so"];
 
+    /// <summary>Version, kind and where it was found, on one line (recorded with every result trained on it).</summary>
     public string Describe() => $"libtorch {Version} (CUDA) from {Directory} ({Source})";
 
     /// <summary>

@@ -14,6 +14,7 @@ public static class TorchRuntime
     /// <summary>Null when TorchSharp works here, else why not and how to fix it.</summary>
     public static string? Unavailable => Failure.Value;
 
+    /// <summary>Throws <see cref="TorchUnavailableException"/> (one line, with the fix) when TorchSharp's native library cannot run here.</summary>
     public static void EnsureAvailable()
     {
         if (Unavailable is { } reason) throw new TorchUnavailableException(TrainingTarget.Runtime, reason);

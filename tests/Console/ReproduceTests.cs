@@ -210,7 +210,7 @@ public sealed partial class ReproduceTests(ITestOutputHelper output) : IDisposab
         Assert.Null(From(("SLURM_PROCID", "4"), ("SLURM_NTASKS", "4")));
         Assert.Equal(new Shard(2, 5), Shard.Parse("2/5"));
         foreach (var bad in new[] { "0/2", "3/2", "2", "a/b", "1/0" })
-            Assert.Contains("--shard", Assert.Throws<ArgumentException>(() => Shard.Parse(bad)).Message);
+            Assert.Equal("--shard", Rethink.Plots.Cli.OptionNames.For(Assert.Throws<Core.UserInputException>(() => Shard.Parse(bad)).Parameter));
         // Every hash lands in exactly one of N shards.
         var hashes = Enumerable.Range(0, 200).Select(i => Core.Json.Hash(i)).ToList();
         for (var n = 1; n <= 5; n++)

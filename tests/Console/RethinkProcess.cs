@@ -17,8 +17,9 @@ public static class RethinkProcess
     /// <summary>The console's app host, copied next to the test assembly by the project reference.</summary>
     public static string Executable => Path.Combine(AppContext.BaseDirectory, "rethink");
 
+    /// <summary>Where the tests find MNIST and CIFAR-10: $RETHINK_DATA (CI sets it), else the user cache downloads go to.</summary>
     public static string DataDirectory =>
-        Environment.GetEnvironmentVariable("RETHINK_DATA") is { Length: > 0 } d ? d : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/data"));
+        Environment.GetEnvironmentVariable(Rethink.Data.DataLocator.EnvironmentVariable) is { Length: > 0 } d ? d : Rethink.Data.DataLocator.CacheDirectory;
 
     public static ProcessResult Run(IEnumerable<string> args, TimeSpan? timeout = null, IDictionary<string, string?>? environment = null, string? workingDirectory = null) =>
         Start(Executable, args, timeout, environment, workingDirectory);

@@ -166,7 +166,7 @@ public sealed class ScalapackTests(ITestOutputHelper output) : IDisposable
         Assert.NotEqual(0, run.ExitCode);
         var ours = run.Stderr.Split('\n').Where(l => l.StartsWith("rethink", StringComparison.Ordinal)).ToList();
         Assert.True(ours.Count == 1, run.ToString());
-        Assert.Contains("--grid 2x2 needs 4 processes", ours[0]);
+        Assert.Contains("--grid 2x2: the grid needs 4 processes", ours[0]);
         Assert.Empty(Directory.GetFiles(_dir.Path, "*.json", SearchOption.AllDirectories));
     }
 

@@ -146,7 +146,7 @@ Step("checks", () =>
     return record;
 });
 
-// Streamed random features (issue 15): blocks of features accumulated into K += AᵀA and C += AᵀB where
+// Streamed random features: blocks of features accumulated into K += AᵀA and C += AᵀB where
 // the device does it (the GPU: cuBLAS ssyrk/sgemm on resident K and C, K and C copied down after every
 // block as for a checkpoint), first against the CPU's BLAS on a small case, then at the CIFAR-10 size
 // (50,000 × 10,000, 4,086 features = one block of 227 filters) for the per-block time.
@@ -277,7 +277,7 @@ Step("cholesky_table", () =>
         }
     return new JsonObject { ["rows"] = rows };
 });
-// The whole stream of issue 15 at CIFAR-10's size: streamN training and streamN / 5 test images of
+// The whole random-feature stream at CIFAR-10's size: streamN training and streamN / 5 test images of
 // 3×32×32 (synthetic, uniform pixels: the work per block does not depend on them), the design of the
 // 50,000-image runs (both signs, normalized 5×5 patches, threshold 0.5, 3×3 pooling, 227 filters a block).
 // Features on the host's cores, the products on the device, K and C checkpointed after every block, as
@@ -306,15 +306,15 @@ Step("streamed_random_conv", limit: streamTimeout, body: () =>
         using var products = StreamedGram.Compute(features, trainImages, testImages, Precision.Fp32, directory, $"gpu-check-{name}", new ConsoleProgress(), device: d);
         var seconds = watch.Elapsed.TotalSeconds;
         var t = products.Timings;
-        var done = t["blocks"];
+        var done = t.Blocks;
         record[name] = new JsonObject
         {
             ["filters"] = config.Filters, ["blocks"] = done, ["features_per_block"] = config.FeaturesPerFilter * features.BlockFilters,
             ["seconds"] = Math.Round(seconds, 2), ["description"] = products.Description,
             ["per_block"] = new JsonObject
             {
-                ["features"] = Math.Round(t["features"] / done, 2), ["products"] = Math.Round(t["products"] / done, 2),
-                ["checkpoints"] = Math.Round(t["checkpoints"] / done, 2), ["total"] = Math.Round((t["features"] + t["products"] + t["checkpoints"]) / done, 2),
+                ["features"] = Math.Round(t.Features / done, 2), ["products"] = Math.Round(t.Products / done, 2),
+                ["checkpoints"] = Math.Round(t.Checkpoints / done, 2), ["total"] = Math.Round((t.Features + t.Products + t.Checkpoints) / done, 2),
             },
         };
         Directory.Delete(directory, recursive: true);

@@ -4,11 +4,16 @@ namespace Rethink.Kernels.Cuda;
 public sealed class CudaException(string library, string call, int status, string name, string hint)
     : Exception($"{library} {call} failed: {name} ({status}). {hint}")
 {
+    /// <summary>The library: CUDA runtime, cuBLAS or cuSOLVER.</summary>
     public string Library { get; } = library;
+    /// <summary>The call that failed.</summary>
     public string Call { get; } = call;
+    /// <summary>Its status number.</summary>
     public int Status { get; } = status;
+    /// <summary>The status's name, e.g. CUBLAS_STATUS_ALLOC_FAILED.</summary>
     public string StatusName { get; } = name;
 
+    /// <summary>Throws a <see cref="CudaException"/> with the status's name and a hint unless <paramref name="status"/> is 0 (success).</summary>
     public static void ThrowIfFailed(string library, string call, int status)
     {
         if (status == 0) return;

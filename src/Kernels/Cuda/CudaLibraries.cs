@@ -25,6 +25,7 @@ public static class CudaLibraries
     /// <summary>The loaded driver and toolkit: versions and real file paths.</summary>
     public sealed record Loaded(int DriverVersion, int ToolkitMajor, IReadOnlyDictionary<string, string> Files)
     {
+        /// <summary>Driver version and library files on one line.</summary>
         public string Describe() => $"CUDA driver {DriverVersion / 1000}.{DriverVersion % 1000 / 10}; " + string.Join("; ", Files.Values);
     }
 

@@ -25,6 +25,7 @@ public sealed class ElementwiseKernels(Accelerator accelerator)
     private readonly Action<Index1D, ArrayView1D<double, Stride1D.Dense>, long, int, ArrayView1D<int, Stride1D.Dense>> _argmax =
         accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView1D<double, Stride1D.Dense>, long, int, ArrayView1D<int, Stride1D.Dense>>(ArgMaxKernel);
 
+    /// <summary>The ILGPU accelerator the kernels were compiled for.</summary>
     public Accelerator Accelerator => accelerator;
 
     /// <summary>
@@ -92,6 +93,7 @@ public sealed class ElementwiseKernels(Accelerator accelerator)
     public void ArgMax(ArrayView1D<double, Stride1D.Dense> scores, long m, int classes, ArrayView1D<int, Stride1D.Dense> labels) =>
         _argmax((int)m, scores, m, classes, labels);
 
+    /// <summary>Waits until every launched kernel has finished.</summary>
     public void Synchronize() => accelerator.Synchronize();
 
     /// <summary>Reinterprets a view whose element type is known to be <typeparamref name="TTo"/> at run time.</summary>

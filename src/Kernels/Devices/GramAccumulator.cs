@@ -31,6 +31,7 @@ public interface IStreamingDevice
     IGramAccumulator Accumulator(nint k, nint c, int n, int m);
 }
 
+/// <summary>Opens the accumulator of streamed Gram matrices on a device or the host.</summary>
 public static class GramAccumulators
 {
     /// <summary>

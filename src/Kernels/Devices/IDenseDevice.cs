@@ -109,14 +109,18 @@ public interface IDenseDevice : IDisposable
 /// <summary>A matrix in a device's memory (distributed over processes on ScaLAPACK).</summary>
 public interface IDeviceMatrix : IDisposable
 {
+    /// <summary>Rows (over all processes).</summary>
     int Rows { get; }
+    /// <summary>Columns (over all processes).</summary>
     int Columns { get; }
 }
 
 /// <summary>Points and their squared norms in a device's memory (replicated on every ScaLAPACK process).</summary>
 public interface IDevicePoints : IDisposable
 {
+    /// <summary>n, the number of points (columns of a products operand).</summary>
     int Count { get; }
+    /// <summary>d, their dimension (the feature dimension behind products).</summary>
     int Dimension { get; }
 }
 
@@ -142,7 +146,9 @@ public enum Backend
 /// <summary>Which triangle of a symmetric matrix an operation reads.</summary>
 public enum Triangle
 {
+    /// <summary>The lower triangle.</summary>
     Lower,
+    /// <summary>The upper triangle.</summary>
     Upper,
 }
 

@@ -12,16 +12,25 @@ namespace Rethink.Kernels.Devices;
 /// </summary>
 public sealed class ManagedDevice : IDenseDevice
 {
+    /// <summary>The largest n it handles: its matrices are .NET arrays of at most 2³¹ − 1 elements.</summary>
     public const int MaxN = 46_340;
 
+    /// <inheritdoc/>
     public Backend Backend => Backend.Managed;
+    /// <inheritdoc/>
     public string Library => "MathNet.Numerics 5.0.0 (managed)";
+    /// <inheritdoc/>
     public string Hardware => $"CPU: {Core.MachineInfo.Current.Cpu}, {Environment.ProcessorCount} logical cores";
+    /// <inheritdoc/>
     public Precision Precision => Precision.Fp64;
+    /// <inheritdoc/>
     public int ProcessCount => 1;
+    /// <inheritdoc/>
     public int ProcessRank => 0;
+    /// <inheritdoc/>
     public long TileBytes => 128L << 20;
 
+    /// <inheritdoc/>
     public void EnsureCapacity(MemoryRequest request)
     {
         if (request.N > MaxN)
@@ -33,6 +42,7 @@ public sealed class ManagedDevice : IDenseDevice
             throw new InsufficientMemoryException($"{request.What} for n = {request.N:N0} in fp64 needs {MemoryBudget.Gigabytes(needed)}; {MemoryBudget.Gigabytes(available)} available. Options: {request.Remedies}fewer training points, or install OpenBLAS for the native CPU device.");
     }
 
+    /// <inheritdoc/>
     public IDevicePoints Upload(KernelOperand operand) => operand switch
     {
         KernelOperand.Points { Values: var points } => new Coordinates(points, points.SquaredNorms()),
@@ -40,22 +50,27 @@ public sealed class ManagedDevice : IDenseDevice
         _ => throw new ArgumentOutOfRangeException(nameof(operand)),
     };
 
+    /// <inheritdoc/>
     public IDeviceMatrix Upload(double[] columnMajor, int rows, int columns)
     {
         Shapes.ColumnMajor(columnMajor, rows, columns);
         return new Matrix(rows, columns, (double[])columnMajor.Clone());
     }
 
+    /// <inheritdoc/>
     public IDeviceMatrix Allocate(int rows, int columns) => new Matrix(rows, columns, new double[(long)rows * columns]);
 
+    /// <inheritdoc/>
     public double[] Download(IDeviceMatrix matrix) => (double[])M(matrix).Values.Clone();
 
+    /// <inheritdoc/>
     public void Copy(IDeviceMatrix source, IDeviceMatrix target)
     {
         Shapes.Same(M(source), M(target));
         M(source).Values.AsSpan().CopyTo(M(target).Values);
     }
 
+    /// <inheritdoc/>
     public GramBuild Gram(IDevicePoints points, Kernel kernel, double ridge, IDeviceMatrix k, int tileColumns, IProgress<KernelProgress>? progress, CancellationToken cancel)
     {
         var km = M(k);
@@ -67,6 +82,7 @@ public sealed class ManagedDevice : IDenseDevice
         return new GramBuild(Math.Sqrt(TensorPrimitives.SumOfSquares(km.Values)), seconds, 0);
     }
 
+    /// <inheritdoc/>
     public void CrossGram(IDevicePoints rows, IDevicePoints columns, Kernel kernel, IDeviceMatrix c)
     {
         var cm = M(c);
@@ -137,14 +153,17 @@ public sealed class ManagedDevice : IDenseDevice
         private InnerProducts.IInnerProducts Products => products;
     }
 
+    /// <inheritdoc/>
     public double FrobeniusNorm(IDeviceMatrix a) => Math.Sqrt(TensorPrimitives.SumOfSquares(M(a).Values));
 
+    /// <inheritdoc/>
     public double[] Diagonal(IDeviceMatrix a)
     {
         var m = Square(a);
         return Enumerable.Range(0, m.Rows).Select(i => m.Values[(long)i * m.Rows + i]).ToArray();
     }
 
+    /// <inheritdoc/>
     public void SetDiagonal(IDeviceMatrix a, double[] values)
     {
         var m = Square(a);
@@ -177,6 +196,7 @@ public sealed class ManagedDevice : IDenseDevice
         return 0;
     }
 
+    /// <inheritdoc/>
     public void Potrs(IDeviceMatrix factor, IDeviceMatrix b)
     {
         var (lm, bm) = (Square(factor), M(b));
@@ -195,6 +215,7 @@ public sealed class ManagedDevice : IDenseDevice
         });
     }
 
+    /// <inheritdoc/>
     public int Syevd(IDeviceMatrix a, double[] eigenvalues)
     {
         var m = Square(a);
@@ -211,6 +232,7 @@ public sealed class ManagedDevice : IDenseDevice
         return 0;
     }
 
+    /// <inheritdoc/>
     public void Gemm(bool transposeA, bool transposeB, IDeviceMatrix a, IDeviceMatrix b, IDeviceMatrix c)
     {
         var (am, bm, cm) = (M(a), M(b), M(c));
@@ -221,6 +243,7 @@ public sealed class ManagedDevice : IDenseDevice
         result.CopyTo(Matrix<double>.Build.Dense(cm.Rows, cm.Columns, cm.Values));
     }
 
+    /// <inheritdoc/>
     public void Symm(Triangle triangle, IDeviceMatrix a, IDeviceMatrix b, IDeviceMatrix c)
     {
         var (am, bm, cm) = (Square(a), M(b), M(c));
@@ -231,6 +254,7 @@ public sealed class ManagedDevice : IDenseDevice
         result.CopyTo(Matrix<double>.Build.Dense(cm.Rows, cm.Columns, cm.Values));
     }
 
+    /// <inheritdoc/>
     public void ScaleRows(IDeviceMatrix a, double[] factors)
     {
         var m = M(a);
@@ -238,10 +262,13 @@ public sealed class ManagedDevice : IDenseDevice
             TensorPrimitives.Multiply(m.Values.AsSpan(j * m.Rows, m.Rows), factors, m.Values.AsSpan(j * m.Rows, m.Rows));
     }
 
+    /// <inheritdoc/>
     public void Synchronize() { }
 
+    /// <inheritdoc/>
     public IReadOnlyList<double[]> AllProcesses(double[] local) => [local];
 
+    /// <inheritdoc/>
     public void Dispose() { }
 
     private static Matrix M(IDeviceMatrix a) => Shapes.Own<Matrix>(a);

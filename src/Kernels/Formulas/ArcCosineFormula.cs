@@ -6,6 +6,7 @@ namespace Rethink.Kernels.Formulas;
 /// </summary>
 public readonly struct ArcCosineFormula : IKernelFormula
 {
+    /// <inheritdoc/>
     public double Evaluate(double dot, double nx, double ny)
     {
         var norms = Math.Sqrt(nx * ny);
@@ -17,6 +18,7 @@ public readonly struct ArcCosineFormula : IKernelFormula
         return norms / Math.PI * (Math.Sqrt(1 - c * c) + (Math.PI - theta) * c);
     }
 
+    /// <inheritdoc/>
     public float Evaluate(float dot, float nx, float ny)
     {
         var norms = MathF.Sqrt(nx * ny);

@@ -6,6 +6,7 @@ public readonly struct PolynomialFormula(int degree, double gamma, double coef0)
     private readonly int _degree = degree;
     private readonly double _gamma = gamma, _coef0 = coef0;
 
+    /// <inheritdoc/>
     public double Evaluate(double dot, double nx, double ny)
     {
         var b = _gamma * dot + _coef0;
@@ -14,6 +15,7 @@ public readonly struct PolynomialFormula(int degree, double gamma, double coef0)
         return r;
     }
 
+    /// <inheritdoc/>
     public float Evaluate(float dot, float nx, float ny)
     {
         var b = (float)_gamma * dot + (float)_coef0;

@@ -9,12 +9,15 @@ namespace Rethink.Kernels.InnerProducts;
 /// </summary>
 public interface IInnerProducts
 {
+    /// <summary>Rows: one per training point.</summary>
     int Rows { get; }
+    /// <summary>Columns: one per training point of a Gram, one per test point of cross products.</summary>
     int Columns { get; }
 
     /// <summary>The dimension of the (never stored) points.</summary>
     int Dimension { get; }
 
+    /// <summary>Whether this is the symmetric Gram of the training points (else cross products).</summary>
     bool Symmetric { get; }
 
     /// <summary>‖xᵢ‖², one per row.</summary>

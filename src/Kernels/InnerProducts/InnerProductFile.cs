@@ -13,6 +13,15 @@ public sealed class InnerProductFile : IInnerProducts, IDisposable
     private readonly int _firstColumn;
     private readonly bool _owner;
 
+    /// <summary>Opens a rows×columns column-major matrix of inner products stored in <paramref name="path"/>; checks its length.</summary>
+    /// <param name="path">The file: rows·columns values of <paramref name="precision"/>, column-major.</param>
+    /// <param name="precision">Its element type.</param>
+    /// <param name="rows">Rows: training points.</param>
+    /// <param name="columns">Columns: training points (Gram) or test points (cross products).</param>
+    /// <param name="dimension">The feature dimension the products were taken in.</param>
+    /// <param name="symmetric">Whether this is the Gram of the training points.</param>
+    /// <param name="rowNorms">The squared norm of each row's point.</param>
+    /// <param name="columnNorms">The squared norm of each column's point.</param>
     public InnerProductFile(string path, Precision precision, int rows, int columns, int dimension, bool symmetric, IReadOnlyList<double> rowNorms, IReadOnlyList<double> columnNorms)
     {
         Precision = precision;
@@ -34,22 +43,32 @@ public sealed class InnerProductFile : IInnerProducts, IDisposable
         ColumnNorms = parent.ColumnNorms.Skip(first).Take(count).ToArray();
     }
 
+    /// <summary>The file.</summary>
     public string Path { get; }
+    /// <summary>Its element type.</summary>
     public Precision Precision { get; }
     private int ElementSize => Precision == Precision.Fp64 ? 8 : 4;
+    /// <inheritdoc/>
     public int Rows { get; }
+    /// <inheritdoc/>
     public int Columns { get; }
+    /// <inheritdoc/>
     public int Dimension { get; }
+    /// <inheritdoc/>
     public bool Symmetric { get; }
+    /// <inheritdoc/>
     public IReadOnlyList<double> RowNorms { get; }
+    /// <inheritdoc/>
     public IReadOnlyList<double> ColumnNorms { get; }
 
+    /// <inheritdoc/>
     public void CopyColumns(int first, int count, Span<float> destination)
     {
         if (Precision == Precision.Fp32) Read(first, count, MemoryMarshal.AsBytes(destination[..(int)((long)count * Rows)]));
         else Convert(first, count, destination, (double v) => (float)v);
     }
 
+    /// <inheritdoc/>
     public void CopyColumns(int first, int count, Span<double> destination)
     {
         if (Precision == Precision.Fp64) Read(first, count, MemoryMarshal.AsBytes(destination[..(int)((long)count * Rows)]));
@@ -81,8 +100,10 @@ public sealed class InnerProductFile : IInnerProducts, IDisposable
         }
     }
 
+    /// <inheritdoc/>
     public IInnerProducts SliceColumns(int first, int count) => new InnerProductFile(this, first, count);
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         if (_owner) _handle.Dispose();

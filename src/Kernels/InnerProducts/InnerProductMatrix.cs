@@ -34,22 +34,31 @@ public sealed class InnerProductMatrix : IInnerProducts
         return new InnerProductMatrix(values, x.Rows, other.Rows, 0, x.Columns, y is null, norms, y is null ? norms : other.SquaredNorms());
     }
 
+    /// <inheritdoc/>
     public int Rows { get; }
+    /// <inheritdoc/>
     public int Columns { get; }
+    /// <inheritdoc/>
     public int Dimension { get; }
+    /// <inheritdoc/>
     public bool Symmetric { get; }
+    /// <inheritdoc/>
     public IReadOnlyList<double> RowNorms { get; }
+    /// <inheritdoc/>
     public IReadOnlyList<double> ColumnNorms { get; }
 
+    /// <inheritdoc/>
     public void CopyColumns(int first, int count, Span<double> destination) =>
         _values.AsSpan((int)((long)(_firstColumn + first) * Rows), (int)((long)count * Rows)).CopyTo(destination);
 
+    /// <inheritdoc/>
     public void CopyColumns(int first, int count, Span<float> destination)
     {
         var source = _values.AsSpan((int)((long)(_firstColumn + first) * Rows), (int)((long)count * Rows));
         for (var k = 0; k < source.Length; k++) destination[k] = (float)source[k];
     }
 
+    /// <inheritdoc/>
     public IInnerProducts SliceColumns(int first, int count) =>
         new InnerProductMatrix(_values, Rows, count, _firstColumn + first, Dimension, false, RowNorms, ColumnNorms.Skip(first).Take(count).ToArray());
 }

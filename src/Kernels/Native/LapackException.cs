@@ -7,9 +7,12 @@ namespace Rethink.Kernels.Native;
 /// </summary>
 public sealed class LapackException(string routine, int info, string message) : Exception(message)
 {
+    /// <summary>The routine.</summary>
     public string Routine { get; } = routine;
+    /// <summary>Its info: minus the position of the argument it rejected.</summary>
     public int Info { get; } = info;
 
+    /// <summary>Throws when <paramref name="info"/> is negative (an argument rejected: a bug in the caller).</summary>
     public static void ThrowIfIllegal(string routine, int info)
     {
         if (info < 0)

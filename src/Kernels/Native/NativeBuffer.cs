@@ -8,6 +8,7 @@ namespace Rethink.Kernels.Native;
 /// </summary>
 public sealed unsafe class NativeBuffer<T> : SafeHandle where T : unmanaged
 {
+    /// <summary>Allocates <paramref name="length"/> values, 64-byte aligned; throws <see cref="InsufficientMemoryException"/> when the memory is not there.</summary>
     public NativeBuffer(long length) : base(IntPtr.Zero, ownsHandle: true)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
@@ -19,8 +20,11 @@ public sealed unsafe class NativeBuffer<T> : SafeHandle where T : unmanaged
         GC.AddMemoryPressure((long)bytes);
     }
 
+    /// <summary>The number of values.</summary>
     public long Length { get; }
+    /// <summary>The first value.</summary>
     public T* Pointer => (T*)handle;
+    /// <inheritdoc/>
     public override bool IsInvalid => handle == IntPtr.Zero;
 
     /// <summary>A span over [start, start + length); length must fit an int.</summary>
@@ -30,6 +34,7 @@ public sealed unsafe class NativeBuffer<T> : SafeHandle where T : unmanaged
         return new Span<T>(Pointer + start, length);
     }
 
+    /// <inheritdoc/>
     protected override bool ReleaseHandle()
     {
         NativeMemory.AlignedFree((void*)handle);

@@ -58,6 +58,7 @@ public static class NativeLibraries
         lock (Loaded) return Loaded.GetValueOrDefault(name);
     }
 
+    /// <summary>Why the library of logical name <paramref name="name"/> did not load, or null when it did (or was not tried).</summary>
     public static string? Failure(string name)
     {
         lock (Loaded) return Failures.GetValueOrDefault(name);

@@ -176,6 +176,7 @@ public static unsafe class TiledGram
         });
     }
 
+    /// <summary>Applies <paramref name="kernel"/> in place to a column of inner products with the row points' squared norms and the column point's.</summary>
     public static void Transform<T>(Kernel kernel, Span<T> values, ReadOnlySpan<T> norms, T normY) where T : unmanaged
     {
         if (typeof(T) == typeof(float))
@@ -184,15 +185,19 @@ public static unsafe class TiledGram
             kernel.Transform(MemoryMarshal.Cast<T, double>(values), MemoryMarshal.Cast<T, double>(norms), Unsafe.As<T, double>(ref normY));
     }
 
+    /// <summary>1 in <typeparamref name="T"/> (float or double).</summary>
     public static T One<T>() where T : unmanaged => From<T>(1.0);
+    /// <summary>0 in <typeparamref name="T"/> (float or double).</summary>
     public static T Zero<T>() where T : unmanaged => From<T>(0.0);
 
+    /// <paramref name="value"/> rounded to <typeparamref name="T"/> (float or double).
     public static T From<T>(double value) where T : unmanaged
     {
         if (typeof(T) == typeof(float)) { var f = (float)value; return Unsafe.As<float, T>(ref f); }
         return Unsafe.As<double, T>(ref value);
     }
 
+    /// <paramref name="value"/> (float or double) as a double.
     public static double ToDouble<T>(T value) where T : unmanaged =>
         typeof(T) == typeof(float) ? Unsafe.As<T, float>(ref value) : Unsafe.As<T, double>(ref value);
 }
