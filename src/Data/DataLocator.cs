@@ -1,7 +1,7 @@
 namespace Rethink.Data;
 
 /// <summary>
-/// Finds datasets, in order: an explicit directory (<c>--data DIR</c>), <c>$RETHINK_DATA</c>, the per-user
+/// Finds datasets, in order: an explicit directory (given by the caller), <c>$RETHINK_DATA</c>, the per-user
 /// cache (<c>$XDG_CACHE_HOME/rethink</c>, else <c>~/.cache/rethink</c>), and for Fashion-MNIST Debian's
 /// <c>/usr/share/datasets/fashion-mnist</c> (package dataset-fashion-mnist). Under a root, a dataset
 /// lives in its own folder (<c>mnist/</c>, <c>fashion-mnist/</c>, <c>cifar-10-batches-bin/</c> or

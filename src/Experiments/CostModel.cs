@@ -5,7 +5,7 @@ namespace Rethink.Experiments;
 /// <summary>
 /// Seconds per training step (evaluations and data loading amortized in) by model, device and batch
 /// size: measured from the deep runs already in the results folder — every finished run is a
-/// measurement — and refined as runs finish, so `--profile paper` prints an estimate from this
+/// measurement — and refined as runs finish, so the paper profile gets an estimate from this
 /// machine's own numbers once a few runs exist. Before any measurement: the rates measured on a 2-core
 /// CPU at batch 128 (and a GPU at 1/20 of them).
 /// </summary>

@@ -116,7 +116,7 @@ public sealed class ExperimentCatalog
         yield return mnist;
         yield return mnist with { Ridge = 1e-3 };
         // CIFAR-10 raw pixels: gamma = m / median squared distance; m = 4 won on held-out training data
-        // (`rethink kernels select-bandwidth --dataset cifar10 --fit 10000 --held-out 5000`, see README).
+        // (bandwidth selection on CIFAR-10, 10,000 fit and 5,000 held out; see the README).
         var cifar = new KernelFitConfig(DatasetId.Cifar10, new GaussianSpec(BandwidthRule.Median, 4.0), Train: quick ? 5000 : null,
             Test: quick ? 2000 : null, Precision: quick ? Precision.Fp64 : Precision.Fp32);
         yield return cifar;
@@ -153,7 +153,7 @@ public sealed class ExperimentCatalog
     /// <summary>The paper profile's random features: 32,000 filters, the design chosen on held-out training data.</summary>
     public static readonly RandomConvConfig PaperRandomConv = new(Filters: 32_000, Threshold: 0.5, Grid: 3, Signs: 2, Normalize: true, Stream: true);
 
-    /// <summary>Chosen with `select-bandwidth --multipliers 0.5,1,2,4 --ridges 0,0.001,0.01,0.1,1` (10,000 fit, 5,000 held out).</summary>
+    /// <summary>Chosen on held-out training data among multipliers 0.5, 1, 2, 4 and ridges 0, 0.001, 0.01, 0.1, 1 (10,000 fit, 5,000 held out).</summary>
     public const double PaperRandomConvMultiplier = 1.0;
     /// <summary>The paper profile's random features with a ridge: the bandwidth multiplier m.</summary>
     public const double PaperRandomConvRidgeMultiplier = 0.5;

@@ -9,7 +9,7 @@ namespace Rethink.Experiments;
 /// </summary>
 public interface IExperiment
 {
-    /// <summary>A stable id (figure recipes and `--only` name experiments through their figures).</summary>
+    /// <summary>A stable id (a selection of figures names the experiments they read).</summary>
     string Id { get; }
 
     /// <summary>What it computes, in a few words.</summary>

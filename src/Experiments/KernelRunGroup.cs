@@ -7,24 +7,14 @@ using Rethink.Kernels.Devices;
 namespace Rethink.Experiments;
 
 /// <summary>A set of kernel fits behind a figure or table, each cached on its own by config hash.</summary>
-public sealed class KernelRunGroup(string id, string title, Func<ReproduceContext, IReadOnlyList<KernelFitConfig>> configure) : IExperiment
+public sealed class KernelRunGroup(string id, string title, Func<ReproduceContext, IReadOnlyList<KernelFitConfig>> configure)
+    : RunGroup<KernelFitConfig, KernelFitResult>(id, title, RunId, configure)
 {
     /// <summary>The result files' prefix: every fit is stored as <c>kernel-fit-&lt;hash&gt;.json</c>.</summary>
     public const string RunId = "kernel-fit";
 
     /// <inheritdoc/>
-    public string Id => id;
-
-    /// <inheritdoc/>
-    public string Title => title;
-
-    /// <summary>The group's fits under the context's profile (the same for every device).</summary>
-    public IReadOnlyList<KernelFitConfig> Configure(ReproduceContext context) => configure(context);
-
-    private IReadOnlyList<Configured<KernelFitConfig>> Runs(ReproduceContext context) => Configure(context).Select(Configured<KernelFitConfig>.Of).ToList();
-
-    /// <inheritdoc/>
-    public string? Unavailable(ReproduceContext context)
+    public override string? Unavailable(ReproduceContext context)
     {
         if (context.KernelDevice.Device == ComputeDevice.Cuda && ComputeDevices.CudaUnavailable() is { } reason) return reason;
         if (DatasetAvailability.Missing(Configure(context).Select(c => c.Dataset), context.DataDirectory) is { } missing) return missing;
@@ -32,7 +22,7 @@ public sealed class KernelRunGroup(string id, string title, Func<ReproduceContex
     }
 
     /// <summary>n³/3 flops at about 30 GFLOP/s (FP64, 2 cores) plus the Gram and prediction products.</summary>
-    private static double Seconds(KernelFitConfig c)
+    protected override double Seconds(KernelFitConfig c, ReproduceContext context)
     {
         double n = c.Train ?? c.Dataset.TrainCount ?? 60_000;
         double m = c.Test ?? 10_000;
@@ -46,31 +36,21 @@ public sealed class KernelRunGroup(string id, string title, Func<ReproduceContex
         return flops / (c.Precision == Precision.Fp32 ? 60e9 : 30e9) + features / 70e9 + 2;
     }
 
-    /// <inheritdoc/>
-    public IReadOnlyList<RunUnit> Units(ReproduceContext context) =>
-        Runs(context).Select(run => new RunUnit(id, RunId, run.Hash, Describe(run.Config),
-            TimeSpan.FromSeconds(Seconds(run.Config)),
-            (store, progress, cancel) =>
-            {
-                var config = run.Config;
-                var watch = System.Diagnostics.Stopwatch.StartNew();
-                var features = config.Features is { } f ? FeatureMaps.Create(f) : null;
-                using var fit = KernelFitRunner.Run(config, new DataOptions(context.DataDirectory, AllowDownload: true), context.KernelDevice, features,
-                    new SynchronousProgress<KernelProgress>(p => progress.Report(p.Fraction)), cancel);
-                store.Save(RunId, run, fit.Result, watch.Elapsed.TotalSeconds);
-            })).ToList();
+    /// <summary>Fits on the context's device; the model is freed once the result is taken.</summary>
+    protected override KernelFitResult Compute(Configured<KernelFitConfig> run, ReproduceContext context, IProgress<double> progress, CancellationToken cancel)
+    {
+        var config = run.Config;
+        var features = config.Features is { } f ? FeatureMaps.Create(f) : null;
+        using var fit = KernelFitRunner.Run(config, new DataOptions(context.DataDirectory, AllowDownload: true), context.KernelDevice, features,
+            new SynchronousProgress<KernelProgress>(p => progress.Report(p.Fraction)), cancel);
+        return fit.Result;
+    }
 
     /// <summary>Dataset, features, labels, size and ridge, e.g. "mnist raw random-labels n=4,000".</summary>
-    private static string Describe(KernelFitConfig config) =>
+    protected override string Describe(KernelFitConfig config) =>
         $"{config.Dataset} {config.Features?.Name ?? "raw"} {config.Labels.Name} n={config.Train?.ToString("N0") ?? "all"}{(config.Ridge > 0 ? $" ridge {config.Ridge:G3}" : "")}";
 
     /// <inheritdoc/>
-    public IReadOnlyList<RunSummary> Summaries(ResultStore store, ReproduceContext context) =>
-        Runs(context).Select(run => store.TryLoad<KernelFitConfig, KernelFitResult>(RunId, run)).OfType<ExperimentRecord<KernelFitConfig, KernelFitResult>>()
-            .Select(r => new RunSummary(id, Describe(r.Config), r.Result.Solve.Backend.ToString().ToLowerInvariant(), r.Result.Solve.Precision, r.Config.Seed, r.Run)).ToList();
-
-    /// <summary>The stored results of the group's fits, in <see cref="Configure"/>'s order (all must exist).</summary>
-    public IReadOnlyList<KernelFitResult> Load(ResultStore store, ReproduceContext context) =>
-        Runs(context).Select(run => store.TryLoad<KernelFitConfig, KernelFitResult>(RunId, run)?.Result
-            ?? throw new InvalidOperationException($"No result for {id}: {Describe(run.Config)}.")).ToList();
+    protected override (string Backend, Precision Precision, int? Seed) Provenance(ExperimentRecord<KernelFitConfig, KernelFitResult> record) =>
+        (record.Result.Solve.Backend.ToString().ToLowerInvariant(), record.Result.Solve.Precision, record.Config.Seed);
 }

@@ -4,7 +4,7 @@ using Rethink.Core;
 namespace Rethink.Experiments;
 
 /// <summary>
-/// An exclusive claim on one run, so that two processes sharing a results folder (shards, `--jobs`, two
+/// An exclusive claim on one run, so that two processes sharing a results folder (shards, several jobs, two
 /// users) never compute the same run: an operating-system lock on <c>data/.locks/&lt;run&gt;.lock</c>
 /// (flock, released by the kernel when the process ends however it ends — a killed shard's run is free
 /// again at once), and an owner file saying who holds it, for `rethink status`.

@@ -24,7 +24,7 @@ public sealed class PackagingTests(ITestOutputHelper output) : IDisposable
         throw new InvalidOperationException("the repository root (Rethink.sln) is not above the test assembly");
     }
 
-    private static readonly string[] Libraries = ["Rethink.Core", "Rethink.Theory", "Rethink.Data", "Rethink.Kernels", "Rethink.Features", "Rethink.Torch", "Rethink.Deep"];
+    private static readonly string[] Libraries = ["Rethink.Core", "Rethink.Theory", "Rethink.Data", "Rethink.Kernels", "Rethink.Features", "Rethink.Torch", "Rethink.Deep", "Rethink.Experiments"];
 
     [Fact]
     public void Packages_pack_install_and_serve_an_outside_project()

@@ -1,6 +1,6 @@
 namespace Rethink.Kernels.Devices;
 
-/// <summary>Where a kernel solve is asked to run (<c>--device</c>).</summary>
+/// <summary>Where a kernel solve is asked to run.</summary>
 public enum ComputeDevice
 {
     /// <summary>This machine's CPU: native BLAS/LAPACK, or the managed fallback.</summary>
