@@ -45,20 +45,28 @@ public static class Preprocessing
     {
         var c = images.Channels;
         var plane = images.Height * images.Width;
-        var sum = new double[c];
-        var sumSq = new double[c];
-        var gate = new object();
-        Parallel.For(0, images.Count, () => (new double[c], new double[c]), (i, _, local) =>
+        // Each image's sums in parallel, then the images' sums in image order: the same bits whatever the
+        // thread count or scheduling (a Gaussian randomization draws its images from these statistics).
+        var partial = new double[(long)images.Count * c * 2];
+        Parallel.For(0, images.Count, i =>
         {
             var x = images.Image(i);
             for (var ch = 0; ch < c; ch++)
-                foreach (var v in x.Slice(ch * plane, plane)) { local.Item1[ch] += v; local.Item2[ch] += (double)v * v; }
-            return local;
-        }, local =>
-        {
-            lock (gate)
-                for (var ch = 0; ch < c; ch++) { sum[ch] += local.Item1[ch]; sumSq[ch] += local.Item2[ch]; }
+            {
+                double s = 0, sq = 0;
+                foreach (var v in x.Slice(ch * plane, plane)) { s += v; sq += (double)v * v; }
+                partial[((long)i * c + ch) * 2] = s;
+                partial[((long)i * c + ch) * 2 + 1] = sq;
+            }
         });
+        var sum = new double[c];
+        var sumSq = new double[c];
+        for (long i = 0; i < images.Count; i++)
+            for (var ch = 0; ch < c; ch++)
+            {
+                sum[ch] += partial[(i * c + ch) * 2];
+                sumSq[ch] += partial[(i * c + ch) * 2 + 1];
+            }
         var count = (double)images.Count * plane;
         var mean = sum.Select(s => s / count).ToArray();
         var std = sumSq.Select((s, ch) => Math.Sqrt(Math.Max(s / count - mean[ch] * mean[ch], 0))).ToArray();
