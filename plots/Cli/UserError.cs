@@ -1,4 +1,5 @@
 using Rethink.Core;
+using Rethink.Data;
 using Rethink.Kernels;
 using Rethink.Kernels.Cuda;
 using Rethink.Kernels.Devices;
@@ -29,6 +30,7 @@ public static class UserError
             $"--device {d.Device}: {d.Reason.TrimEnd('.')}; use --device cpu{(d.Device == "scalapack" ? "" : " (or --device auto, which falls back to it)")}.",
         TorchUnavailableException { Target: TrainingTarget.Cuda } t => $"--device cuda: {t.Reason.TrimEnd('.')}; or use --device cpu.",
         UserInputException input => OptionNames.Describe(input),
+        DatasetNotFoundException { Missing: { } missing } => missing.Message(OptionNames.For("Data")),
         _ => string.Join(' ', e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
     };
 

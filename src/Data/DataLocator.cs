@@ -88,15 +88,22 @@ public static class DataLocator
         dataset == KnownDataset.Cifar10 ? DatasetLayout.CifarFolder : DatasetLayout.IdxFolder;
 
     /// <summary>One message naming the files needed and where to put them.</summary>
-    public static string MissingMessage(KnownDataset dataset, string? explicitDirectory, string? downloadFailure)
+    /// <param name="dataset">The dataset not found.</param>
+    /// <param name="explicitDirectory">The explicit data root searched first, if one was given.</param>
+    /// <param name="downloadFailure">Why a download failed, or null when none was tried.</param>
+    /// <param name="explicitName">How the caller's user names the explicit data root (a console names its option);
+    /// null for the neutral "the data folder given".</param>
+    public static string MissingMessage(KnownDataset dataset, string? explicitDirectory, string? downloadFailure, string? explicitName = null)
     {
-        var roots = Roots(explicitDirectory).Select(r => $"{r.Root} ({r.Via})").ToList();
+        var roots = Roots(explicitDirectory)
+            .Select((r, i) => $"{r.Root} ({(i == 0 && explicitName is not null && !string.IsNullOrEmpty(explicitDirectory) ? explicitName : r.Via)})").ToList();
         if (dataset == KnownDataset.FashionMnist) roots.Add($"{DebianFashionMnist} (apt-get install dataset-fashion-mnist)");
         var files = dataset == KnownDataset.Cifar10
             ? $"{string.Join(", ", dataset.Files.Select(f => f.Name))} in {dataset.DirectoryName}/, or {KnownDataset.Cifar10Archive.Name}"
             : $"{string.Join(", ", dataset.Files.Select(f => f.Name))} in {dataset.DirectoryName}/";
         var download = downloadFailure is null ? "" : $" Download failed: {downloadFailure}.";
+        var give = explicitName is null ? "give a data folder" : $"give {explicitName} a folder";
         return $"{dataset.DisplayName} not found; searched {string.Join("; ", roots)}.{download} " +
-               $"Put {files} under one of these directories (or give a data folder, or set {EnvironmentVariable}).";
+               $"Put {files} under one of these directories (or {give}, or set {EnvironmentVariable}).";
     }
 }

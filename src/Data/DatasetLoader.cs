@@ -18,14 +18,19 @@ public static class DatasetLoader
         if (KnownDataset.Find(nameOrPath) is { } known)
         {
             if (DataLocator.Find(known, options.Directory) is { } found) return found;
-            if (!options.AllowDownload) throw new DatasetNotFoundException(DataLocator.MissingMessage(known, options.Directory, null));
+            if (!options.AllowDownload)
+            {
+                var missing = new MissingDataset(known, options.Directory, null);
+                throw new DatasetNotFoundException(missing.Message()) { Missing = missing };
+            }
             try
             {
                 return Download(known, options);
             }
             catch (DatasetNotFoundException e)
             {
-                throw new DatasetNotFoundException(DataLocator.MissingMessage(known, options.Directory, e.Message), e);
+                var missing = new MissingDataset(known, options.Directory, e.Message);
+                throw new DatasetNotFoundException(missing.Message(), e) { Missing = missing };
             }
         }
         var path = Path.GetFullPath(nameOrPath);

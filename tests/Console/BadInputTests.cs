@@ -179,6 +179,32 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
+    public void A_dataset_missing_from_the_data_folder_names_the_option_and_the_files()
+    {
+        var empty = Directory.CreateDirectory(_dir.File("empty-data")).FullName;
+        // Every root searched is empty: the folder given, $RETHINK_DATA and the user cache.
+        var (data, cache) = (Environment.GetEnvironmentVariable("RETHINK_DATA"), Environment.GetEnvironmentVariable("XDG_CACHE_HOME"));
+        Environment.SetEnvironmentVariable("RETHINK_DATA", empty);
+        Environment.SetEnvironmentVariable("XDG_CACHE_HOME", empty);
+        int code;
+        string stderr;
+        try
+        {
+            (code, _, stderr) = Run(["data", "info", "--dataset", "mnist", "--data", empty, "--no-download"]);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("RETHINK_DATA", data);
+            Environment.SetEnvironmentVariable("XDG_CACHE_HOME", cache);
+        }
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(code == 2 && lines.Length == 1, $"exit {code}, stderr ({lines.Length} lines): {stderr}");
+        Assert.Contains($"{empty} (--data)", lines[0]);
+        Assert.Contains("train-images-idx3-ubyte.gz", lines[0]);
+        Assert.Contains("give --data a folder", lines[0]);
+    }
+
+    [Fact]
     public void Help_still_works_everywhere()
     {
         foreach (var (path, _) in Leaves(RethinkApp.Build(), ""))

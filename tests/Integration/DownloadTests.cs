@@ -93,7 +93,11 @@ public class DownloadTests
     {
         var message = DataLocator.MissingMessage(KnownDataset.Mnist, "/nowhere", "no network");
         Assert.Contains("train-images-idx3-ubyte.gz", message);
-        Assert.Contains("/nowhere (--data)", message);
+        Assert.Contains("/nowhere (the data folder given)", message);
         Assert.Contains("no network", message);
+        // A caller names the explicit root in its own terms (the console: its option).
+        var named = DataLocator.MissingMessage(KnownDataset.Mnist, "/nowhere", null, "the data argument");
+        Assert.Contains("/nowhere (the data argument)", named);
+        Assert.Contains("give the data argument a folder", named);
     }
 }
