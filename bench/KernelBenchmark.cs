@@ -85,59 +85,103 @@ with gzip.open(os.path.join(root, 'mnist', 'train-images-idx3-ubyte.gz')) as f:
 g = 0.02
 for n in sizes:
     X = X_all[:n].astype(dtype) / dtype.type(255)
-    best = 1e9
+    best = (1e9, 0, 0, 0)
     for _ in range(5 if n <= 10000 else 1):
-        t = time.perf_counter()
+        t0 = time.perf_counter()
         sq = np.einsum('ij,ij->i', X, X)
-        K = X @ X.T
+        t1 = time.perf_counter()
+        K = X @ X.T                   # numpy: one syrk and a copy into the other triangle
+        t2 = time.perf_counter()
         for i in range(0, n, 2000):   # in place, in row blocks: the whole matrix never has a temporary
             B = K[i:i+2000]; B *= 2; B -= sq[i:i+2000, None]; B -= sq[None, :]; np.minimum(B, 0, out=B); B *= g; np.exp(B, out=B)
-        best = min(best, time.perf_counter() - t)
+        t3 = time.perf_counter()
+        if t3 - t0 < best[0]: best = (t3 - t0, t1 - t0, t2 - t1, t3 - t2)
         del K, B
-    print('gram_%d %.6f' % (n, best)); sys.stdout.flush()
+    print('gram_%d %.6f' % (n, best[0])); print('norms_%d %.6f' % (n, best[1]))
+    print('products_%d %.6f' % (n, best[2])); print('transform_%d %.6f' % (n, best[3])); sys.stdout.flush()
 """;
+
+    /// <summary>What numpy's BLAS says of itself (the OpenBLAS numpy loaded: config, core type, threads).</summary>
+    private const string NumpyBlasScript = """
+import ctypes, numpy
+paths = sorted({l.split()[-1] for l in open('/proc/self/maps') if ('blas' in l) and l.split()[-1].startswith('/')})
+for p in paths:
+    lib = ctypes.CDLL(p)
+    if hasattr(lib, 'openblas_get_corename'):
+        lib.openblas_get_corename.restype = ctypes.c_char_p; lib.openblas_get_config.restype = ctypes.c_char_p
+        print('%s; core %s; %d threads (%s)' % (lib.openblas_get_config().decode().strip(), lib.openblas_get_corename().decode().strip(), lib.openblas_get_num_threads(), p)); break
+else:
+    print('not OpenBLAS: ' + ', '.join(paths))
+""";
+
+    /// <summary>The CPU's SIMD extensions from /proc/cpuinfo (the ones BLAS kernels and .NET's vectors use).</summary>
+    private static string VectorExtensions()
+    {
+        string[] interesting = ["sse4_2", "avx", "avx2", "fma", "avx512f", "avx512dq", "avx512cd", "avx512bw", "avx512vl", "avx512ifma", "avx512vbmi", "avx512_vnni", "avx512_bf16", "amx_tile"];
+        var flags = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal))?.Split(':', 2)[1].Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet() ?? []
+            : [];
+        var present = interesting.Where(flags.Contains).ToList();
+        return (present.Count > 0 ? string.Join(' ', present) : "unknown") +
+               $"; .NET Vector<T> {System.Numerics.Vector<byte>.Count * 8} bits, Vector512 {(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "accelerated" : "not accelerated")}";
+    }
+
+    private static string TransparentHugePages() =>
+        File.Exists("/sys/kernel/mm/transparent_hugepage/enabled") ? File.ReadAllText("/sys/kernel/mm/transparent_hugepage/enabled").Trim() : "n/a";
 
     /// <summary>
     /// Gram construction only (points to the device, norms, products, transform, mirror), side by side
-    /// with numpy's X @ X.T and in-place transform: FP64 at n = 2,000 / 5,000 / 10,000 and FP32 at the
-    /// sizes given (60,000 = all of MNIST).
+    /// with numpy's X @ X.T and in-place transform, phase by phase: FP64 at n = 2,000 / 5,000 / 10,000 and
+    /// FP32 at the sizes given (60,000 = all of MNIST). Prints the CPU's vector extensions and both
+    /// processes' BLAS (configuration, core type, threads): the ratio depends on them.
     /// </summary>
     private static int Gram(string root, int[] fp32Sizes)
     {
         Console.WriteLine($"Gram matrices, MNIST / 255, Gaussian gamma = 0.02, d = 784; {MachineInfo.Current}");
+        Console.WriteLine($"CPU vector extensions: {VectorExtensions()}");
+        Console.WriteLine($"OPENBLAS_CORETYPE={Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") ?? "(unset)"}, " +
+                          $"OPENBLAS_L2_SIZE={Environment.GetEnvironmentVariable("OPENBLAS_L2_SIZE") ?? "(unset)"}, " +
+                          $"OPENBLAS_NUM_THREADS={Environment.GetEnvironmentVariable("OPENBLAS_NUM_THREADS") ?? "(unset)"}, " +
+                          $"transparent huge pages: {TransparentHugePages()}, RETHINK_HUGE_PAGES={Environment.GetEnvironmentVariable("RETHINK_HUGE_PAGES") ?? "(unset)"}");
         var mnist = DatasetLoader.Load("mnist", new DataOptions(root, AllowDownload: false));
         var x = DataPipeline.Prepare(mnist, new PipelineConfig(PipelineConfig.Scaled, Randomization.None)).Train.ToFeatureMatrix();
         var kernel = new GaussianKernel(0.02);
-        var rows = new List<(int N, Precision P, double Ours, double Parts)>();
+        var rows = new List<(int N, Precision P, double Total, double Upload, GramBuild Build)>();
         foreach (var (precision, sizes) in new[] { (Precision.Fp64, new[] { 2000, 5000, 10000 }), (Precision.Fp32, fp32Sizes) })
         {
             using var device = LapackDevice.Open(precision);
-            if (precision == Precision.Fp64) Console.WriteLine($"BLAS/LAPACK: {device.Library}");
+            if (precision == Precision.Fp64)
+                Console.WriteLine($"rethink BLAS/LAPACK: {device.Library}; {Rethink.Kernels.Native.NativeLibraries.BlasDescription() ?? "not OpenBLAS"}");
             foreach (var n in sizes)
             {
                 var points = x.Slice(0, n);
-                double best = double.MaxValue, products = 0;
+                (double Total, double Upload, GramBuild Build) best = (double.MaxValue, 0, default);
                 for (var r = 0; r < (n <= 10000 ? 5 : 1); r++)
                 {
                     var watch = System.Diagnostics.Stopwatch.StartNew();
                     using var p = device.Upload(points);
+                    var upload = watch.Elapsed.TotalSeconds;
                     using var k = device.Allocate(n, n);
                     var build = device.Gram(p, kernel, 0, k, 1024, null, default);
                     var seconds = watch.Elapsed.TotalSeconds;
-                    if (seconds < best) (best, products) = (seconds, build.ProductsSeconds);
+                    if (seconds < best.Total) best = (seconds, upload, build);
                 }
-                rows.Add((n, precision, best, products));
+                rows.Add((n, precision, best.Total, best.Upload, best.Build));
                 GC.Collect();
                 GC.WaitForPendingFinalizers();
             }
         }
+        Console.WriteLine($"numpy {PythonAnchor.Version("import numpy; print(numpy.__version__)")} BLAS: {PythonAnchor.Version(NumpyBlasScript)}");
         var fp64 = PythonAnchor.Run(GramScript, root, "2000,5000,10000", "float64");
         var fp32 = fp32Sizes.Length == 0 ? new Dictionary<string, double>() : PythonAnchor.Run(GramScript, root, string.Join(',', fp32Sizes), "float32");
-        Console.WriteLine($"{"n",7} {"precision",9} {"rethink s",10} {"(products)",10} {"numpy s",10} {"ratio",7}  goal");
-        foreach (var (n, p, ours, parts) in rows)
+        Console.WriteLine("Best of 5 (1 at 60,000), seconds. rethink: upload (copy and norms) | products (syrk) | transform | mirror; numpy: norms | products (X @ X.T) | transform.");
+        Console.WriteLine($"{"n",7} {"precision",9} {"rethink s",10} {"upload",7} {"products",9} {"transform",9} {"mirror",7} | {"numpy s",8} {"norms",7} {"products",9} {"transform",9} | {"ratio",6}  goal");
+        foreach (var (n, p, total, upload, build) in rows)
         {
-            var reference = (p == Precision.Fp64 ? fp64 : fp32)[$"gram_{n}"];
-            Console.WriteLine($"{n,7} {p.ToString().ToLowerInvariant(),9} {ours,10:F3} {parts,10:F3} {reference,10:F3} {ours / reference,7:F2}  <= 1.0");
+            var py = p == Precision.Fp64 ? fp64 : fp32;
+            var reference = py[$"gram_{n}"];
+            Console.WriteLine($"{n,7} {p.ToString().ToLowerInvariant(),9} {total,10:F3} {upload,7:F3} {build.ProductsSeconds,9:F3} {build.TransformSeconds,9:F3} {build.MirrorSeconds,7:F3} | " +
+                              $"{reference,8:F3} {py[$"norms_{n}"],7:F3} {py[$"products_{n}"],9:F3} {py[$"transform_{n}"],9:F3} | {total / reference,6:F2}  <= 1.0");
         }
         return 0;
     }

@@ -73,7 +73,7 @@ public sealed class MinimumNormSolver(IDenseDevice device)
             var build = d.Gram(points, kernel, options.Ridge, k, options.TileColumns, progress, cancel);
             var kernelNorm = build.Norm;
             timings.GramProducts += build.ProductsSeconds;
-            timings.GramTransform += build.TransformSeconds;
+            timings.GramTransform += build.TransformSeconds + build.MirrorSeconds;
             var diagonal = d.Diagonal(k);
             Phase((t, s) => t.Gram += s);
 

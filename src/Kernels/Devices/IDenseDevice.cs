@@ -124,11 +124,12 @@ public interface IDevicePoints : IDisposable
     int Dimension { get; }
 }
 
-/// <summary>A Gram matrix as built: ‖K‖_F (including λ) and the seconds of its two phases.</summary>
+/// <summary>A Gram matrix as built: ‖K‖_F (including λ) and the seconds of its phases.</summary>
 /// <param name="Norm">‖K + λI‖_F.</param>
 /// <param name="ProductsSeconds">Inner products (or copying stored products).</param>
-/// <param name="TransformSeconds">The kernel's element-wise transform (and the mirror).</param>
-public readonly record struct GramBuild(double Norm, double ProductsSeconds, double TransformSeconds);
+/// <param name="TransformSeconds">The kernel's element-wise transform (with the mirror where it is not timed apart).</param>
+/// <param name="MirrorSeconds">Copying the lower triangle into the upper, where a device times it apart (0 otherwise).</param>
+public readonly record struct GramBuild(double Norm, double ProductsSeconds, double TransformSeconds, double MirrorSeconds = 0);
 
 /// <summary>Which implementation computed a solve.</summary>
 public enum Backend

@@ -17,6 +17,7 @@ public static class NativeLibraries
     };
 
     private static readonly Dictionary<string, string> Loaded = new();
+    private static readonly Dictionary<string, IntPtr> Handles = new();
     private static readonly Dictionary<string, string> Failures = new();
     private static int _registered;
 
@@ -43,7 +44,11 @@ public static class NativeLibraries
         {
             if (NativeLibrary.TryLoad(file, assembly, path, out var handle))
             {
-                lock (Loaded) Loaded[name] = ResolvePath(file);
+                lock (Loaded)
+                {
+                    Loaded[name] = ResolvePath(file);
+                    Handles[name] = handle;
+                }
                 return handle;
             }
             errors.Add(file);
@@ -62,6 +67,30 @@ public static class NativeLibraries
     public static string? Failure(string name)
     {
         lock (Loaded) return Failures.GetValueOrDefault(name);
+    }
+
+    /// <summary>
+    /// What the loaded BLAS says of itself, when it is OpenBLAS: its build configuration, the core type its
+    /// kernels were chosen for (set by OPENBLAS_CORETYPE, else detected) and its thread count, e.g.
+    /// "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64; core Haswell; 2 threads".
+    /// Null when no BLAS is loaded yet or it does not export OpenBLAS's queries.
+    /// </summary>
+    public static string? BlasDescription()
+    {
+        IntPtr handle;
+        lock (Loaded)
+            if (!Handles.TryGetValue("blas", out handle)) return null;
+        if (!NativeLibrary.TryGetExport(handle, "openblas_get_corename", out var corename)) return null;
+        unsafe
+        {
+            var parts = new List<string>();
+            if (NativeLibrary.TryGetExport(handle, "openblas_get_config", out var config))
+                parts.Add(Marshal.PtrToStringAnsi(((delegate* unmanaged<IntPtr>)config)())?.Trim() ?? "OpenBLAS");
+            parts.Add($"core {Marshal.PtrToStringAnsi(((delegate* unmanaged<IntPtr>)corename)())?.Trim()}");
+            if (NativeLibrary.TryGetExport(handle, "openblas_get_num_threads", out var threads))
+                parts.Add($"{((delegate* unmanaged<int>)threads)()} threads");
+            return string.Join("; ", parts);
+        }
     }
 
     /// <summary>The real path of a loaded shared object whose file name starts with <paramref name="fileName"/> (from /proc/self/maps).</summary>
