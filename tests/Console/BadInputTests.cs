@@ -105,24 +105,7 @@ public sealed class BadInputTests : IDisposable
     /// <summary>Options for which every value of the right type is valid.</summary>
     private static readonly HashSet<string> AnyValue = ["--seed"];
 
-    private static (int Code, string Stdout, string Stderr) Run(string[] args)
-    {
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var (oldOut, oldErr) = (System.Console.Out, System.Console.Error);
-        System.Console.SetOut(stdout);
-        System.Console.SetError(stderr);
-        try
-        {
-            var task = Task.Run(() => RethinkApp.Run(args));
-            if (!task.Wait(TimeSpan.FromSeconds(90))) throw new TimeoutException($"rethink {string.Join(' ', args)} is still running after 90 s: the bad value was not refused.");
-            return (task.Result, stdout.ToString(), stderr.ToString());
-        }
-        finally
-        {
-            System.Console.SetOut(oldOut);
-            System.Console.SetError(oldErr);
-        }
-    }
+    private static (int Code, string Stdout, string Stderr) Run(string[] args) => InProcessRethink.Run(args, TimeSpan.FromSeconds(90));
 
     private static IEnumerable<(string Path, Command Command)> Leaves(Command command, string path)
     {

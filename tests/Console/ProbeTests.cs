@@ -26,24 +26,7 @@ public sealed class ProbeTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static (int Code, string Stdout, string Stderr) Run(string[] args)
-    {
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var (oldOut, oldErr) = (System.Console.Out, System.Console.Error);
-        System.Console.SetOut(stdout);
-        System.Console.SetError(stderr);
-        try
-        {
-            var task = Task.Run(() => RethinkApp.Run(args));
-            if (!task.Wait(TimeSpan.FromMinutes(3))) throw new TimeoutException($"rethink {string.Join(' ', args)} still runs after 3 minutes: the bad value was not refused.");
-            return (task.Result, stdout.ToString(), stderr.ToString());
-        }
-        finally
-        {
-            System.Console.SetOut(oldOut);
-            System.Console.SetError(oldErr);
-        }
-    }
+    private static (int Code, string Stdout, string Stderr) Run(string[] args) => InProcessRethink.Run(args, TimeSpan.FromMinutes(3));
 
     private string[] Fit(params string[] extra) =>
         With(["kernels", "fit", "--dataset", "mnist", "--gamma", "0.02", "--train", "100", "--test", "10", "--out", _dir.File("fit")], extra);
