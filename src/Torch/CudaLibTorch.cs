@@ -8,22 +8,53 @@ namespace Rethink.Torch;
 /// bundles the CPU libtorch only (no CUDA libtorch for Linux is served as a package), while users with
 /// a GPU have PyTorch installed, or an unpacked LibTorch. Found through <c>RETHINK_LIBTORCH</c> (the
 /// directory holding libtorch_cuda.so), else a directory on <c>LD_LIBRARY_PATH</c> that holds it, else
-/// next to an installed PyTorch (<c>torch/lib</c> of the first python3 that imports torch); checked to be a CUDA build of the libtorch version TorchSharp
-/// 0.107 was built against (2.10), and loaded before TorchSharp initializes so that TorchSharp's native
+/// next to an installed PyTorch (<c>torch/lib</c> of the first python3 that imports torch); checked to be a
+/// CUDA build, then checked symbol by symbol against TorchSharp's native library (<see cref="Check"/>:
+/// TorchSharp 0.107 is compiled against libtorch 2.10, and another version is taken only when every
+/// symbol it needs resolves there), and loaded before TorchSharp initializes so that TorchSharp's native
 /// library binds to it. Every failure is one line naming what was found and what to do.
 /// </summary>
-public sealed record CudaLibTorch(string Directory, string Version, string Source)
+/// <param name="Directory">The directory holding libtorch_cuda.so.</param>
+/// <param name="Version">Its version (LibTorch's build-version or PyTorch's version.py).</param>
+/// <param name="Source">How it was found.</param>
+/// <param name="Symbols">The symbol check, once <see cref="Check"/> has run.</param>
+public sealed record CudaLibTorch(string Directory, string Version, string Source, LibTorchSymbolCheck? Symbols = null)
 {
     /// <summary>The environment variable naming the directory that holds a CUDA libtorch_cuda.so.</summary>
     public const string Variable = "RETHINK_LIBTORCH";
 
-    /// <summary>The libtorch minor version TorchSharp 0.107.0's native library is compiled against.</summary>
+    /// <summary>The libtorch minor version TorchSharp 0.107.0's native library is compiled against (others must pass <see cref="Check"/>).</summary>
     public const string CompatibleVersion = "2.10";
 
     private static readonly string[] Libraries = ["libc10.so", "libc10_cuda.so", "libtorch_cpu.so", "libtorch_cuda.so", "libtorch.so"];
 
     /// <summary>Version, kind and where it was found, on one line (recorded with every result trained on it).</summary>
-    public string Describe() => $"libtorch {Version} (CUDA) from {Directory} ({Source})";
+    public string Describe() => $"libtorch {Version} (CUDA) from {Directory} ({Source})"
+        + (Symbols is { } check ? $"; TorchSharp built for {CompatibleVersion}, symbol check: {check.Describe()}" : "");
+
+    /// <summary>
+    /// Checks that TorchSharp's native library <paramref name="torchSharpNative"/> (default: the one next to
+    /// this program) binds to this libtorch (<see cref="LibTorchSymbolCheck"/>) and returns this libtorch with
+    /// the check recorded; throws <see cref="TorchUnavailableException"/> naming the symbols that do not
+    /// resolve. <paramref name="libraryPath"/> is LD_LIBRARY_PATH's value.
+    /// </summary>
+    public CudaLibTorch Check(string? libraryPath, string? torchSharpNative = null)
+    {
+        var native = torchSharpNative ?? LibTorchSymbolCheck.FindTorchSharpNative()
+            ?? throw new TorchUnavailableException(TrainingTarget.Cuda, $"TorchSharp's native library libLibTorchSharp.so is not next to the program ({AppContext.BaseDirectory}); restore or republish it with the TorchSharp package.");
+        LibTorchSymbolCheck check;
+        try
+        {
+            check = LibTorchSymbolCheck.Run(native, Directory, libraryPath);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            throw new TorchUnavailableException(TrainingTarget.Cuda, $"cannot read the libraries to check them against TorchSharp ({e.Message}).");
+        }
+        if (!check.Passed)
+            throw new TorchUnavailableException(TrainingTarget.Cuda, $"libtorch {Version} in {Directory} ({Source}) does not fit TorchSharp 0.107 (built for {CompatibleVersion}): {check.Describe()}. Install PyTorch or LibTorch {CompatibleVersion}.x for CUDA and set {Variable}.");
+        return this with { Symbols = check };
+    }
 
     /// <summary>
     /// Finds and checks a CUDA libtorch without loading it: <paramref name="variable"/> (the value of
@@ -60,10 +91,7 @@ public sealed record CudaLibTorch(string Directory, string Version, string Sourc
             throw new TorchUnavailableException(TrainingTarget.Cuda, $"{directory} ({source}) is not a CUDA build of libtorch (no {string.Join(", ", missing)}); install a CUDA PyTorch {CompatibleVersion}.x or LibTorch.");
         if (missing.Count > 0)
             throw new TorchUnavailableException(TrainingTarget.Cuda, $"{directory} ({source}) lacks {string.Join(", ", missing)}; point {Variable} at a complete libtorch lib directory.");
-        var version = VersionOf(directory)
-            ?? throw new TorchUnavailableException(TrainingTarget.Cuda, $"cannot tell the libtorch version in {directory} ({source}: no build-version or version.py beside it); TorchSharp 0.107 needs {CompatibleVersion}.x. Use a LibTorch or PyTorch {CompatibleVersion}.x directory.");
-        if (!version.StartsWith(CompatibleVersion + ".", StringComparison.Ordinal))
-            throw new TorchUnavailableException(TrainingTarget.Cuda, $"{directory} ({source}) holds libtorch {version}; TorchSharp 0.107's native library needs {CompatibleVersion}.x. Install PyTorch or LibTorch {CompatibleVersion}.x for CUDA and set {Variable}.");
+        var version = VersionOf(directory) ?? "of unknown version";
         return new CudaLibTorch(Path.GetFullPath(directory), version, source);
     }
 

@@ -105,7 +105,8 @@ public static class TorchRuntime
     {
         {
             var libtorch = CudaLibTorch.Locate(Environment.GetEnvironmentVariable(CudaLibTorch.Variable),
-                Environment.GetEnvironmentVariable("LD_LIBRARY_PATH"), CudaLibTorch.FindInstalledPyTorch);
+                Environment.GetEnvironmentVariable("LD_LIBRARY_PATH"), CudaLibTorch.FindInstalledPyTorch)
+                .Check(Environment.GetEnvironmentVariable("LD_LIBRARY_PATH"));
             // Two copies of libtorch in one process register every operator twice: once TorchSharp has
             // started on a libtorch that is not this one, the choice of device came too late.
             if (LoadedLibrary("libtorch_cpu.so") is { } loaded && Path.GetDirectoryName(loaded) != libtorch.Directory)

@@ -96,21 +96,32 @@ public sealed class CudaLibTorchTests : IDisposable
 
     [Theory]
     [InlineData("2.9.1+cu126")]
-    [InlineData("2.11.0+cu128")]
+    [InlineData("2.11.0+cu130")]
     [InlineData("2.1.0")]
-    public void Another_libtorch_version_is_refused_with_both_versions(string version)
+    public void Any_version_is_found_and_recorded_the_symbol_check_decides(string version)
     {
-        var lib = Install("old", CudaBuild, buildVersion: version);
-        var message = Failure(() => CudaLibTorch.Locate(lib, null, () => null));
-        Assert.Contains($"holds libtorch {version}", message);
-        Assert.Contains("needs 2.10.x", message);
+        // The version is no gate: TorchSharp built for 2.10 runs on another libtorch when every symbol it
+        // needs resolves there (LibTorchSymbolCheckTests); Locate only finds and records.
+        var lib = Install("other", CudaBuild, buildVersion: version);
+        var found = CudaLibTorch.Locate(lib, null, () => null);
+        Assert.Equal(version, found.Version);
+        Assert.Null(found.Symbols);
+        Assert.Contains($"libtorch {version} (CUDA)", found.Describe());
     }
 
     [Fact]
-    public void An_unknown_version_is_refused()
+    public void An_unknown_version_is_recorded_as_unknown()
     {
         var lib = Install("unversioned", CudaBuild);
-        Assert.Contains("cannot tell the libtorch version", Failure(() => CudaLibTorch.Locate(lib, null, () => null)));
+        Assert.Contains("libtorch of unknown version (CUDA)", CudaLibTorch.Locate(lib, null, () => null).Describe());
+    }
+
+    [Fact]
+    public void Fake_libraries_fail_the_symbol_check_in_one_line()
+    {
+        var lib = Install("fake", CudaBuild, buildVersion: "2.10.0+cu128");
+        var message = Failure(() => CudaLibTorch.Locate(lib, null, () => null).Check(null));
+        Assert.Contains("does not fit TorchSharp 0.107", message);
     }
 
     [Fact]
