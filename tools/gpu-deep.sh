@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 parts=/tmp/rethink-cifar-parts
 out=${OUT:-/tmp/rethink-gpu-deep}
 mkdir -p "$parts" "$out"
-rows="inception true-labels, all images;inception random-labels, all images"
+rows="inception true-labels, all images;inception random-labels, all images;alexnet true-labels, all images;alexnet random-labels, all images"
 case ${1:-} in
   stage)
     for d in .gpu-part-a .gpu-part-b; do [[ -d $d ]] && cp $d/* "$parts/"; done
