@@ -36,7 +36,9 @@ public static class Rendering
     public static RenderOutcome Render(Catalog catalog, IReadOnlyList<IFigure> selected, ResultStore store, ReproduceContext context, Func<IExperiment, string?>? whyMissing = null)
     {
         var damaged = 0;
-        var figures = catalog.Figures.Where(f => selected.Contains(f) || f.Needs.All(e => e.IsCached(store, context))).ToList();
+        bool Ready(IFigure f) => f.Needs.All(e => e.IsCached(store, context))
+            || f.RendersPartially(context) && f.Needs.SelectMany(e => e.Units(context)).Any(u => store.Exists(u.ResultKind, u.Hash));
+        var figures = catalog.Figures.Where(f => selected.Contains(f) || Ready(f)).ToList();
         var written = new List<(IFigure? Figure, string State)>();
         var rendered = new List<(IFigure Figure, IReadOnlyList<string> Files)>();
         var skipped = new List<(IFigure Figure, string Reason)>();
@@ -44,7 +46,7 @@ public static class Rendering
         var macros = new List<(string Name, string Value, IReadOnlyList<string> Sources)>();
         foreach (var figure in figures)
         {
-            if (figure.Needs.FirstOrDefault(e => !e.IsCached(store, context)) is { } missing)
+            if (!Ready(figure) && figure.Needs.FirstOrDefault(e => !e.IsCached(store, context)) is { } missing)
             {
                 var reason = whyMissing?.Invoke(missing) ?? "no result";
                 written.Add((figure, $"skipped: {reason}"));
@@ -92,7 +94,7 @@ public static class Rendering
                 Macros.Render(macros.Select(m => (m.Name, m.Value)), $"Rethink {context.Profile.ToString().ToLowerInvariant()} profile, {now:yyyy-MM-dd}"));
             new MacroIndex(RethinkVersion.Version, RethinkVersion.Commit, now, context.Profile, context.Device, context.Torch.Device,
                 macros.ToDictionary(m => m.Name, m => new MacroEntry(m.Value, m.Sources), StringComparer.Ordinal)).Save(context.OutputDirectory);
-            var report = ReportWriter.Save(context, rendered, skipped);
+            var report = ReportWriter.Save(store, context, rendered, skipped);
             written.Add((null, $"{Path.GetRelativePath(context.OutputDirectory, macroPath)}, {MacroIndex.FileName}, tables/manifest.md, {Path.GetRelativePath(context.OutputDirectory, report)}"));
         }
         return new RenderOutcome(written, rendered, skipped, warnings, damaged);

@@ -11,13 +11,27 @@ public static class CorruptionSweep
     public static IEnumerable<IGrouping<ModelKind, TrainingResult>> ByModel(IEnumerable<TrainingResult> results) =>
         results.OrderBy(r => Level(r.Config)).GroupBy(r => r.Config.Model);
 
-    public static string Caption(DeepRunGroup runs, ReproduceContext context, string what)
+    public static string Caption(DeepRunGroup runs, ReproduceContext context, string what) => Caption(runs, context, what, null);
+
+    /// <summary>The caption, with the models drawn and the corruption levels not yet run when the stored runs are given.</summary>
+    public static string Caption(DeepRunGroup runs, ReproduceContext context, string what, IReadOnlyList<TrainingResult>? stored)
     {
         var c = runs.Configure(context);
-        var sizes = string.Join(", ", c.GroupBy(x => x.Model).Select(g => $"{g.Key.Name()} {(g.First().Train is { } n ? $"{n:N0}" : "50,000")} images / {g.First().MaxSteps:N0} steps max"));
+        var sizes = string.Join(", ", c.GroupBy(x => x.Model).Select(g => $"{g.Key.Name()} {(g.First().Train is { } n ? $"{n:N0}" : "all 50,000")} training images / {g.First().MaxSteps:N0} steps max"));
+        var missing = stored is null ? "" : string.Join("; ", c.GroupBy(x => x.Model).Select(g =>
+        {
+            var absent = g.Where(x => stored.All(r => r.Config != x)).Select(x => Level(x).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            return absent.Count == 0 ? null : absent.Count == g.Count() ? $"{g.Key.Name()} (every p)" : $"{g.Key.Name()} p = {string.Join(", ", absent)}";
+        }).OfType<string>());
         return $"{what} against the probability p of replacing a CIFAR-10 training label by a uniform random class (the paper's rule: about 0.9p of the labels change). " +
-               $"Runs: {sizes}; profile {context.Profile.ToString().ToLowerInvariant()}.";
+               $"Runs: {sizes}; profile {context.Profile.ToString().ToLowerInvariant()}" +
+               (context.Profile == RunProfile.Paper ? " (full size)" : " (subsets, not the paper's scale)") + "." +
+               (missing.Length > 0 ? $" Not yet run: {missing}." : "");
     }
+
+    /// <summary>The sweep's runs to draw: all of them, or in the paper profile those stored.</summary>
+    public static IReadOnlyList<TrainingResult> Load(DeepRunGroup runs, ResultStore store, ReproduceContext context) =>
+        context.Profile == RunProfile.Paper ? runs.LoadAvailable(store, context) : runs.Load(store, context);
 }
 
 /// <summary>Figure 1b: steps to fit the training set, relative to true labels, against label corruption.</summary>
@@ -27,15 +41,21 @@ public sealed class Fig1bFigure(DeepRunGroup sweep) : IFigure
     public string Title => "Figure 1b: convergence slowdown under label corruption";
     public IReadOnlyList<IExperiment> Needs => [sweep];
 
-    public string Caption(ReproduceContext context) => CorruptionSweep.Caption(sweep, context,
-        "Time to overfit (first evaluation with 100% training accuracy) relative to the same model on true labels,") +
-        " A run that did not fit within its step budget is drawn at the budget with an open marker.";
+    private const string What = "Time to overfit (first evaluation with 100% training accuracy) relative to the same model on true labels,";
+    private const string Note = " A run that did not fit within its step budget is drawn at the budget with an open marker.";
+
+    public string Caption(ReproduceContext context) => CorruptionSweep.Caption(sweep, context, What) + Note;
+
+    public string Caption(ResultStore store, ReproduceContext context) => CorruptionSweep.Caption(sweep, context, What, sweep.LoadAvailable(store, context)) + Note;
+
+    public bool RendersPartially(ReproduceContext context) => context.Profile == RunProfile.Paper;
 
     public IReadOnlyList<string> Render(ResultStore store, ReproduceContext context)
     {
         var plot = FigureStyle.NewPlot("Time to overfit", "label corruption p", "steps to fit / steps on true labels");
         var index = 0;
-        foreach (var model in CorruptionSweep.ByModel(sweep.Load(store, context)))
+        // A model is drawn relative to its true-label run: without one (a partial paper-profile sweep) it is left out.
+        foreach (var model in CorruptionSweep.ByModel(CorruptionSweep.Load(sweep, store, context)).Where(g => CorruptionSweep.Level(g.First().Config) == 0))
         {
             var runs = model.ToList();
             var baseline = runs.First().StepsToFit ?? runs.First().Final!.Step;
@@ -59,7 +79,7 @@ public sealed class Fig1bFigure(DeepRunGroup sweep) : IFigure
     }
 
     public IReadOnlyList<(string Name, string Value)> Macros(ResultStore store, ReproduceContext context) =>
-        CorruptionSweep.ByModel(sweep.Load(store, context)).Select(g =>
+        CorruptionSweep.ByModel(CorruptionSweep.Load(sweep, store, context)).Select(g =>
         {
             var runs = g.ToList();
             var factor = runs.Last().StepsToFit is { } s && runs.First().StepsToFit is { } t ? $"{(double)s / t:F1}" : "n/a";
@@ -74,14 +94,20 @@ public sealed class Fig1cFigure(DeepRunGroup sweep) : IFigure
     public string Title => "Figure 1c: test error under label corruption";
     public IReadOnlyList<IExperiment> Needs => [sweep];
 
-    public string Caption(ReproduceContext context) => CorruptionSweep.Caption(sweep, context,
-        "Test error at the end of training (once the training set is fitted),") + " The dotted line is chance (90%).";
+    private const string What = "Test error at the end of training (once the training set is fitted),";
+    private const string Note = " The dotted line is chance (90%).";
+
+    public string Caption(ReproduceContext context) => CorruptionSweep.Caption(sweep, context, What) + Note;
+
+    public string Caption(ResultStore store, ReproduceContext context) => CorruptionSweep.Caption(sweep, context, What, sweep.LoadAvailable(store, context)) + Note;
+
+    public bool RendersPartially(ReproduceContext context) => context.Profile == RunProfile.Paper;
 
     public IReadOnlyList<string> Render(ResultStore store, ReproduceContext context)
     {
         var plot = FigureStyle.NewPlot("Test error", "label corruption p", "test error (%)");
         var index = 0;
-        foreach (var model in CorruptionSweep.ByModel(sweep.Load(store, context)))
+        foreach (var model in CorruptionSweep.ByModel(CorruptionSweep.Load(sweep, store, context)))
         {
             var runs = model.ToList();
             var line = plot.Add.Scatter(runs.Select(r => CorruptionSweep.Level(r.Config)).ToArray(), runs.Select(r => 100 * (1 - r.Final!.TestAccuracy)).ToArray());
@@ -96,6 +122,6 @@ public sealed class Fig1cFigure(DeepRunGroup sweep) : IFigure
     }
 
     public IReadOnlyList<(string Name, string Value)> Macros(ResultStore store, ReproduceContext context) =>
-        CorruptionSweep.ByModel(sweep.Load(store, context)).SelectMany(g => g.Select(r =>
+        CorruptionSweep.ByModel(CorruptionSweep.Load(sweep, store, context)).SelectMany(g => g.Select(r =>
             (Tables.Macros.Name($"TestErrorCorrupted{(int)Math.Round(100 * CorruptionSweep.Level(r.Config))}", g.Key.Name()), $"{100 * (1 - r.Final!.TestAccuracy):F1}\\%"))).ToList();
 }

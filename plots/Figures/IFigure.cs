@@ -19,8 +19,18 @@ public interface IFigure
     /// <summary>Caption for report.md, stating the profile's subsets and schedules.</summary>
     string Caption(ReproduceContext context);
 
+    /// <summary>The caption of what is drawn from <paramref name="store"/> (report.md); by default <see cref="Caption(ReproduceContext)"/>.</summary>
+    string Caption(ResultStore store, ReproduceContext context) => Caption(context);
+
     /// <summary>Renders from stored results; returns the files written.</summary>
     IReadOnlyList<string> Render(ResultStore store, ReproduceContext context);
+
+    /// <summary>
+    /// True when this renders from whatever part of its results exists (the paper profile's deep figures:
+    /// its runs take GPU-hours, and the rows a CPU reaches are shown as they come, the rest marked as
+    /// missing); otherwise it renders only once all its results exist.
+    /// </summary>
+    bool RendersPartially(ReproduceContext context) => false;
 
     /// <summary>LaTeX macros (name without backslash, value) for every number this reports.</summary>
     IReadOnlyList<(string Name, string Value)> Macros(ResultStore store, ReproduceContext context) => [];

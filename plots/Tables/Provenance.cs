@@ -33,5 +33,5 @@ public static class Provenance
 
     /// <summary>Result file names (experiment-hash) of experiments, for <see cref="Header"/>.</summary>
     public static IReadOnlyList<string> Sources(IEnumerable<Rethink.Experiments.IExperiment> experiments, Rethink.Experiments.ResultStore store, Rethink.Experiments.ReproduceContext context) =>
-        experiments.SelectMany(e => e.ResultFiles(store, context)).Select(Path.GetFileNameWithoutExtension).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
+        experiments.SelectMany(e => e.ResultFiles(store, context)).Where(File.Exists).Select(Path.GetFileNameWithoutExtension).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
 }

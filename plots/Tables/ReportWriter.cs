@@ -8,7 +8,7 @@ namespace Rethink.Plots.Tables;
 /// <summary>report.md: every figure and table of a reproduce run with its caption, and the manifest.</summary>
 public static class ReportWriter
 {
-    public static string Save(ReproduceContext context, IReadOnlyList<(IFigure Figure, IReadOnlyList<string> Files)> rendered, IReadOnlyList<(IFigure Figure, string Reason)> skipped)
+    public static string Save(ResultStore store, ReproduceContext context, IReadOnlyList<(IFigure Figure, IReadOnlyList<string> Files)> rendered, IReadOnlyList<(IFigure Figure, string Reason)> skipped)
     {
         var sb = new StringBuilder();
         sb.AppendLine("# Rethink: reproduction report");
@@ -32,7 +32,7 @@ public static class ReportWriter
                 foreach (var png in files.Where(f => f.EndsWith(".png", StringComparison.Ordinal)))
                     sb.AppendLine($"![{figure.Title}]({Path.GetRelativePath(context.OutputDirectory, png)})");
                 sb.AppendLine();
-                sb.AppendLine(figure.Caption(context));
+                sb.AppendLine(figure.Caption(store, context));
             }
         }
         if (skipped.Count > 0)

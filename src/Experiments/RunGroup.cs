@@ -60,6 +60,10 @@ public abstract class RunGroup<TConfig, TResult>(string id, string title, string
                 return new RunSummary(id, Describe(r.Config), backend, precision, seed, r.Run);
             }).ToList();
 
+    /// <summary>The stored results among the group's runs, in <see cref="Configure"/>'s order (missing ones left out).</summary>
+    public IReadOnlyList<TResult> LoadAvailable(ResultStore store, ReproduceContext context) =>
+        Runs(context).Select(run => store.TryLoad<TConfig, TResult>(kind, run)).OfType<ExperimentRecord<TConfig, TResult>>().Select(r => r.Result).ToList();
+
     /// <summary>The stored results of the group's runs, in <see cref="Configure"/>'s order (all must exist).</summary>
     public IReadOnlyList<TResult> Load(ResultStore store, ReproduceContext context) =>
         Runs(context).Select(run => store.TryLoad<TConfig, TResult>(kind, run) is { } record ? record.Result
