@@ -162,18 +162,35 @@ public static class Trainer
         };
     }
 
+    /// <summary>
+    /// Images per forward pass when evaluating (accuracy on the training and test sets): the training
+    /// batch size. Larger batches are slower per image on a CPU (measured on a 2-core EPYC, libtorch 2.10,
+    /// eval mode: AlexNet 570 images/s at 128 against 316 at 500, small Inception 64 against 49: the
+    /// activations of 500 images leave the caches), and on a GPU 128 already fills the device for these models.
+    /// </summary>
+    public const int EvaluationBatch = 128;
+
+    /// <summary>
+    /// The predicted classes of a batch, the model in evaluation mode: in libtorch's inference mode (no
+    /// autograd records, no version counters), as every evaluation computes them.
+    /// </summary>
+    public static Tensor Predict(nn.Module<Tensor, Tensor> model, Tensor images)
+    {
+        using var _ = inference_mode();
+        return model.forward(images).argmax(1);
+    }
+
     /// <summary>Accuracy on the whole training or test (sub)set, in evaluation mode.</summary>
     public static double Accuracy(nn.Module<Tensor, Tensor> model, TrainingData data, bool test, Device device)
     {
         model.eval();
-        using var _ = no_grad();
         var count = test ? data.TestCount : data.TrainCount;
         long correct = 0;
-        for (var start = 0; start < count; start += 500)
+        for (var start = 0; start < count; start += EvaluationBatch)
         {
             using var scope = NewDisposeScope();
-            var (x, y) = data.EvaluationBatch(test, start, Math.Min(500, count - start), device);
-            correct += model.forward(x).argmax(1).eq(y).sum().item<long>();
+            var (x, y) = data.EvaluationBatch(test, start, Math.Min(EvaluationBatch, count - start), device);
+            correct += Predict(model, x).eq(y).sum().item<long>();
         }
         return count == 0 ? double.NaN : (double)correct / count;
     }
