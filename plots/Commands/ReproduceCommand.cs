@@ -5,6 +5,7 @@ using Rethink.Experiments;
 using Rethink.Plots.Figures;
 using Rethink.Core;
 using Rethink.Kernels.Devices;
+using Rethink.Deep;
 using Rethink.Plots.Tables;
 using Spectre.Console;
 
@@ -18,7 +19,7 @@ public static class ReproduceCommand
 {
     private sealed record Options(
         Option<string> Profile, DeviceOption Device, Option<string?> Data, Option<string> Out, Option<string?> Only,
-        Option<string?> Shard, Option<int> Jobs);
+        Option<string?> Shard, Option<int> Jobs, Option<string?> Models);
 
     private static Options CreateOptions() => new(
         new Option<string>("--profile") { Description = "quick: subsets and short schedules for a 2-core machine (~30 min); paper: the full protocol (GPU recommended).", DefaultValueFactory = _ => "quick" }
@@ -28,7 +29,8 @@ public static class ReproduceCommand
         new Option<string>("--out") { Description = "Output directory for result files, figures and tables.", DefaultValueFactory = _ => "results" }.OutputDirectory(),
         new Option<string?>("--only") { Description = "Comma-separated figure/table ids to produce (default: all)." },
         new Option<string?>("--shard") { Description = "K/N: compute only the runs this shard owns (by config hash; default: from SLURM_PROCID/SLURM_NTASKS, OMPI_COMM_WORLD_RANK/SIZE or PMI_RANK/SIZE, else all)." },
-        new Option<int>("--jobs") { Description = "Run J shards as J processes on this machine, then render (several small runs share a GPU).", DefaultValueFactory = _ => 1 }.AtLeast(1));
+        new Option<int>("--jobs") { Description = "Run J shards as J processes on this machine, then render (several small runs share a GPU).", DefaultValueFactory = _ => 1 }.AtLeast(1),
+        new Option<string?>("--models") { Description = "Comma-separated models whose training runs are taken (default: all), e.g. mlp1x512,mlp3x512,alexnet: what a CPU reaches at full size with --profile paper (the cost is printed before anything starts)." });
 
     public static Command Create() => Build("reproduce", "Run the experiments each figure and table needs (cached by config hash), then render them all.", compute: true);
 
@@ -39,7 +41,7 @@ public static class ReproduceCommand
         var o = CreateOptions();
         var command = new Command("status", "List every run of the profile: done, running (and where), failed, or pending, with times and an estimate of what is left.")
         {
-            o.Profile, o.Device.Option, o.Data, o.Out, o.Only,
+            o.Profile, o.Device.Option, o.Data, o.Out, o.Only, o.Models,
         };
         command.SetAction(parse =>
         {
@@ -61,7 +63,17 @@ public static class ReproduceCommand
             parse.GetValue(o.Profile) == "paper" ? RunProfile.Paper : RunProfile.Quick,
             o.Device.Get(parse),
             parse.GetValue(o.Data),
-            output) { Costs = CostModel.Load(store) };
+            output) { Costs = CostModel.Load(store), Models = ModelList(parse.GetValue(o.Models)) };
+    }
+
+    /// <summary>The models of --models, or null for all; an unknown name is a command-line error naming the choices.</summary>
+    private static IReadOnlyList<ModelKind>? ModelList(string? text)
+    {
+        if (text is null) return null;
+        var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var known = string.Join(", ", Rethink.Deep.Models.All.Select(m => m.Name()));
+        if (names.Length == 0) throw new CommandLineException($"--models '{text}': give one or more of {known}; leave --models out for all.");
+        return names.Select(n => Rethink.Deep.Models.Find(n) ?? throw new CommandLineException($"--models: unknown model '{n}'; choose from {known}.")).Distinct().ToList();
     }
 
     private static string[]? Only(ParseResult parse, Options o)
@@ -84,7 +96,7 @@ public static class ReproduceCommand
     private static Command Build(string name, string description, bool compute)
     {
         var o = CreateOptions();
-        var command = new Command(name, description) { o.Profile, o.Device.Option, o.Data, o.Out, o.Only };
+        var command = new Command(name, description) { o.Profile, o.Device.Option, o.Data, o.Out, o.Only, o.Models };
         if (compute)
         {
             command.Options.Add(o.Shard);

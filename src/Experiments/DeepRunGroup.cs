@@ -11,7 +11,7 @@ namespace Rethink.Experiments;
 /// so an interrupted reproduce resumes mid-run.
 /// </summary>
 public sealed class DeepRunGroup(string id, string title, Func<ReproduceContext, IReadOnlyList<TrainingConfig>> configure)
-    : RunGroup<TrainingConfig, TrainingResult>(id, title, RunId, configure)
+    : RunGroup<TrainingConfig, TrainingResult>(id, title, RunId, c => c.Models is { } models ? configure(c).Where(r => models.Contains(r.Model)).ToList() : configure(c))
 {
     /// <summary>The result files' prefix: every training run is stored as <c>deep-run-&lt;hash&gt;.json</c>.</summary>
     public const string RunId = "deep-run";

@@ -48,7 +48,7 @@ public static class ExperimentExtensions
 {
     /// <summary>Whether every result of the experiment is stored (whole or damaged: see <see cref="ResultStore.Problem"/>).</summary>
     public static bool IsCached(this IExperiment experiment, ResultStore store, ReproduceContext context) =>
-        experiment.Units(context).All(u => store.Exists(u.ResultKind, u.Hash));
+        experiment.Units(context) is { Count: > 0 } units && units.All(u => store.Exists(u.ResultKind, u.Hash)); // no runs (all filtered out): nothing to show
 
     /// <summary>The result files the experiment reads for the context's profile (for the run manifest and provenance).</summary>
     public static IReadOnlyList<string> ResultFiles(this IExperiment experiment, ResultStore store, ReproduceContext context) =>

@@ -23,6 +23,13 @@ public sealed record ReproduceContext(RunProfile Profile, ComputeDevice Device, 
     /// <summary>Result files.</summary>
     public string DataResultsDirectory => Path.Combine(OutputDirectory, "data");
 
+    /// <summary>
+    /// The models whose training runs are taken (null: all). A CPU reaches the paper profile's MLP and
+    /// AlexNet runs at full size, not its Inception runs: restricting the models restricts what is computed,
+    /// estimated and drawn; the paper profile's figures and tables show the rows that exist.
+    /// </summary>
+    public IReadOnlyList<ModelKind>? Models { get; init; }
+
     /// <summary>Seconds per training step, measured from the runs in the results folder.</summary>
     public CostModel Costs { get; init; } = new();
 

@@ -68,6 +68,7 @@ public sealed class BadInputTests : IDisposable
             ["--out"] = [underFile],
             ["--export"] = [Path.Combine(underFile, "net.json")],
             ["--only"] = ["no-such-figure"],
+            ["--models"] = ["no-such-model"],
             ["--x"] = ["1,a"],
             ["--b"] = ["0,x"],
             ["--dataset"] = ["/no/such/dataset"],
