@@ -174,6 +174,11 @@ public static class ReproduceCommand
             Console.WriteLine($"{prefix}rethink reproduce --profile {context.Profile.ToString().ToLowerInvariant()}: {pending.Count} run(s) to compute" +
                 (shard.Count > 1 ? $", {pending.Count(u => shard.Owns(u.Hash))} of them in shard {shard}" : "") +
                 $", estimated {Durations.Format(estimate)} on this machine ({measured}); output in {context.OutputDirectory}");
+            // The training runs' share, model by model, with the rate each estimate rests on.
+            foreach (var model in pending.Where(u => u.ResultKind == DeepRunGroup.RunId && shard.Owns(u.Hash)).GroupBy(u => u.Description.Split(' ')[0]))
+                if (Deep.Models.Find(model.Key) is { } kind)
+                    Console.WriteLine($"{prefix}  {model.Key}: {model.Count()} run(s), {Durations.Format(TimeSpan.FromSeconds(model.Sum(u => u.Estimate.TotalSeconds)))} " +
+                        $"at {context.Costs.SecondsPerStep(kind, context.Torch.Device, 128):0.###} s per step of 128 on {context.Torch.Name}");
             PauseHook.Reached("cost");
             var queue = new RunQueue(store, shard);
             var watch = Stopwatch.StartNew();
