@@ -73,8 +73,38 @@ public sealed class CostModel
         var model = new CostModel();
         foreach (var record in store.All<TrainingConfig, TrainingResult>(DeepRunGroup.RunId))
             if (record.Result.Final is { Step: > 0 } final)
+            {
                 model.Observe(record.Config.Model, record.Result.Device, record.Config.BatchSize, record.Run.Seconds / final.Step);
+                model.ObserveSteps(record.Config, final.Step);
+            }
         return model;
+    }
+
+    private readonly Dictionary<(ModelKind Model, int? Train, bool TrueLabels), List<double>> _steps = new();
+
+    /// <summary>Records how many steps a finished run of this model, training size and kind of labels took (it stopped when fitted or at its budget).</summary>
+    public void ObserveSteps(TrainingConfig config, long steps)
+    {
+        if (steps <= 0) return;
+        var key = (config.Model, config.Train, config.Labels.Kind == Data.RandomizationKind.TrueLabels);
+        lock (_measured)
+        {
+            if (!_steps.TryGetValue(key, out var list)) _steps[key] = list = [];
+            list.Add(steps);
+        }
+    }
+
+    /// <summary>
+    /// The steps a run is expected to take, from finished runs of the same model and training size with
+    /// the same kind of labels (true, or any randomization) in the results folder; null when there are none.
+    /// At full size the MLPs never reach exactly 100% training accuracy before the learning rate has decayed
+    /// away, so they take their whole budget; that is what this learns.
+    /// </summary>
+    public double? ExpectedSteps(TrainingConfig config)
+    {
+        lock (_measured)
+            return _steps.TryGetValue((config.Model, config.Train, config.Labels.Kind == Data.RandomizationKind.TrueLabels), out var list) && list.Count > 0
+                ? Math.Min(config.MaxSteps, Median(list)) : null;
     }
 
     /// <summary>Measured on a 2-core CPU at batch 128, evaluations included.</summary>

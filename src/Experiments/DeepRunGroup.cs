@@ -26,13 +26,15 @@ public sealed class DeepRunGroup(string id, string title, Func<ReproduceContext,
     }
 
     /// <summary>
-    /// Steps expected times the cost model's seconds per step, evaluations included: runs that stop when
-    /// fitted take about 25 epochs (random labels a third more), bounded by the step budget.
+    /// Steps expected times the cost model's seconds per step, evaluations included: as many steps as
+    /// finished runs of the same model, size and kind of labels took in this folder, else about 25 epochs
+    /// for runs that stop when fitted (random labels a third more), bounded by the step budget.
     /// </summary>
     protected override double Seconds(TrainingConfig c, ReproduceContext context)
     {
         var epochSteps = Math.Ceiling((c.Train ?? c.Dataset.TrainCount ?? 50_000) / (double)c.BatchSize);
-        var steps = c.StopWhenFitted ? Math.Min(c.MaxSteps, 25 * epochSteps * (c.Labels.Kind == RandomizationKind.TrueLabels ? 1 : 1.3)) : c.MaxSteps;
+        var steps = !c.StopWhenFitted ? c.MaxSteps
+            : context.Costs.ExpectedSteps(c) ?? Math.Min(c.MaxSteps, 25 * epochSteps * (c.Labels.Kind == RandomizationKind.TrueLabels ? 1 : 1.3));
         return steps * context.Costs.SecondsPerStep(c.Model, context.Torch.Device, c.BatchSize);
     }
 
@@ -49,7 +51,11 @@ public sealed class DeepRunGroup(string id, string title, Func<ReproduceContext,
     /// <summary>Every finished run measures the seconds per step of its model on this device.</summary>
     protected override void Finished(TrainingConfig config, TrainingResult result, double seconds, ReproduceContext context)
     {
-        if (result.Final is { Step: > 0 } final) context.Costs.Observe(config.Model, result.Device, config.BatchSize, seconds / final.Step);
+        if (result.Final is { Step: > 0 } final)
+        {
+            context.Costs.Observe(config.Model, result.Device, config.BatchSize, seconds / final.Step);
+            context.Costs.ObserveSteps(config, final.Step);
+        }
     }
 
     /// <summary>Model, randomization, crop, weight decay and size, e.g. "alexnet true-labels crop wd, 1,000 images".</summary>

@@ -87,3 +87,33 @@ public sealed class FullSizeRenderTests : IDisposable
         Assert.Contains(outcome.Skipped, s => s.Figure.Id == "table1");
     }
 }
+
+/// <summary>The cost printed before a paper-profile run learns how many steps such runs take from the finished ones.</summary>
+public sealed class CostEstimateTests : IDisposable
+{
+    private readonly string _out = Directory.CreateTempSubdirectory("rethink-costs").FullName;
+
+    public void Dispose() => Directory.Delete(_out, recursive: true);
+
+    [Fact]
+    public void Finished_runs_of_a_model_set_the_steps_expected_of_its_pending_runs()
+    {
+        var paper = new ReproduceContext(RunProfile.Paper, ComputeDevice.Cpu, null, _out);
+        var catalog = new Catalog();
+        var store = new ResultStore(paper.DataResultsDirectory);
+        var sweep = catalog.Runs.Sweep.Configure(paper).Where(c => c.Model == ModelKind.Mlp1x512).ToList();
+        var random = sweep.Single(c => c.Labels.Kind == RandomizationKind.RandomLabels);
+        // A finished random-label run that took its whole budget (as the MLPs do at full size).
+        var result = RecipeTests.FakeTraining(random, 1) with { Records = [new TrainingRecord(random.MaxSteps, 199, 1e-6, 0.15, 0.9925, 0.094, 0.109, 1700)] };
+        store.Save(DeepRunGroup.RunId, Configured<TrainingConfig>.Of(random), result, 1784);
+        var costs = CostModel.Load(store);
+        var corrupted = sweep.First(c => c.Labels.Kind == RandomizationKind.PartiallyCorrupted);
+        var truth = sweep.Single(c => c.Labels.Kind == RandomizationKind.TrueLabels);
+        Assert.Equal(random.MaxSteps, costs.ExpectedSteps(corrupted));       // randomized labels: as the random-label run
+        Assert.Null(costs.ExpectedSteps(truth));                              // true labels: nothing finished yet
+        Assert.Null(costs.ExpectedSteps(truth with { Model = ModelKind.Mlp3x512 }));
+        // The estimate of a pending corrupted-label run is then the budget times the measured rate.
+        var unit = catalog.Runs.Sweep.Units(paper with { Costs = costs }).Single(u => u.Hash == Rethink.Core.Json.Hash(corrupted));
+        Assert.Equal(1784.0, unit.Estimate.TotalSeconds, 1e-6);
+    }
+}
