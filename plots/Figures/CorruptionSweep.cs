@@ -46,7 +46,14 @@ public sealed class Fig1bFigure(DeepRunGroup sweep) : IFigure
 
     public string Caption(ReproduceContext context) => CorruptionSweep.Caption(sweep, context, What) + Note;
 
-    public string Caption(ResultStore store, ReproduceContext context) => CorruptionSweep.Caption(sweep, context, What, sweep.LoadAvailable(store, context)) + Note;
+    public string Caption(ResultStore store, ReproduceContext context)
+    {
+        var stored = sweep.LoadAvailable(store, context);
+        // A model whose true-label run did not fit either is drawn relative to a budget, not to a time to fit: say so.
+        var unfittedBaselines = CorruptionSweep.ByModel(stored).Where(g => CorruptionSweep.Level(g.First().Config) == 0 && g.First().StepsToFit is null).Select(g => g.Key.Name()).ToList();
+        return CorruptionSweep.Caption(sweep, context, What, stored) + Note +
+               (unfittedBaselines.Count > 0 ? $" {string.Join(", ", unfittedBaselines)}: the true-label run did not reach 100% training accuracy within its budget either, so its ratios compare budgets, not times to fit." : "");
+    }
 
     public bool RendersPartially(ReproduceContext context) => context.Profile == RunProfile.Paper;
 
