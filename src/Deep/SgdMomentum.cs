@@ -42,17 +42,21 @@ public sealed class SgdMomentum : IDisposable
         using var momentum = _momentum.ToScalar();
         using var decay = _weightDecay.ToScalar();
         using var step = (-learningRate).ToScalar();
+        // add_(Tensor) without an alpha makes its own Scalar 1 the same implicit way (TorchSharp 0.107):
+        // it failed once so in CI, inside the momentum update; the alpha is given explicitly.
+        using var one = 1.0.ToScalar();
         for (var i = 0; i < _parameters.Count; i++)
         {
             var p = _parameters[i];
             if (p.grad is not { } grad) continue;
             using var g = _weightDecay != 0 ? grad.add(p, decay) : grad.alias();
-            Buffers[i].mul_(momentum).add_(g);
+            Buffers[i].mul_(momentum).add_(g, one);
             p.add_(Buffers[i], step);
         }
         GC.KeepAlive(momentum);
         GC.KeepAlive(decay);
         GC.KeepAlive(step);
+        GC.KeepAlive(one);
     }
 
     /// <summary>Frees the buffers.</summary>
