@@ -54,7 +54,7 @@ public static class GaborFeatures
             var x = tensor(images.Data.AsSpan(start * images.Dimension, count * images.Dimension).ToArray(), [count * (long)c, 1, h, w]).to(device);
             var response = nn.functional.conv2d(x, weight, padding: [bank.Size / 2, bank.Size / 2]);
             var pairs = response.view(count * (long)c, bank.Count, 2, h, w);
-            var modulus = pairs.pow(2).sum(2).sqrt();
+            var modulus = pairs.square().sum(2).sqrt(); // square(): no implicit Scalar for the GC to finalize mid-call
             var pooled = nn.functional.avg_pool2d(modulus, config.Pool);
             var low = nn.functional.avg_pool2d(x, config.Pool);
             var features = cat([low, pooled], 1).reshape(count, dimension).to(float64).cpu();
