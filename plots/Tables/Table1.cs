@@ -23,13 +23,13 @@ public sealed class Table1(DeepRunGroup trueLabels, DeepRunGroup sweep) : IFigur
 
     public string Caption(ReproduceContext context)
     {
-        var runs = trueLabels.Configure(context);
-        var sizes = string.Join(", ", runs.GroupBy(r => r.Model).Select(g => $"{g.Key.Name()}: {(g.First().Train is { } n ? $"{n:N0} training / {g.First().Test:N0} test images" : "full CIFAR-10")}, <= {g.First().MaxSteps:N0} steps"));
         if (context.Profile == RunProfile.Paper)
             return $"CIFAR-10 accuracy (%) with and without random 28x28 crops and weight decay ({PaperNumbers.WeightDecay}); paper, reproduced, and the difference. " +
                    "The scale column says what each reproduced number is: 'full' rows trained on all 50,000 training images and were evaluated on all 10,000 test images " +
                    "(paper profile, <= 200 epochs, stopped once the training set is fitted; steps and device given); 'subset' rows are the quick profile's runs on the subsets named there, " +
                    "not comparable with the paper's numbers; rows with neither have not been run. Random-label rows: labels drawn uniformly once per run (seed 1).";
+        var runs = trueLabels.Configure(context);
+        var sizes = string.Join(", ", runs.GroupBy(r => r.Model).Select(g => $"{g.Key.Name()}: {(g.First().Train is { } n ? $"{n:N0} training / {g.First().Test:N0} test images" : "full CIFAR-10")}, <= {g.First().MaxSteps:N0} steps"));
         return $"CIFAR-10 accuracy (%) with and without random 28x28 crops and weight decay ({PaperNumbers.WeightDecay}); paper, reproduced, and the difference. " +
                $"Reproduced runs ({context.Profile.ToString().ToLowerInvariant()} profile): {sizes}; training stops once the training set is fitted. " +
                "These are subsets, not the paper's scale (rethink reproduce --profile paper trains on all of CIFAR-10).";

@@ -41,7 +41,7 @@ public sealed record LibTorchSymbolCheck(
           + (Unresolved.Count > 0 ? $" ({Names(Unresolved)})" : "")
           + (MissingVersions.Count > 0 ? $"; missing symbol versions: {string.Join(", ", MissingVersions)}" : "");
 
-    /// <summary>The first few names, demangled enough to read (C++ names keep their mangling), and how many more.</summary>
+    /// <summary>The first three names (C++ names as the linker sees them, mangled) and how many more.</summary>
     private static string Names(IReadOnlyList<string> names) =>
         string.Join(", ", names.Take(3)) + (names.Count > 3 ? $" and {names.Count - 3:N0} more" : "");
 

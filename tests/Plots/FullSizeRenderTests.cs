@@ -114,6 +114,8 @@ public sealed class CostEstimateTests : IDisposable
         Assert.Null(costs.ExpectedSteps(truth with { Model = ModelKind.Mlp3x512 }));
         // The estimate of a pending corrupted-label run is then the budget times the measured rate.
         var unit = catalog.Runs.Sweep.Units(paper with { Costs = costs }).Single(u => u.Hash == Rethink.Core.Json.Hash(corrupted));
-        Assert.Equal(1784.0, unit.Estimate.TotalSeconds, 1e-6);
+        // (1784 / 78,200) × 78,200 in doubles: two roundings, within 2u relative (u = 2^-53; 4u allowed), then
+        // TimeSpan's quantization to 100 ns ticks (at most half a tick).
+        Assert.Equal(1784.0, unit.Estimate.TotalSeconds, 4 * 1784.0 * Math.Pow(2, -53) + 0.5e-7);
     }
 }
