@@ -1,12 +1,11 @@
 using System.CommandLine;
-using System.Text.RegularExpressions;
 using Rethink.Plots.Cli;
 using Rethink.Plots.Paper;
 
 namespace Rethink.Plots.Commands;
 
 /// <summary>`rethink paper init|check`: a LaTeX paper that quotes Rethink results, and the check that none of its numbers is missing or stale.</summary>
-public static partial class PaperCommand
+public static class PaperCommand
 {
     public static Command Create()
     {
@@ -37,13 +36,10 @@ public static partial class PaperCommand
         return command;
     }
 
-    [GeneratedRegex(@"\\rethinkresults\{([^}]+)\}")]
-    private static partial Regex ResultsDeclaration();
-
     private static Command Check()
     {
         var directory = new Argument<string>("DIR") { Description = "The paper's folder (every .tex file below it is read)." };
-        var results = new Option<string?>("--results") { Description = "The results folder (default: the \\rethinkresults{...} of the paper, else ./results)." };
+        var results = new Option<string?>("--results") { Description = "The unprefixed results folder (default: the \\rethinkresults{...} of the paper, else ./results); folders declared with a prefix, \\rethinkresults[Prefix]{DIR}, are read from the paper." };
         var command = new Command("check", "List every Rethink macro the paper uses that is missing from the results or stale (its result changed, was recomputed or came from another version); exit 1 if any.") { directory, results };
         command.SetAction(parse =>
         {
@@ -51,24 +47,21 @@ public static partial class PaperCommand
             if (!Directory.Exists(dir)) throw new CommandLineException($"DIR: no folder {dir}; give the paper's folder (rethink paper init DIR writes one).");
             var texFiles = Directory.GetFiles(dir, "*.tex", SearchOption.AllDirectories);
             if (texFiles.Length == 0) throw new CommandLineException($"DIR: {dir} holds no .tex file.");
-            var resultsDir = parse.GetValue(results) is { } given ? Path.GetFullPath(given) : DeclaredResults(dir, texFiles) ?? Path.GetFullPath("results");
-            if (!Directory.Exists(resultsDir)) throw new CommandLineException($"--results: no folder {resultsDir}; run rethink reproduce --out {resultsDir}, or point --results at the results.");
-            var problems = PaperCheck.Run(dir, resultsDir);
-            var used = PaperCheck.Uses(dir, Tables.MacroIndex.Load(resultsDir), resultsDir).Count;
+            var folders = PaperCheck.Declared(dir, parse.GetValue(results));
+            foreach (var folder in folders)
+                if (!Directory.Exists(folder.Directory))
+                    throw new CommandLineException(folder.Prefix.Length == 0
+                        ? $"--results: no folder {folder.Directory}; run rethink reproduce --out {folder.Directory}, or point --results at the results."
+                        : $"DIR: the paper declares \\rethinkresults[{folder.Prefix}]{{...}} as {folder.Directory}, which does not exist; run rethink reproduce --out {folder.Directory}, or correct the declaration.");
+            var problems = PaperCheck.Run(dir, folders);
+            var used = PaperCheck.Uses(dir, folders).Count;
+            var where = string.Join("; ", folders);
             foreach (var problem in problems) Console.WriteLine(problem);
             Console.WriteLine(problems.Count == 0
-                ? $"{used} Rethink macro(s) used in {Path.GetFileName(dir)}, all present and current (results {resultsDir})"
-                : $"{problems.Count(p => p.Kind == "missing")} missing and {problems.Count(p => p.Kind == "stale")} stale of {used} Rethink macro(s) used (results {resultsDir})");
+                ? $"{used} Rethink macro(s) used in {Path.GetFileName(dir)}, all present and current (results {where})"
+                : $"{problems.Count(p => p.Kind == "missing")} missing and {problems.Count(p => p.Kind == "stale")} stale of {used} Rethink macro(s) used (results {where})");
             return problems.Count == 0 ? 0 : 1;
         });
         return command;
-    }
-
-    private static string? DeclaredResults(string dir, IEnumerable<string> texFiles)
-    {
-        foreach (var file in texFiles)
-            if (ResultsDeclaration().Match(File.ReadAllText(file)) is { Success: true } m)
-                return Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, m.Groups[1].Value));
-        return null;
     }
 }

@@ -96,9 +96,11 @@ public static class ReproduceCommand
     private static Command Build(string name, string description, bool compute)
     {
         var o = CreateOptions();
-        var command = new Command(name, description) { o.Profile, o.Device.Option, o.Data, o.Out, o.Only, o.Models };
+        // --models chooses what to compute; a render always shows every stored model's runs.
+        var command = new Command(name, description) { o.Profile, o.Device.Option, o.Data, o.Out, o.Only };
         if (compute)
         {
+            command.Options.Add(o.Models);
             command.Options.Add(o.Shard);
             command.Options.Add(o.Jobs);
         }
@@ -123,6 +125,7 @@ public static class ReproduceCommand
 
     private static int Execute(ReproduceContext context, IReadOnlyCollection<string>? only, bool compute, Shard shard, CancellationToken cancel)
     {
+        if (!compute) context = context with { Models = null };
         var catalog = new Catalog();
         var selected = catalog.Select(only);
         var store = new ResultStore(context.DataResultsDirectory);
@@ -216,7 +219,8 @@ public static class ReproduceCommand
             Console.WriteLine($"{prefix}{pendingElsewhere} run(s) are still being computed elsewhere: the last shard to finish renders the figures (or run `rethink render --out {context.OutputDirectory}` once `rethink status` shows them done).");
             return failures.Count > 0 ? 1 : 0;
         }
-        var renderFailures = Render(catalog, selected, store, context, status);
+        // What --models left out is still in the results folder: the render shows it (tables keep their rows).
+        var renderFailures = Render(catalog, selected, store, context with { Models = null }, status);
         return failures.Count > 0 ? 1 : renderFailures > 0 || damaged.Count > 0 && selected.Any(f => f.Needs.Any(e => e.Units(context).Any(u => store.Problem(u.ResultKind, u.Hash) is not null))) ? 2 : 0;
     }
 

@@ -86,7 +86,9 @@ public sealed class Fig1bFigure(DeepRunGroup sweep) : IFigure
     }
 
     public IReadOnlyList<(string Name, string Value)> Macros(ResultStore store, ReproduceContext context) =>
-        CorruptionSweep.ByModel(CorruptionSweep.Load(sweep, store, context)).Select(g =>
+        // Only a model whose sweep has both ends (true labels and p = 1): a partial paper-profile sweep has no slowdown yet.
+        CorruptionSweep.ByModel(CorruptionSweep.Load(sweep, store, context))
+            .Where(g => CorruptionSweep.Level(g.First().Config) == 0 && CorruptionSweep.Level(g.Last().Config) == 1).Select(g =>
         {
             var runs = g.ToList();
             var factor = runs.Last().StepsToFit is { } s && runs.First().StepsToFit is { } t ? $"{(double)s / t:F1}" : "n/a";

@@ -13,12 +13,24 @@ public sealed record PaperProblem(string Macro, string Kind, string Where, strin
 }
 
 /// <summary>
+/// A results folder a paper reads: <c>\rethinkresults{DIR}</c> (no prefix) or
+/// <c>\rethinkresults[Prefix]{DIR}</c>, whose macros the paper names with Prefix before them
+/// (<c>\rethink{FullTableOneTestAccAlexnet}</c> for <c>TableOneTestAccAlexnet</c> of the folder declared as
+/// <c>Full</c>), so that two profiles' results can be quoted side by side.
+/// </summary>
+public sealed record ResultsFolder(string Prefix, string Directory)
+{
+    public override string ToString() => Prefix.Length == 0 ? Directory : $"{Prefix}: {Directory}";
+}
+
+/// <summary>
 /// `rethink paper check DIR`: every <c>\rethink{Name}</c> (and every direct <c>\Name</c> of a Rethink
-/// macro) in the paper's .tex files against the results folder's <c>macros.json</c>. A macro is
-/// <b>missing</b> when the results do not define it, and <b>stale</b> when a source it was computed from
-/// has moved on: the result file is gone, its config is no longer one the current code runs (the
-/// experiment changed), it was produced by another Rethink version, or it (or a theorem check) is
-/// newer than the render, so macros.tex no longer shows it.
+/// macro) in the paper's .tex files against the <c>macros.json</c> of the results folder it belongs to
+/// (by its prefix, see <see cref="ResultsFolder"/>). A macro is <b>missing</b> when the results do not
+/// define it, and <b>stale</b> when a source it was computed from has moved on: the result file is gone,
+/// its config is no longer one the current code runs (the experiment changed), it was produced by
+/// another Rethink version, or it (or a theorem check) is newer than the render, so macros.tex no
+/// longer shows it.
 /// </summary>
 public static partial class PaperCheck
 {
@@ -28,26 +40,50 @@ public static partial class PaperCheck
     [GeneratedRegex(@"\\([A-Za-z]+)")]
     private static partial Regex Command();
 
+    [GeneratedRegex(@"\\rethinkresults\s*(?:\[([A-Za-z]*)\])?\s*\{([^}]+)\}")]
+    private static partial Regex Declaration();
+
     /// <summary>
-    /// Macro uses by name, each with its first place (file:line). Files inside the results folder (when
-    /// it lies below the paper, as paper/results does) are Rethink's own output, not uses.
+    /// The results folders the paper's .tex files declare with <c>\rethinkresults[Prefix]{DIR}</c> (DIR
+    /// relative to the file that declares it), the unprefixed one first; <paramref name="results"/>, when
+    /// given, replaces the unprefixed one (or is it, when none is declared: default ./results).
     /// </summary>
-    public static IReadOnlyDictionary<string, string> Uses(string paper, MacroIndex? index, string? results = null)
+    public static IReadOnlyList<ResultsFolder> Declared(string paper, string? results = null)
     {
+        var folders = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(paper, "*.tex", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            foreach (var line in File.ReadLines(file))
+                foreach (Match m in Declaration().Matches(StripComment(line)))
+                    folders.TryAdd(m.Groups[1].Value, Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, m.Groups[2].Value)));
+        if (results is not null) folders[""] = Path.GetFullPath(results);
+        else folders.TryAdd("", Path.GetFullPath("results"));
+        return folders.OrderBy(f => f.Key.Length).ThenBy(f => f.Key, StringComparer.Ordinal).Select(f => new ResultsFolder(f.Key, f.Value)).ToList();
+    }
+
+    /// <summary>
+    /// Macro uses by name (with the folder's prefix), each with its first place (file:line). Files inside a
+    /// results folder (when it lies below the paper, as paper/results does) are Rethink's own output, not uses.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Uses(string paper, IReadOnlyList<ResultsFolder> folders)
+    {
+        var indexes = folders.Select(f => (f.Prefix, Index: MacroIndex.Load(f.Directory))).Where(f => f.Index is not null).ToList();
+        var generated = folders.Select(f => Path.TrimEndingDirectorySeparator(f.Directory) + Path.DirectorySeparatorChar).ToList();
         var uses = new Dictionary<string, string>(StringComparer.Ordinal);
-        var generated = results is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(results)) + Path.DirectorySeparatorChar;
         foreach (var file in Directory.EnumerateFiles(paper, "*.tex", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
-            if (generated is not null && Path.GetFullPath(file).StartsWith(generated, StringComparison.Ordinal)) continue;
+            if (generated.Any(g => Path.GetFullPath(file).StartsWith(g, StringComparison.Ordinal))) continue;
             var lines = File.ReadAllLines(file);
             for (var i = 0; i < lines.Length; i++)
             {
                 var line = StripComment(lines[i]);
                 var where = $"{Path.GetRelativePath(paper, file)}:{i + 1}";
                 foreach (Match m in RethinkUse().Matches(line)) uses.TryAdd(m.Groups[1].Value, where);
-                if (index is null) continue;
                 foreach (Match m in Command().Matches(line))
-                    if (index.Macros.ContainsKey(m.Groups[1].Value)) uses.TryAdd(m.Groups[1].Value, where);
+                {
+                    var name = m.Groups[1].Value;
+                    if (indexes.Any(f => name.StartsWith(f.Prefix, StringComparison.Ordinal) && f.Index!.Macros.ContainsKey(name[f.Prefix.Length..])))
+                        uses.TryAdd(name, where);
+                }
             }
         }
         return uses;
@@ -60,27 +96,33 @@ public static partial class PaperCheck
         return line;
     }
 
-    public static IReadOnlyList<PaperProblem> Run(string paper, string results)
+    /// <summary>The check of a paper against one unprefixed results folder.</summary>
+    public static IReadOnlyList<PaperProblem> Run(string paper, string results) => Run(paper, [new ResultsFolder("", Path.GetFullPath(results))]);
+
+    public static IReadOnlyList<PaperProblem> Run(string paper, IReadOnlyList<ResultsFolder> folders)
     {
-        var index = MacroIndex.Load(results);
-        var uses = Uses(paper, index, results);
+        var indexes = folders.ToDictionary(f => f, f => MacroIndex.Load(f.Directory));
+        var current = new Dictionary<ResultsFolder, IReadOnlySet<string>>();
         var problems = new List<PaperProblem>();
-        if (index is null)
+        // The longest prefix first: Full's macros before the unprefixed folder's.
+        var byPrefix = folders.OrderByDescending(f => f.Prefix.Length).ToList();
+        foreach (var (name, where) in Uses(paper, folders).OrderBy(u => u.Key, StringComparer.Ordinal))
         {
-            problems.AddRange(uses.Select(u => new PaperProblem(u.Key, "missing", u.Value, $"{results} has no {MacroIndex.FileName}: run rethink reproduce (or rethink render) --out {results}")));
-            return problems;
-        }
-        var current = CurrentResultNames(index, results);
-        var store = new ResultStore(Path.Combine(results, "data"));
-        foreach (var (name, where) in uses.OrderBy(u => u.Key, StringComparer.Ordinal))
-        {
-            if (!index.Macros.TryGetValue(name, out var entry))
+            var candidates = byPrefix.Where(f => name.StartsWith(f.Prefix, StringComparison.Ordinal)).ToList();
+            var found = candidates.FirstOrDefault(f => indexes[f] is { } i && i.Macros.ContainsKey(name[f.Prefix.Length..]));
+            if (found is null)
             {
-                problems.Add(new PaperProblem(name, "missing", where, $"no result defines it (rendered {index.Rendered:yyyy-MM-dd HH:mm}); check the name, or run the experiment that reports it"));
+                var folder = candidates.First();
+                var results = folder.Directory;
+                problems.Add(indexes[folder] is { } index
+                    ? new PaperProblem(name, "missing", where, $"no result in {results} defines {(folder.Prefix.Length > 0 ? $"{name[folder.Prefix.Length..]} (prefix {folder.Prefix})" : "it")} (rendered {index.Rendered:yyyy-MM-dd HH:mm}); check the name, or run the experiment that reports it")
+                    : new PaperProblem(name, "missing", where, $"{results} has no {MacroIndex.FileName}: run rethink reproduce (or rethink render) --out {results}"));
                 continue;
             }
+            var entry = indexes[found]!.Macros[name[found.Prefix.Length..]];
+            if (!current.TryGetValue(found, out var names)) current[found] = names = CurrentResultNames(indexes[found]!, found.Directory);
             foreach (var source in entry.Sources)
-                if (Stale(source, index, results, current) is { } reason)
+                if (Stale(source, indexes[found]!, found.Directory, names) is { } reason)
                 {
                     problems.Add(new PaperProblem(name, "stale", where, reason));
                     break;

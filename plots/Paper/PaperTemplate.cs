@@ -13,13 +13,29 @@ public static class PaperTemplate
 {
     public const string Package = """
         \NeedsTeXFormat{LaTeX2e}
-        \ProvidesPackage{rethink}[2026/11/27 numbers, figures and tables from Rethink results]
+        \ProvidesPackage{rethink}[2026/12/04 numbers, figures and tables from Rethink results]
         \RequirePackage{graphicx}
         % \rethinkresults{DIR}: where `rethink reproduce` / `rethink render` wrote macros.tex, figures/ and tables/.
+        % \rethinkresults[Prefix]{DIR}: a further results folder (another profile, say) whose macros are read
+        % with Prefix before their names (\rethink{PrefixName}); \rethinkfrom{Prefix} in a group takes its
+        % figures and tables. Prefix: ASCII letters.
         \newcommand*{\rethinkresultsdir}{results}
-        \newcommand*{\rethinkresults}[1]{%
-          \renewcommand*{\rethinkresultsdir}{#1}%
-          \InputIfFileExists{#1/macros.tex}{}{\PackageWarningNoLine{rethink}{No #1/macros.tex: run rethink reproduce; numbers show as ??}}}
+        \newcommand*{\rethinkresults}[2][]{%
+          \ifx\relax#1\relax
+            \renewcommand*{\rethinkresultsdir}{#2}%
+            \InputIfFileExists{#2/macros.tex}{}{\PackageWarningNoLine{rethink}{No #2/macros.tex: run rethink reproduce; numbers show as ??}}%
+          \else
+            \expandafter\gdef\csname rethink@dir@#1\endcsname{#2}%
+            \begingroup
+              \def\rethink@prefix{#1}%
+              \let\newcommand\rethink@prefixed
+              \InputIfFileExists{#2/macros.tex}{}{\PackageWarningNoLine{rethink}{No #2/macros.tex: run rethink reproduce; numbers with prefix #1 show as ??}}%
+            \endgroup
+          \fi}
+        \def\rethink@prefixed#1#2{\expandafter\gdef\csname\rethink@prefix\expandafter\@gobble\string#1\endcsname{#2}}
+        \newcommand*{\rethinkfrom}[1]{%
+          \ifcsname rethink@dir@#1\endcsname\edef\rethinkresultsdir{\csname rethink@dir@#1\endcsname}%
+          \else\PackageWarning{rethink}{No results folder with prefix #1; declare it with \string\rethinkresults[#1]{DIR}}\fi}
         % \rethink{Name}: the value of \Name from macros.tex; a visible ?? (and a warning) when it is missing,
         % so a paper always builds and `rethink paper check` lists what to regenerate.
         \newcommand*{\rethinkmissing}[1]{\textbf{??}\PackageWarning{rethink}{Missing result macro #1; run rethink paper check}}

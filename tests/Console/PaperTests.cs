@@ -138,13 +138,10 @@ public sealed class PaperTests(ITestOutputHelper output) : IDisposable
     {
         var source = Path.Combine(Root(), "paper");
         Assert.Equal(Rethink.Plots.Paper.PaperTemplate.Package.Replace("\r\n", "\n") + "\n", File.ReadAllText(Path.Combine(source, "rethink.sty")));
-        var copy = _dir.File("example");
-        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(copy, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
+        // The note quotes the committed full-size results as well (\rethinkresults[Full]{../full-size}).
+        var copy = _dir.File(Path.Combine("example", "paper"));
+        CopyTree(source, copy);
+        CopyTree(Path.Combine(Root(), "full-size"), _dir.File(Path.Combine("example", "full-size")), skip: "runs");
         var pdf = LaTeX.Compile(copy, "main.tex");
         Assert.True(pdf.Success, pdf.Log);
         var log = File.ReadAllText(Path.Combine(copy, "main.log"));
@@ -158,6 +155,69 @@ public sealed class PaperTests(ITestOutputHelper output) : IDisposable
         var pages = pdf.Text.Count(c => c == '\f');
         output.WriteLine($"{pages} pages");
         Assert.InRange(pages, 2, 4);
+    }
+
+    private static void CopyTree(string source, string target, string? skip = null)
+    {
+        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(source, file);
+            // Not the running work (full-size/runs) nor lock files of runs in progress.
+            if (skip is not null && relative.StartsWith(skip + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+                || relative.Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.'))) continue;
+            var to = Path.Combine(target, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(file, to);
+        }
+    }
+
+    /// <summary>
+    /// Two results folders side by side (two profiles, say): <c>\rethinkresults[Full]{DIR}</c> reads the
+    /// second folder's macros as <c>\FullName</c>; the PDF shows both folders' values, and the check
+    /// takes each prefixed name to its own folder — present, missing (naming the prefix) or stale there.
+    /// </summary>
+    [Fact]
+    public void A_second_results_folder_is_quoted_with_its_prefix_and_checked_there()
+    {
+        Reproduce();
+        var full = _dir.File("full");
+        CopyTree(Results, full);
+        var fullIndex = Path.Combine(full, "macros.json");
+        // The copy's value differs from the first folder's, so the PDF shows which folder each number came from.
+        File.WriteAllText(Path.Combine(full, "macros.tex"), File.ReadAllText(Path.Combine(full, "macros.tex")).Replace("\\newcommand{\\MnistNormTrueLabels}{", "\\newcommand{\\MnistNormTrueLabels}{9"));
+        Directory.CreateDirectory(PaperDir);
+        File.WriteAllText(Path.Combine(PaperDir, "main.tex"),
+            "\\documentclass{article}\n\\usepackage{rethink}\n\\rethinkresults{../results}\n\\rethinkresults[Full]{../full}\n\\begin{document}\n" +
+            "Quick \\rethink{MnistNormTrueLabels}, full \\rethink{FullMnistNormTrueLabels}, \\FullMnistNormRandomLabels.\n\\end{document}\n");
+        File.WriteAllText(Path.Combine(PaperDir, "rethink.sty"), Rethink.Plots.Paper.PaperTemplate.Package);
+        var pdf = LaTeX.Compile(PaperDir, "main.tex");
+        Assert.True(pdf.Success, pdf.Log);
+        var quick = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(Results, "macros.tex")), @"\\newcommand\{\\MnistNormTrueLabels\}\{([^}]*)\}").Groups[1].Value;
+        Assert.Contains($"Quick {quick}, full 9{quick},", pdf.Text);
+        Assert.DoesNotContain("??", pdf.Text);
+
+        var clean = Check();
+        Assert.True(clean.ExitCode == 0, clean.ToString());
+        Assert.Contains("3 Rethink macro(s) used in paper, all present and current", clean.Stdout);
+
+        File.AppendAllText(Path.Combine(PaperDir, "main.tex"), "\\rethink{FullNoSuchNumber}\n");
+        var missing = Check();
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("missing \\FullNoSuchNumber (main.tex:8): no result in " + full + " defines NoSuchNumber (prefix Full)", missing.Stdout);
+
+        // A result of the Full folder from another version marks only the Full macros stale.
+        File.WriteAllText(Path.Combine(PaperDir, "main.tex"), File.ReadAllText(Path.Combine(PaperDir, "main.tex")).Replace("\\rethink{FullNoSuchNumber}\n", ""));
+        var index = JsonNode.Parse(File.ReadAllText(fullIndex))!;
+        var source = index["macros"]!["MnistNormTrueLabels"]!["sources"]!.AsArray().Select(s => s!.GetValue<string>()).First();
+        var file = Path.Combine(full, "data", source + ".json");
+        var old = JsonNode.Parse(File.ReadAllText(file))!;
+        old["run"]!["version"] = "0.4.0";
+        File.WriteAllText(file, old.ToJsonString());
+        var stale = Check();
+        Assert.Equal(1, stale.ExitCode);
+        Assert.Contains($"stale \\FullMnistNormTrueLabels (main.tex:6): {source} was computed by Rethink 0.4.0", stale.Stdout);
+        Assert.DoesNotContain("stale \\MnistNormTrueLabels", stale.Stdout);
+        Assert.Contains("0 missing and 2 stale of 3", stale.Stdout);
     }
 
     [Fact]
