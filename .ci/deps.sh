@@ -2,7 +2,8 @@
 # Installs everything Rethink and its tests need on Debian 12 or 13 (idempotent):
 #   native BLAS/LAPACK (OpenBLAS), Open MPI and ScaLAPACK (--device scalapack), the C++ runtime TorchSharp
 #   0.107 needs (GLIBCXX_3.4.32), pdflatex with booktabs and siunitx and poppler's pdftotext (macros.tex,
-#   the example paper), and Debian's Fashion-MNIST. `dotnet test` needs all of it and skips only GPU tests.
+#   the example paper), Debian's Fashion-MNIST, and Debian's numpy, SciPy and Pillow (the ImageNet tests'
+#   independent references: SciPy writes the devkit's meta.mat, Pillow decodes the JPEGs). `dotnet test` needs all of it and skips only GPU tests.
 # Run it as root: `bash .ci/deps.sh` in a root shell (containers), `sudo bash .ci/deps.sh` otherwise.
 # Extras by argument:  bench -> Python anchors for the benchmark programs (numpy, scipy, scikit-learn, torch)
 #                      all   -> every extra
@@ -15,7 +16,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 want=(libopenblas0-pthread liblapack3 libblas3 libgomp1 binutils fonts-dejavu-core openmpi-bin libscalapack-openmpi2.2
-      texlive-latex-base texlive-latex-recommended texlive-science poppler-utils dataset-fashion-mnist)
+      texlive-latex-base texlive-latex-recommended texlive-science poppler-utils dataset-fashion-mnist
+      python3-numpy python3-scipy python3-pil)
 for extra in "$@"; do
   case "$extra" in
     bench|all)     want+=(python3-numpy python3-scipy python3-sklearn python3-torch) ;;
