@@ -8,6 +8,7 @@ var suites = new Dictionary<string, Func<string[], int>>
     ["kernels"] = KernelBenchmark.Run,
     ["deep"] = DeepBenchmark.Run,
     ["features"] = FeatureBenchmark.Run,
+    ["imagenet"] = ImageNetBenchmark.Run,
 };
 if (args.Length == 0 || !suites.TryGetValue(args[0], out var suite))
 {

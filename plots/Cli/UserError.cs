@@ -31,6 +31,7 @@ public static class UserError
         TorchUnavailableException { Target: TrainingTarget.Cuda } t => $"--device cuda: {t.Reason.TrimEnd('.')}; or use --device cpu.",
         UserInputException input => OptionNames.Describe(input),
         DatasetNotFoundException { Missing: { } missing } => missing.Message(OptionNames.For("Data")),
+        ImageNet.ImageNetLayoutException layout => $"{OptionNames.For("Data")}: {layout.Message}",
         _ => string.Join(' ', e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
     };
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Rethink.Data;
+using Rethink.ImageNet;
 using Rethink.Plots.Cli;
 using Spectre.Console;
 
@@ -12,12 +13,17 @@ public static class DataCommand
     public static Command Create()
     {
         var command = new Command("data", "Datasets: find, download, inspect.");
-        var dataset = new Option<string>("--dataset") { Description = "mnist, fashion-mnist, cifar10, or a path (IDX folder, CIFAR-10 batch folder, cifar-10-binary.tar.gz).", Required = true };
+        var dataset = new Option<string>("--dataset") { Description = "mnist, fashion-mnist, cifar10, imagenet (--data: the ILSVRC2012 folder, or a folder holding imagenet/), or a path (IDX folder, CIFAR-10 batch folder, cifar-10-binary.tar.gz).", Required = true };
         var data = CommonOptions.Data();
         var offline = new Option<bool>("--no-download") { Description = "Do not download a missing dataset." };
         var info = new Command("info", "Print a dataset's location, sizes, label histograms and checksum status.") { dataset, data, offline };
         info.SetAction(parse =>
         {
+            if (string.Equals(parse.GetValue(dataset), "imagenet", StringComparison.OrdinalIgnoreCase))
+            {
+                PrintImageNet(ImageNetData.Locate(parse.GetValue(data)));
+                return 0;
+            }
             var options = new DataOptions(parse.GetValue(data), !parse.GetValue(offline), ConsoleDownloadProgress.Instance);
             var location = DatasetLoader.Locate(parse.GetValue(dataset)!, options);
             var watch = Stopwatch.StartNew();
@@ -28,6 +34,38 @@ public static class DataCommand
         });
         command.Subcommands.Add(info);
         return command;
+    }
+
+    private static void PrintImageNet(Func<ImageNetFolder> open)
+    {
+        var watch = Stopwatch.StartNew();
+        var folder = open();
+        var seconds = watch.Elapsed.TotalSeconds;
+        Console.WriteLine($"ImageNet (ILSVRC2012 layout): {folder.Root}, read in {ReportText.Seconds(seconds)} (file names only; nothing decoded)");
+        Console.WriteLine($"  train {ReportText.N0(folder.Train.Count)} images in {folder.TrainDirectory}; val {ReportText.N0(folder.Validation.Count)} images in {folder.ValidationDirectory}, labelled by {folder.Layout switch
+        {
+            ValidationLayout.Sorted => "their class folders (val/<wnid>/)",
+            ValidationLayout.SolutionCsv => folder.ValidationLabels + " (Kaggle)",
+            _ => folder.ValidationLabels + " with meta.mat (devkit)",
+        }}");
+        Console.WriteLine($"  {folder.Classes} classes; words from {folder.WordsSource ?? "no synset list (LOC_synset_mapping.txt or synset_words.txt)"}");
+        var full = folder.Classes == ImageNetFolder.PublishedClasses && folder.Train.Count == ImageNetFolder.PublishedTrainImages && folder.Validation.Count == ImageNetFolder.PublishedValidationImages;
+        Console.WriteLine(full ? "  the full ILSVRC2012: 1,000 classes, 1,281,167 training and 50,000 validation images"
+            : $"  not the full ILSVRC2012 (1,000 classes, {ImageNetFolder.PublishedTrainImages:N0} training and {ImageNetFolder.PublishedValidationImages:N0} validation images): a subset or another release");
+        var trainCounts = new int[folder.Classes];
+        var valCounts = new int[folder.Classes];
+        foreach (var f in folder.Train) trainCounts[f.Label]++;
+        foreach (var f in folder.Validation) valCounts[f.Label]++;
+        var sorted = trainCounts.Order().ToArray();
+        Console.WriteLine($"  training images per class: min {sorted[0]}, median {sorted[sorted.Length / 2]}, max {sorted[^1]}; validation per class: min {valCounts.Min()}, max {valCounts.Max()}");
+        var table = new Table().AddColumns("class", "wnid", "words", "train", "val");
+        var shown = Math.Min(folder.Classes, 10);
+        for (var c = 0; c < shown; c++)
+            table.AddRow(c.ToString(), folder.Synsets[c].Wnid, Markup.Escape(folder.Synsets[c].Words), trainCounts[c].ToString(), valCounts[c].ToString());
+        if (shown < folder.Classes) table.AddRow("…", $"{folder.Classes - shown} more", "", "", "");
+        AnsiConsole.Write(table);
+        var (width, height) = Jpeg.Size(folder.Train[0].Path);
+        Console.WriteLine($"  first training image: {Path.GetFileName(folder.Train[0].Path)}, {width}x{height} (read by its header)");
     }
 
     private static void Print(DatasetLocation location, LabeledDataset data, double seconds)

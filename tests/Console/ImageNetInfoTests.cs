@@ -1,0 +1,49 @@
+using Rethink.ImageNet;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Rethink.Console.Tests;
+
+/// <summary>
+/// `rethink data info --dataset imagenet --data DIR` on ILSVRC-layout folders the test writes (10 classes
+/// × 30 JPEGs of mixed sizes): it reads them in either val layout, counts what was written, says it is not
+/// the full ILSVRC2012, and a folder with no labels for val/ is one line naming --data, exit code 2.
+/// </summary>
+public sealed class ImageNetInfoTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Theory]
+    [InlineData(ValidationLayout.Sorted, "their class folders")]
+    [InlineData(ValidationLayout.SolutionCsv, "LOC_val_solution.csv (Kaggle)")]
+    public void Data_info_reads_a_generated_folder_in_each_layout(ValidationLayout layout, string labelledBy)
+    {
+        var root = _dir.File("ILSVRC2012");
+        SyntheticImageNet.Write(root, 10, 30, 3, layout);
+        // The folder's parent as --data: imagenet/ or ILSVRC2012/ under it is found.
+        var run = RethinkProcess.Run(["data", "info", "--dataset", "imagenet", "--data", _dir.Path]);
+        output.WriteLine(run.ToString());
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains($"train 300 images in {Path.Combine(root, "train")}; val 30 images in {Path.Combine(root, "val")}, labelled by", run.Stdout);
+        Assert.Contains(labelledBy, run.Stdout);
+        Assert.Contains("10 classes; words from", run.Stdout);
+        Assert.Contains("not the full ILSVRC2012", run.Stdout);
+        Assert.Contains("training images per class: min 30, median 30, max 30; validation per class: min 3, max 3", run.Stdout);
+        Assert.Contains("tench, Tinca tinca", run.Stdout);
+    }
+
+    [Fact]
+    public void A_flat_val_without_labels_is_one_line_naming_data_and_exit_code_2()
+    {
+        SyntheticImageNet.Write(_dir.Path, 3, 2, 2, ValidationLayout.SolutionCsv, minSide: 16, maxSide: 24);
+        File.Delete(_dir.File("LOC_val_solution.csv"));
+        var run = RethinkProcess.Run(["data", "info", "--dataset", "imagenet", "--data", _dir.Path]);
+        Assert.Equal(2, run.ExitCode);
+        var lines = run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("rethink: --data: ", lines[0]);
+        Assert.Contains("lie flat in val/ with no labels", lines[0]);
+    }
+}
