@@ -18,6 +18,7 @@ public static class OptionNames
         ["MaxSteps"] = "--steps",
         ["WeightDecay"] = "--weight-decay",
         ["Dropout"] = "--dropout",
+        ["ImageSize"] = "--image-size",
         ["Gamma"] = "--gamma",
         ["Multiplier"] = "--multiplier",
         ["Ridge"] = "--ridge",

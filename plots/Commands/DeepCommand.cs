@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Globalization;
 using Rethink.Core;
 using Rethink.Data;
+using Rethink.ImageNet;
 using Rethink.Deep;
 using Rethink.Plots.Cli;
 using Rethink.Experiments;
@@ -24,7 +25,7 @@ public static class DeepCommand
     private static Command RunCommand()
     {
         var model = new Option<string>("--model") { Description = $"{string.Join(", ", Models.All.Select(m => m.Name()))}.", Required = true }.AcceptOnlyFromAmong([.. Models.All.Select(m => m.Name())]);
-        var dataset = new Option<string>("--dataset") { Description = "cifar10 (28x28x3 after the paper's crop), mnist or fashion-mnist (28x28x1), or a path.", DefaultValueFactory = _ => "cifar10" };
+        var dataset = new Option<string>("--dataset") { Description = "cifar10 (28x28x3 after the paper's crop), mnist or fashion-mnist (28x28x1), imagenet (an ILSVRC2012 folder: --data, or imagenet/ under it or $RETHINK_DATA; all of it unless --train/--test), or a path.", DefaultValueFactory = _ => "cifar10" };
         var randomization = new Option<string>("--randomization") { Description = "true-labels, corrupted-P (e.g. corrupted-0.4), random-labels, shuffled-pixels, random-pixels, gaussian.", DefaultValueFactory = _ => "true-labels" };
         var profile = new Option<string>("--profile") { Description = "quick: a training subset and step budget sized for this model on a CPU; paper: the full training set and schedule.", DefaultValueFactory = _ => "quick" }
             .AcceptOnlyFromAmong("quick", "paper");
@@ -34,7 +35,8 @@ public static class DeepCommand
         var lr = new Option<double?>("--lr") { Description = "Initial learning rate (default: 0.1 Inception, 0.01 others)." };
         var weightDecay = new Option<double>("--weight-decay") { Description = "L2 weight decay.", DefaultValueFactory = _ => 0 };
         var dropout = new Option<double>("--dropout") { Description = "Dropout rate before the fully connected layers.", DefaultValueFactory = _ => 0 };
-        var augment = new Option<bool>("--augment") { Description = "Random 28x28 crops of CIFAR-10's 32x32 images." };
+        var augment = new Option<bool>("--augment") { Description = "Random 28x28 crops of CIFAR-10's 32x32 images; on ImageNet, random-resized crops and flips (the paper's data aug)." };
+        var imageSize = new Option<int?>("--image-size") { Description = "ImageNet: the side of the square crops the network sees (default 299, Inception V3's; at least 75 for it)." };
         var keepGoing = new Option<bool>("--no-stop") { Description = "Keep training after the training set is fitted." };
         var seed = new Option<int>("--seed") { Description = "Master seed.", DefaultValueFactory = _ => 0 };
         var device = new DeviceOption(ComputeDevice.Cpu, ComputeDevice.Cpu, ComputeDevice.Cuda, ComputeDevice.Auto); // cuda: a CUDA libtorch 2.10 from RETHINK_LIBTORCH, LD_LIBRARY_PATH or the installed PyTorch
@@ -43,7 +45,7 @@ public static class DeepCommand
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint." };
         var command = new Command("run", "Train one model on one randomization of a dataset; checkpoints every epoch.")
         {
-            model, dataset, randomization, profile, train, test, steps, lr, weightDecay, dropout, augment, keepGoing, seed, device.Option, data, output, resume,
+            model, dataset, randomization, profile, train, test, steps, lr, weightDecay, dropout, augment, imageSize, keepGoing, seed, device.Option, data, output, resume,
         };
         command.SetAction((parse, cancel) =>
         {
@@ -56,16 +58,20 @@ public static class DeepCommand
             var seedValue = parse.GetValue(seed);
             var labels = Randomization.Parse(parse.GetValue(randomization)!, seed: seedValue);
             var preset = DeepProfiles.Preset(kind, parse.GetValue(profile) == "paper" ? RunProfile.Paper : RunProfile.Quick);
-            var config = new TrainingConfig(kind, new DatasetId(parse.GetValue(dataset)!), labels.Kind == RandomizationKind.TrueLabels ? null : labels,
-                parse.GetValue(train) ?? preset.Train, parse.GetValue(test) ?? preset.Test, seedValue,
+            var datasetId = new DatasetId(parse.GetValue(dataset)!);
+            var imageNet = datasetId.Name.Equals(ImageNetTrainingData.DatasetName, StringComparison.OrdinalIgnoreCase);
+            // ImageNet's subsets are what the folder holds unless asked (the profiles' sizes are CIFAR-10's).
+            var config = new TrainingConfig(kind, imageNet ? new DatasetId(ImageNetTrainingData.DatasetName) : datasetId, labels.Kind == RandomizationKind.TrueLabels ? null : labels,
+                parse.GetValue(train) ?? (imageNet ? null : preset.Train), parse.GetValue(test) ?? (imageNet ? null : preset.Test), seedValue,
                 parse.GetValue(steps) ?? preset.MaxSteps, parse.GetValue(lr), WeightDecay: parse.GetValue(weightDecay),
-                Dropout: parse.GetValue(dropout), Augment: parse.GetValue(augment), StopWhenFitted: !parse.GetValue(keepGoing));
+                Dropout: parse.GetValue(dropout), Augment: parse.GetValue(augment), StopWhenFitted: !parse.GetValue(keepGoing), ImageSize: parse.GetValue(imageSize));
             config.Validate();
             var directory = parse.GetValue(output) ?? Path.Combine("results", "deep", $"{config.ShortName}-{Json.Hash(config)}");
             if (parse.GetValue(resume) && !File.Exists(Path.Combine(directory, Trainer.CheckpointFile)))
                 throw new CommandLineException($"--resume: {Path.GetFullPath(directory)} holds no checkpoint ({Trainer.CheckpointFile}) to continue; leave out --resume to start a new run there, or give the run's folder with --out.");
             CommonOptions.EnsureWritable(directory, "--out");
-            var trainingData = TrainingData.Load(config, new DataOptions(parse.GetValue(data), Progress: ConsoleDownloadProgress.Instance));
+            ITrainingData trainingData = imageNet ? ImageNetTrainingData.Load(config, ImageNetData.Locate(parse.GetValue(data))())
+                : TrainingData.Load(config, new DataOptions(parse.GetValue(data), Progress: ConsoleDownloadProgress.Instance));
             Console.WriteLine($"{config.Model.Name()} on {config.Dataset} ({config.Labels.Name}) on {torch.Name}, {TorchRuntime.Description}: {trainingData.TrainCount:N0} train, {trainingData.TestCount:N0} test, " +
                 $"batch {config.BatchSize}, lr {config.InitialLearningRate} x {config.Decay} every {config.DecayEvery} steps, up to {config.MaxSteps:N0} steps; run directory {directory}");
             var result = TrainingProgressDisplay.Run(config, p => Trainer.Run(config, trainingData, new TrainingSession(torch.Device, directory, parse.GetValue(resume)), p, cancel));
@@ -88,6 +94,8 @@ public static class DeepCommand
         Console.WriteLine(string.Create(c, $"  steps                 {f.Step:N0} ({f.Epoch} epochs), {ReportText.Seconds(f.Seconds)} training"));
         Console.WriteLine(string.Create(c, $"  train accuracy        {100 * f.TrainAccuracy:F2}%   (labels trained on; realized label corruption {100 * r.RealizedLabelCorruption:F1}%)"));
         Console.WriteLine(string.Create(c, $"  test accuracy         {100 * f.TestAccuracy:F2}%   best {100 * f.BestTestAccuracy:F2}%"));
+        if (f.TrainTop5 is { } trainTop5 && f.TestTop5 is { } testTop5)
+            Console.WriteLine(string.Create(c, $"  top-5 accuracy        train {100 * trainTop5:F2}%, test {100 * testTop5:F2}%"));
         Console.WriteLine(r.StepsToFit is { } s
             ? string.Create(c, $"  time to overfit       {s:N0} steps, {ReportText.Seconds(r.SecondsToFit ?? 0)}")
             : $"  time to overfit       not reached (training accuracy {100 * f.TrainAccuracy:F2}%)");

@@ -30,7 +30,7 @@ public static class Trainer
     /// <param name="session">Where it trains, its folder (config, metrics, checkpoints, result; none: nothing written) and whether to resume (default: the CPU, nothing written).</param>
     /// <param name="progress">Progress after every step.</param>
     /// <param name="cancel">Stops before the next step (the last checkpoint stays valid).</param>
-    public static TrainingResult Run(TrainingConfig config, TrainingData data, TrainingSession? session = null,
+    public static TrainingResult Run(TrainingConfig config, ITrainingData data, TrainingSession? session = null,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -64,7 +64,7 @@ public static class Trainer
             else
             {
                 AtomicFile.WriteAllText(Path.Combine(directory, ConfigFile), Json.Serialize(config));
-                AtomicFile.WriteAllText(Path.Combine(directory, RandomizationFile), Json.Serialize(data.Prepared.Randomization));
+                AtomicFile.WriteAllText(Path.Combine(directory, RandomizationFile), Json.Serialize(data.Randomization));
             }
         }
 
@@ -126,7 +126,7 @@ public static class Trainer
         return result;
     }
 
-    private static (double Loss, double Accuracy) TrainStep(nn.Module<Tensor, Tensor> model, SgdMomentum optimizer, TrainingData data,
+    private static (double Loss, double Accuracy) TrainStep(nn.Module<Tensor, Tensor> model, SgdMomentum optimizer, ITrainingData data,
         TrainingConfig config, HostBatch batch, long step, Device device)
     {
         using var scope = NewDisposeScope();
@@ -144,14 +144,15 @@ public static class Trainer
         return (loss.item<float>(), (double)correct / batch.Labels.Length);
     }
 
-    private static TrainerState Evaluate(nn.Module<Tensor, Tensor> model, TrainingData data, TrainingConfig config, TrainerState state, double lr, Device device)
+    private static TrainerState Evaluate(nn.Module<Tensor, Tensor> model, ITrainingData data, TrainingConfig config, TrainerState state, double lr, Device device)
     {
-        var train = Accuracy(model, data, test: false, device);
-        var test = data.TestCount > 0 ? Accuracy(model, data, test: true, device) : double.NaN;
-        var best = double.IsNaN(test) ? state.BestTestAccuracy : Math.Max(state.BestTestAccuracy, test);
-        var record = new TrainingRecord(state.Step, state.Epoch, lr, state.LossCount > 0 ? state.LossSum / state.LossCount : double.NaN, train, test, best, state.Seconds);
+        var train = Accuracies(model, data, test: false, device);
+        var test = data.TestCount > 0 ? Accuracies(model, data, test: true, device) : (Top1: double.NaN, Top5: double.NaN);
+        var best = double.IsNaN(test.Top1) ? state.BestTestAccuracy : Math.Max(state.BestTestAccuracy, test.Top1);
+        var record = new TrainingRecord(state.Step, state.Epoch, lr, state.LossCount > 0 ? state.LossSum / state.LossCount : double.NaN, train.Top1, test.Top1, best, state.Seconds,
+            double.IsNaN(train.Top5) ? null : train.Top5, double.IsNaN(test.Top5) ? null : test.Top5);
         state.Records.Add(record);
-        var fit = state.StepsToFit is null && train >= config.OverfitThreshold;
+        var fit = state.StepsToFit is null && train.Top1 >= config.OverfitThreshold;
         return state with
         {
             LossSum = 0,
@@ -181,29 +182,45 @@ public static class Trainer
     }
 
     /// <summary>Accuracy on the whole training or test (sub)set, in evaluation mode.</summary>
-    public static double Accuracy(nn.Module<Tensor, Tensor> model, TrainingData data, bool test, Device device)
+    public static double Accuracy(nn.Module<Tensor, Tensor> model, ITrainingData data, bool test, Device device) => Accuracies(model, data, test, device).Top1;
+
+    /// <summary>
+    /// Top-1 and top-5 accuracy on the whole training or test (sub)set, in evaluation mode and inference mode
+    /// (top-5: the label is among the five largest logits; NaN with five classes or fewer, where it is 1).
+    /// The next batch is prepared on another thread while this one is evaluated (ImageNet decodes its JPEGs there).
+    /// </summary>
+    public static (double Top1, double Top5) Accuracies(nn.Module<Tensor, Tensor> model, ITrainingData data, bool test, Device device)
     {
         model.eval();
         var count = test ? data.TestCount : data.TrainCount;
-        long correct = 0;
+        if (count == 0) return (double.NaN, double.NaN);
+        long correct = 0, top5 = 0;
+        var k = Math.Min(5, data.Classes);
+        Task<HostBatch>? next = null;
         for (var start = 0; start < count; start += EvaluationBatch)
         {
             using var scope = NewDisposeScope();
-            var (x, y) = data.EvaluationBatch(test, start, Math.Min(EvaluationBatch, count - start), device);
-            correct += Predict(model, x).eq(y).sum().item<long>();
+            var host = next?.Result ?? data.PrepareEvaluationBatch(test, start, Math.Min(EvaluationBatch, count - start));
+            var following = start + EvaluationBatch;
+            next = following < count ? Task.Run(() => data.PrepareEvaluationBatch(test, following, Math.Min(EvaluationBatch, count - following))) : null;
+            var (x, y) = data.ToDevice(host, device);
+            using var _ = inference_mode();
+            var logits = model.forward(x);
+            correct += logits.argmax(1).eq(y).sum().item<long>();
+            if (data.Classes > 5) top5 += logits.topk(k, 1).indexes.eq(y.unsqueeze(1)).any(1).sum().item<long>();
         }
-        return count == 0 ? double.NaN : (double)correct / count;
+        return ((double)correct / count, data.Classes > 5 ? (double)top5 / count : double.NaN);
     }
 
     private static void WriteMetrics(string directory, TrainerState state) =>
         AtomicFile.WriteAllText(Path.Combine(directory, MetricsFile), string.Join('\n', state.Records.Select(r => Json.Serialize(r, indented: false))) + "\n");
 
-    private static TrainingResult Result(TrainingConfig config, TrainingData data, nn.Module model, TrainerState state, Device device)
+    private static TrainingResult Result(TrainingConfig config, ITrainingData data, nn.Module model, TrainerState state, Device device)
     {
         var thin = Math.Max(1, state.Losses.Count / 2000);
         var losses = state.Losses.Where((_, i) => i % thin == 0 || i == state.Losses.Count - 1).ToList();
         return new TrainingResult(config, Models.CountParameters(model), data.TrainCount, data.TestCount, data.Steps,
-            data.Prepared.Randomization.RealizedCorruption, state.Records, losses, state.StepsToFit, state.SecondsToFit, device.type == DeviceType.CUDA ? TrainingDevice.Cuda : TrainingDevice.Cpu, state.Resumed, TorchRuntime.Description,
+            data.Randomization.RealizedCorruption, state.Records, losses, state.StepsToFit, state.SecondsToFit, device.type == DeviceType.CUDA ? TrainingDevice.Cuda : TrainingDevice.Cpu, state.Resumed, TorchRuntime.Description,
             state.DivergedAtStep);
     }
 }

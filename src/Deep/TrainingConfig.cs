@@ -29,6 +29,10 @@ namespace Rethink.Deep;
 /// <param name="StopWhenFitted">Stop once training accuracy reaches <paramref name="OverfitThreshold"/>.</param>
 /// <param name="OverfitThreshold">Training accuracy that counts as "fitted" (time to overfit).</param>
 /// <param name="EvaluateEvery">Steps between evaluations (null: whole epochs, at least 20 steps).</param>
+/// <param name="ImageSize">
+/// ImageNet only: the side of the square crops the network sees (null: 299, Inception V3's). Left out of the
+/// config's JSON when null, so the CIFAR-10 and MNIST configs (and their hashes) are as before it existed.
+/// </param>
 public sealed record TrainingConfig(
     ModelKind Model,
     DatasetId Dataset,
@@ -47,8 +51,15 @@ public sealed record TrainingConfig(
     bool Augment = false,
     bool StopWhenFitted = true,
     double OverfitThreshold = 1.0,
-    int? EvaluateEvery = null)
+    int? EvaluateEvery = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] int? ImageSize = null)
 {
+    /// <summary>Whether this trains on ImageNet (an ILSVRC2012 folder; <see cref="ImageNetTrainingData"/>).</summary>
+    public bool IsImageNet => Dataset.Name.Equals(ImageNetTrainingData.DatasetName, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The crops' side on ImageNet: <see cref="ImageSize"/> or 299.</summary>
+    public int ImageNetSide => ImageSize ?? 299;
+
     /// <summary>The randomization in effect (true labels when none is given).</summary>
     public Randomization Labels => Randomization ?? Data.Randomization.None;
 
@@ -77,6 +88,10 @@ public sealed record TrainingConfig(
         if (!(Dropout >= 0 && Dropout < 1)) throw new UserInputException(nameof(Dropout), Dropout, "must lie in [0, 1).");
         if (!(OverfitThreshold > 0 && OverfitThreshold <= 1)) throw new UserInputException(nameof(OverfitThreshold), OverfitThreshold, "must lie in (0, 1].");
         if (EvaluateEvery is < 1) throw new UserInputException(nameof(EvaluateEvery), EvaluateEvery, "at least one step between evaluations.");
+        if (ImageSize is not null && !IsImageNet) throw new UserInputException(nameof(ImageSize), ImageSize, "sets the crop size of ImageNet images; CIFAR-10 and MNIST are 28x28 (leave it out).");
+        if (ImageSize is < 16 or > 1024) throw new UserInputException(nameof(ImageSize), ImageSize, "a side from 16 to 1024 pixels (Inception V3: 299, at least 75).");
+        if (Model == ModelKind.InceptionV3 && !IsImageNet) throw new UserInputException(nameof(Model), Model.Name(), "Inception V3 takes ImageNet-sized images (75x75 or more): use it with the imagenet dataset; CIFAR-10's Inception is 'inception'.");
+        if (Model == ModelKind.InceptionV3 && ImageNetSide < 75) throw new UserInputException(nameof(ImageSize), ImageSize, "Inception V3 needs crops of 75x75 pixels or more.");
         Randomization?.Validate();
     }
 }

@@ -11,7 +11,7 @@ namespace Rethink.Deep;
 /// whitening; with augmentation the 32×32 images are kept and each minibatch takes a random 28×28
 /// crop per image (seeded by step) before whitening. MNIST-like datasets are 28×28×1, ÷ 255.
 /// </summary>
-public sealed class TrainingData
+public sealed class TrainingData : ITrainingData
 {
     private const int Side = 28;
     private readonly ImageTensor _train;
@@ -43,6 +43,8 @@ public sealed class TrainingData
     public int TestCount => _test.Count;
     /// <summary>Classes.</summary>
     public int Classes => Prepared.Classes;
+    /// <inheritdoc/>
+    public RandomizationRecord Randomization => Prepared.Randomization;
     /// <summary>The preprocessing steps, as results record them (with the random crops when augmenting).</summary>
     public IReadOnlyList<string> Steps => _augment ? [.. Prepared.Steps, "random-crop-28 (train), center-crop-28 (test)", "per-image-whitening"] : Prepared.Steps;
 
@@ -94,25 +96,14 @@ public sealed class TrainingData
         return new HostBatch(buffer, labels);
     }
 
-    /// <summary>
-    /// Tensors of a host batch on <paramref name="device"/>; on CUDA through pinned memory with an
-    /// asynchronous copy, so the transfer overlaps the work already queued on the GPU.
-    /// </summary>
-    public (Tensor Images, Tensor Labels) ToDevice(HostBatch batch, Device device)
-    {
-        var count = batch.Labels.Length;
-        var images = tensor(batch.Images, [count, Channels, Side, Side]);
-        var labels = tensor(batch.Labels);
-        if (device.type != DeviceType.CUDA) return (images, labels);
-        using (images)
-        using (labels)
-        using (var pinnedImages = images.pin_memory())
-        using (var pinnedLabels = labels.pin_memory())
-            return (pinnedImages.to(device, non_blocking: true), pinnedLabels.to(device, non_blocking: true));
-    }
+    /// <summary>Tensors of a host batch on <paramref name="device"/> (see <see cref="HostBatches.ToDevice(HostBatch, int, int, Device)"/>).</summary>
+    public (Tensor Images, Tensor Labels) ToDevice(HostBatch batch, Device device) => batch.ToDevice(Channels, Side, device);
 
     /// <summary>Contiguous range [start, start + count) of the training or test images, for evaluation.</summary>
-    public (Tensor Images, Tensor Labels) EvaluationBatch(bool test, int start, int count, Device device)
+    public (Tensor Images, Tensor Labels) EvaluationBatch(bool test, int start, int count, Device device) => ToDevice(PrepareEvaluationBatch(test, start, count), device);
+
+    /// <inheritdoc/>
+    public HostBatch PrepareEvaluationBatch(bool test, int start, int count)
     {
         var source = test ? _test : (_augment ? null : _train);
         var d = Channels * Side * Side;
@@ -132,7 +123,7 @@ public sealed class TrainingData
             }
             labels[k] = labelSource[start + k];
         }
-        return ToDevice(new HostBatch(buffer, labels), device);
+        return new HostBatch(buffer, labels);
     }
 
     private void Crop(ReadOnlySpan<float> image, int height, int width, int top, int left, Span<float> target)

@@ -9,6 +9,8 @@ namespace Rethink.Deep;
 /// <param name="TestAccuracy">Accuracy on the test (sub)set.</param>
 /// <param name="BestTestAccuracy">Best test accuracy so far (the early-stopping view).</param>
 /// <param name="Seconds">Wall time of training so far (evaluations excluded).</param>
+/// <param name="TrainTop5">Top-5 accuracy on the training (sub)set: the label among the five largest logits (null in results written before top-5 was recorded).</param>
+/// <param name="TestTop5">Top-5 accuracy on the test (sub)set.</param>
 public sealed record TrainingRecord(
     long Step,
     int Epoch,
@@ -17,7 +19,9 @@ public sealed record TrainingRecord(
     double TrainAccuracy,
     double TestAccuracy,
     double BestTestAccuracy,
-    double Seconds);
+    double Seconds,
+    double? TrainTop5 = null,
+    double? TestTop5 = null);
 
 /// <summary>Per-step training loss (the curve of Figure 1a).</summary>
 public sealed record StepLoss(long Step, double Loss, double BatchAccuracy);

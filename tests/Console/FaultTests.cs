@@ -26,26 +26,53 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
          "--steps", "9", "--augment", "--weight-decay", "0.0005", "--no-stop", "--seed", "7"];
 
     [Fact]
-    public void A_training_run_killed_mid_epoch_resumes_to_the_same_metrics_and_weights_bit_for_bit()
+    public void A_training_run_killed_mid_epoch_resumes_to_the_same_metrics_and_weights_bit_for_bit() =>
+        // Epochs are steps 1–3, 4–6, 7–9: the run pauses after step 5, in the middle of epoch 2, and is killed there.
+        KilledMidEpochResumesBitForBit(Training, killAfter: 5, lastCheckpoint: 3, "epoch 2 of 3");
+
+    /// <summary>
+    /// The same on ImageNet (a folder the test writes: 10 classes × 30 JPEGs of mixed sizes, val/ flat with
+    /// LOC_val_solution.csv): Inception V3 on 75×75 random-resized crops with flips, random labels over its
+    /// classes, weight decay and dropout; killed mid-epoch, resumed, identical to the uninterrupted run, with
+    /// top-1 and top-5 accuracy reported.
+    /// </summary>
+    [Fact]
+    public void An_imagenet_run_of_inception_v3_killed_mid_epoch_resumes_bit_for_bit_and_reports_top5()
+    {
+        var root = _dir.File("imagenet");
+        Rethink.ImageNet.SyntheticImageNet.Write(root, 10, 30, 3, Rethink.ImageNet.ValidationLayout.SolutionCsv);
+        string[] training = ["deep", "run", "--model", "inception-v3", "--dataset", "imagenet", "--data", root, "--image-size", "75",
+            "--randomization", "random-labels", "--train", "192", "--test", "30", "--steps", "4", "--augment", "--weight-decay", "0.0005",
+            "--dropout", "0.5", "--no-stop", "--seed", "7"];
+        // Epochs of 192 images at batch 128 are steps 1–2 and 3–4: killed after step 3, in the middle of epoch 2.
+        var whole = KilledMidEpochResumesBitForBit(training, killAfter: 3, lastCheckpoint: 2, "epoch 2 of 2");
+        var final = Result(whole).GetProperty("records").EnumerateArray().Last();
+        Assert.True(final.GetProperty("trainTop5").GetDouble() >= final.GetProperty("trainAccuracy").GetDouble());
+        Assert.True(final.GetProperty("testTop5").GetDouble() >= final.GetProperty("testAccuracy").GetDouble());
+        Assert.Equal(23_834_568 - 1000 * 2048 - 1000 + 10 * 2048 + 10, Result(whole).GetProperty("parameters").GetInt64()); // Inception V3 with a 10-way classifier
+    }
+
+    /// <summary>Runs <paramref name="training"/> whole, then killed after step <paramref name="killAfter"/> and resumed; returns the whole run's folder.</summary>
+    private string KilledMidEpochResumesBitForBit(string[] training, int killAfter, long lastCheckpoint, string where)
     {
         var whole = Path.Combine(_dir.Path, "whole");
-        var reference = RethinkProcess.Run([.. Training, "--out", whole], TimeSpan.FromMinutes(5));
+        var reference = RethinkProcess.Run([.. training, "--out", whole], TimeSpan.FromMinutes(10));
         Assert.True(reference.ExitCode == 0, reference.ToString());
+        output.WriteLine(reference.Stdout);
 
         var killed = Path.Combine(_dir.Path, "killed");
         var checkpoint = Path.Combine(killed, "checkpoint.bin");
-        // Epochs are steps 1–3, 4–6, 7–9: the run pauses after step 5, in the middle of epoch 2, and is killed there.
-        using (var run = RethinkProcess.Launch([.. Training, "--out", killed], RunningProcess.PauseAt("step:5")))
+        using (var run = RethinkProcess.Launch([.. training, "--out", killed], RunningProcess.PauseAt($"step:{killAfter}")))
         {
-            run.WaitForPause("step:5", TimeSpan.FromMinutes(10));
+            run.WaitForPause($"step:{killAfter}", TimeSpan.FromMinutes(10));
             run.Kill();
-            output.WriteLine("killed after training step 5 (epoch 2 of 3), where the run reported its pause");
+            output.WriteLine($"killed after training step {killAfter} ({where}), where the run reported its pause");
         }
         Assert.False(File.Exists(Path.Combine(killed, "result.json")));
-        Assert.Equal(3, CheckpointStep(checkpoint)); // the last checkpoint is epoch 1's: killed mid-epoch
+        Assert.Equal(lastCheckpoint, CheckpointStep(checkpoint)); // the last checkpoint is the previous epoch's: killed mid-epoch
         Assert.Empty(Directory.GetFiles(killed, ".*.tmp"));
 
-        var resumed = RethinkProcess.Run([.. Training, "--out", killed, "--resume"], TimeSpan.FromMinutes(5));
+        var resumed = RethinkProcess.Run([.. training, "--out", killed, "--resume"], TimeSpan.FromMinutes(10));
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
 
         var (a, b) = (Result(whole), Result(killed));
@@ -60,6 +87,7 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
         Assert.True(wa.Model.AsSpan().SequenceEqual(wb.Model), "model parameters or buffers differ");
         Assert.True(wa.Momentum.AsSpan().SequenceEqual(wb.Momentum), "momentum buffers differ");
         Assert.Contains("running_mean", Encoding.ASCII.GetString(wa.Model));
+        return whole;
     }
 
     /// <summary>The training step a checkpoint was written at (its trainer state).</summary>
