@@ -54,10 +54,13 @@ public sealed record TrainingConfig(
     int? EvaluateEvery = null,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] int? ImageSize = null)
 {
+    // Not in the JSON (nor the hash): derived, and the configs from before ImageNet keep their hashes.
     /// <summary>Whether this trains on ImageNet (an ILSVRC2012 folder; <see cref="ImageNetTrainingData"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsImageNet => Dataset.Name.Equals(ImageNetTrainingData.DatasetName, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The crops' side on ImageNet: <see cref="ImageSize"/> or 299.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public int ImageNetSide => ImageSize ?? 299;
 
     /// <summary>The randomization in effect (true labels when none is given).</summary>
