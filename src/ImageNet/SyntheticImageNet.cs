@@ -75,7 +75,11 @@ public static class SyntheticImageNet
         return labels;
     }
 
-    /// <summary>One image of class <paramref name="c"/>: its colour, horizontal stripes of its frequency, noise.</summary>
+    /// <summary>
+    /// One image of class <paramref name="c"/>: the class's hue and stripe frequency, and per image a random
+    /// stripe phase and orientation and two soft blobs of random colour (images of a class differ as photos
+    /// do, so random labels can be memorized), plus a little noise.
+    /// </summary>
     private static byte[] Image(int c, Random random, int minSide, int maxSide)
     {
         var width = random.Next(minSide, maxSide + 1);
@@ -83,14 +87,25 @@ public static class SyntheticImageNet
         var rgb = new byte[3 * width * height];
         var hue = c * 2 * Math.PI / 20;
         var frequency = 2 + c % 5;
+        var angle = random.NextDouble() * Math.PI;
+        var phase = random.NextDouble() * 2 * Math.PI;
+        var blobs = Enumerable.Range(0, 2).Select(_ => (X: random.NextDouble(), Y: random.NextDouble(), R: 0.1 + 0.2 * random.NextDouble(),
+            Colour: new[] { random.NextDouble() - 0.5, random.NextDouble() - 0.5, random.NextDouble() - 0.5 })).ToArray();
+        var (cos, sin) = (Math.Cos(angle), Math.Sin(angle));
         for (var y = 0; y < height; y++)
         for (var x = 0; x < width; x++)
         {
-            var stripe = Math.Sin(2 * Math.PI * frequency * y / height);
+            var (u, v) = ((double)x / width, (double)y / height);
+            var stripe = Math.Sin(2 * Math.PI * frequency * (u * cos + v * sin) + phase);
             for (var ch = 0; ch < 3; ch++)
             {
-                var v = 128 + 70 * Math.Cos(hue + ch * 2 * Math.PI / 3) + 40 * stripe + 20 * (random.NextDouble() - 0.5);
-                rgb[3 * (y * width + x) + ch] = (byte)Math.Clamp(Math.Round(v), 0, 255);
+                var value = 128 + 50 * Math.Cos(hue + ch * 2 * Math.PI / 3) + 30 * stripe + 10 * (random.NextDouble() - 0.5);
+                foreach (var blob in blobs)
+                {
+                    var d2 = ((u - blob.X) * (u - blob.X) + (v - blob.Y) * (v - blob.Y)) / (blob.R * blob.R);
+                    value += 120 * blob.Colour[ch] * Math.Exp(-d2);
+                }
+                rgb[3 * (y * width + x) + ch] = (byte)Math.Clamp(Math.Round(value), 0, 255);
             }
         }
         return Jpeg.Encode(rgb, width, height, 90);
