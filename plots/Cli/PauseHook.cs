@@ -12,14 +12,18 @@ public static class PauseHook
 {
     public const string Variable = "RETHINK_PAUSE_AT";
 
-    private static readonly string? Target = Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : null;
+    /// <summary>Under mpirun: pause only the process of this rank (OMPI_COMM_WORLD_RANK), so a test can kill one rank of a job.</summary>
+    public const string RankVariable = "RETHINK_PAUSE_RANK";
+
+    private static readonly string? Target = Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value
+        && (Environment.GetEnvironmentVariable(RankVariable) is not { Length: > 0 } rank || rank == Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_RANK")) ? value : null;
 
     /// <summary>Blocks forever when <paramref name="event"/> is the event asked for.</summary>
     public static void Reached(string @event)
     {
         if (Target is null || !string.Equals(Target, @event, StringComparison.Ordinal)) return;
         Console.Out.Flush();
-        Console.Error.WriteLine($"rethink: paused at {@event} ({Variable}); waiting to be killed");
+        Console.Error.WriteLine($"rethink: paused at {@event} ({Variable}, pid {Environment.ProcessId}); waiting to be killed");
         Console.Error.Flush();
         Thread.Sleep(Timeout.Infinite);
     }

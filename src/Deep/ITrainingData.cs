@@ -27,8 +27,12 @@ public interface ITrainingData
     /// <summary>The randomization as applied (the labels trained on, stored with the run).</summary>
     RandomizationRecord Randomization { get; }
 
-    /// <summary>The host side of a training minibatch: images and labels in plain arrays, a function of (indices, step).</summary>
-    HostBatch PrepareTrainBatch(ReadOnlySpan<int> indices, long step);
+    /// <summary>
+    /// The host side of a training minibatch: images and labels in plain arrays, a function of (indices, step,
+    /// position). <paramref name="position"/>: where <paramref name="indices"/> begin in the global batch (a
+    /// process's share under data parallelism), so per-image random draws are those of the whole batch.
+    /// </summary>
+    HostBatch PrepareTrainBatch(ReadOnlySpan<int> indices, long step, int position = 0);
 
     /// <summary>Contiguous range [start, start + count) of the training or test images, for evaluation.</summary>
     HostBatch PrepareEvaluationBatch(bool test, int start, int count);

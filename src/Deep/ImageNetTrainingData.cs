@@ -131,7 +131,7 @@ public sealed class ImageNetTrainingData : ITrainingData
     }
 
     /// <inheritdoc/>
-    public HostBatch PrepareTrainBatch(ReadOnlySpan<int> indices, long step)
+    public HostBatch PrepareTrainBatch(ReadOnlySpan<int> indices, long step, int position = 0)
     {
         var images = new float[indices.Length * _trainTransform.Floats];
         var labels = new int[indices.Length];

@@ -26,6 +26,9 @@ public sealed class SgdMomentum : IDisposable
     /// <summary>The momentum buffers v, one per parameter, in order.</summary>
     public IReadOnlyList<Tensor> Buffers { get; }
 
+    /// <summary>The parameters it updates.</summary>
+    public IReadOnlyList<TorchSharp.Modules.Parameter> Parameters => _parameters;
+
     /// <summary>Sets every parameter's gradient to zero.</summary>
     public void ZeroGrad()
     {

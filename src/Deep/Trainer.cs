@@ -37,7 +37,9 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(data);
         config.Validate();
         session ??= new TrainingSession();
-        var (directory, resume) = (session.Directory, session.Resume);
+        var (directory, resume, parallel) = (session.Directory, session.Resume, session.Parallel);
+        // Across processes rank 0 alone writes; every rank reads the same checkpoint.
+        var writes = parallel is null || parallel.Rank == 0;
         var device = TorchDevices.Open(session.Device);
         var hash = Json.Hash(config);
 
@@ -51,7 +53,7 @@ public static class Trainer
         if (directory is not null)
         {
             Directory.CreateDirectory(directory);
-            AtomicFile.RemoveOrphans(directory);
+            if (writes) AtomicFile.RemoveOrphans(directory);
             if (resume && File.Exists(checkpoint))
             {
                 // The state first: a checkpoint of another configuration is refused before any tensor is touched.
@@ -61,12 +63,15 @@ public static class Trainer
                 contents.Restore(model, optimizer);
                 state = contents.State with { Resumed = contents.State.Resumed + 1 };
             }
-            else
+            else if (writes)
             {
                 AtomicFile.WriteAllText(Path.Combine(directory, ConfigFile), Json.Serialize(config));
                 AtomicFile.WriteAllText(Path.Combine(directory, RandomizationFile), Json.Serialize(data.Randomization));
             }
         }
+
+        // Every process starts from rank 0's weights, buffers and momentum (identical by seed or checkpoint already; made certain).
+        if (parallel is not null) parallel.BroadcastFromRoot([.. model.parameters(), .. model.buffers(), .. optimizer.Buffers]);
 
         // Evaluations (a forward pass over the training and test sets) cost about as much as 2 epochs of
         // steps on a small subset: by default evaluate at the first epoch boundary at least 20 steps on.
@@ -87,17 +92,21 @@ public static class Trainer
             {
                 cancel.ThrowIfCancellationRequested();
                 var batch = order.AsSpan(start, Math.Min(config.BatchSize, order.Length - start));
-                var host = next?.Result ?? data.PrepareTrainBatch(batch, state.Step);
+                // Across processes each prepares its share of the global batch (its position in it given, so
+                // the random crops are the ones one process would draw).
+                var (lo, hi) = parallel?.Share(batch.Length) ?? (0, batch.Length);
+                var host = next?.Result ?? data.PrepareTrainBatch(batch[lo..hi], state.Step, lo);
                 var following = start + config.BatchSize;
                 next = null;
                 if (following < order.Length && state.Step + 1 < config.MaxSteps)
                 {
                     var indices = order[following..Math.Min(following + config.BatchSize, order.Length)];
                     var step = state.Step + 1;
-                    next = Task.Run(() => data.PrepareTrainBatch(indices, step));
+                    var (nextLo, nextHi) = parallel?.Share(indices.Length) ?? (0, indices.Length);
+                    next = Task.Run(() => data.PrepareTrainBatch(indices[nextLo..nextHi], step, nextLo));
                 }
                 watch.Start();
-                var (loss, accuracy) = TrainStep(model, optimizer, data, config, host, state.Step, device);
+                var (loss, accuracy) = TrainStep(model, optimizer, data, config, host, state.Step, device, parallel, batch.Length);
                 watch.Stop();
                 var lr = config.LearningRateAt(state.Step);
                 state.Losses.Add(new StepLoss(state.Step + 1, loss, accuracy));
@@ -106,48 +115,65 @@ public static class Trainer
                 if (!double.IsFinite(loss)) state = state with { DivergedAtStep = state.Step };
                 if (state.Step % evaluateEvery == 0 || state.Step == config.MaxSteps)
                 {
-                    state = Evaluate(model, data, config, state, lr, device);
+                    state = Evaluate(model, data, config, state, lr, device, parallel);
                     fitted = config.StopWhenFitted && state.StepsToFit is not null;
-                    if (directory is not null) WriteMetrics(directory, state);
+                    if (directory is not null && writes) WriteMetrics(directory, state);
                 }
                 var last = state.Records.LastOrDefault();
                 progress?.Report(new TrainingProgress(state.Step, config.MaxSteps, state.Epoch, loss, last?.TrainAccuracy ?? double.NaN, last?.TestAccuracy ?? double.NaN));
             }
             state = state with { Epoch = state.Epoch + 1 };
-            if (checkpoint is not null) Checkpoint.Save(checkpoint, state, model, optimizer);
+            if (checkpoint is not null && writes) Checkpoint.Save(checkpoint, state, model, optimizer);
         }
         if (state.Records.LastOrDefault()?.Step != state.Step)
         {
-            state = Evaluate(model, data, config, state, config.LearningRateAt(Math.Max(0, state.Step - 1)), device);
-            if (directory is not null) WriteMetrics(directory, state);
+            state = Evaluate(model, data, config, state, config.LearningRateAt(Math.Max(0, state.Step - 1)), device, parallel);
+            if (directory is not null && writes) WriteMetrics(directory, state);
         }
         var result = Result(config, data, model, state, device);
-        if (directory is not null) AtomicFile.WriteAllText(Path.Combine(directory, ResultFile), SealedJson.Serialize(result));
+        if (directory is not null && writes) AtomicFile.WriteAllText(Path.Combine(directory, ResultFile), SealedJson.Serialize(result));
         return result;
     }
 
     private static (double Loss, double Accuracy) TrainStep(nn.Module<Tensor, Tensor> model, SgdMomentum optimizer, ITrainingData data,
-        TrainingConfig config, HostBatch batch, long step, Device device)
+        TrainingConfig config, HostBatch batch, long step, Device device, DataParallel? parallel, int globalBatch)
     {
         using var scope = NewDisposeScope();
         // Dropout draws depend only on (seed, step): a resumed run draws the same masks. libtorch's
         // generator is process-wide, so runs are reproducible one training at a time per process.
         manual_seed(SeedMixer.Mix(config.Seed, 0x5D0000L + step));
         model.train();
-        var (x, y) = data.ToDevice(batch, device);
-        var logits = model.forward(x);
-        var loss = nn.functional.cross_entropy(logits, y);
+        var share = batch.Labels.Length;
         optimizer.ZeroGrad();
-        loss.backward();
+        double loss = 0, correct = 0;
+        if (share > 0)
+        {
+            var (x, y) = data.ToDevice(batch, device);
+            var logits = model.forward(x);
+            var lossTensor = nn.functional.cross_entropy(logits, y);
+            lossTensor.backward();
+            loss = lossTensor.item<float>();
+            correct = logits.argmax(1).eq(y).sum().item<long>();
+        }
+        if (parallel is null)
+        {
+            optimizer.Step(config.LearningRateAt(step));
+            return (loss, correct / share);
+        }
+        // The gradient of the global batch's mean loss: each process's weighted by its share, summed.
+        parallel.AverageGradients(optimizer.Parameters, share, globalBatch);
         optimizer.Step(config.LearningRateAt(step));
-        var correct = logits.argmax(1).eq(y).sum().item<long>();
-        return (loss.item<float>(), (double)correct / batch.Labels.Length);
+        // BatchNorm's running statistics: rank 0's everywhere (DDP's broadcast_buffers).
+        var buffers = model.buffers().ToList();
+        if (buffers.Count > 0) parallel.BroadcastFromRoot(buffers);
+        var sums = parallel.Sum(loss * share, correct, share);
+        return (sums[0] / sums[2], sums[1] / sums[2]);
     }
 
-    private static TrainerState Evaluate(nn.Module<Tensor, Tensor> model, ITrainingData data, TrainingConfig config, TrainerState state, double lr, Device device)
+    private static TrainerState Evaluate(nn.Module<Tensor, Tensor> model, ITrainingData data, TrainingConfig config, TrainerState state, double lr, Device device, DataParallel? parallel)
     {
-        var train = Accuracies(model, data, test: false, device);
-        var test = data.TestCount > 0 ? Accuracies(model, data, test: true, device) : (Top1: double.NaN, Top5: double.NaN);
+        var train = Accuracies(model, data, test: false, device, parallel);
+        var test = data.TestCount > 0 ? Accuracies(model, data, test: true, device, parallel) : (Top1: double.NaN, Top5: double.NaN);
         var best = double.IsNaN(test.Top1) ? state.BestTestAccuracy : Math.Max(state.BestTestAccuracy, test.Top1);
         var record = new TrainingRecord(state.Step, state.Epoch, lr, state.LossCount > 0 ? state.LossSum / state.LossCount : double.NaN, train.Top1, test.Top1, best, state.Seconds,
             double.IsNaN(train.Top5) ? null : train.Top5, double.IsNaN(test.Top5) ? null : test.Top5);
@@ -189,25 +215,32 @@ public static class Trainer
     /// (top-5: the label is among the five largest logits; NaN with five classes or fewer, where it is 1).
     /// The next batch is prepared on another thread while this one is evaluated (ImageNet decodes its JPEGs there).
     /// </summary>
-    public static (double Top1, double Top5) Accuracies(nn.Module<Tensor, Tensor> model, ITrainingData data, bool test, Device device)
+    public static (double Top1, double Top5) Accuracies(nn.Module<Tensor, Tensor> model, ITrainingData data, bool test, Device device, DataParallel? parallel = null)
     {
         model.eval();
         var count = test ? data.TestCount : data.TrainCount;
         if (count == 0) return (double.NaN, double.NaN);
         long correct = 0, top5 = 0;
         var k = Math.Min(5, data.Classes);
+        // Across processes each evaluates its contiguous share and the counts are summed.
+        var (from, to) = parallel?.Share(count) ?? (0, count);
         Task<HostBatch>? next = null;
-        for (var start = 0; start < count; start += EvaluationBatch)
+        for (var start = from; start < to; start += EvaluationBatch)
         {
             using var scope = NewDisposeScope();
-            var host = next?.Result ?? data.PrepareEvaluationBatch(test, start, Math.Min(EvaluationBatch, count - start));
+            var host = next?.Result ?? data.PrepareEvaluationBatch(test, start, Math.Min(EvaluationBatch, to - start));
             var following = start + EvaluationBatch;
-            next = following < count ? Task.Run(() => data.PrepareEvaluationBatch(test, following, Math.Min(EvaluationBatch, count - following))) : null;
+            next = following < to ? Task.Run(() => data.PrepareEvaluationBatch(test, following, Math.Min(EvaluationBatch, to - following))) : null;
             var (x, y) = data.ToDevice(host, device);
             using var _ = inference_mode();
             var logits = model.forward(x);
             correct += logits.argmax(1).eq(y).sum().item<long>();
             if (data.Classes > 5) top5 += logits.topk(k, 1).indexes.eq(y.unsqueeze(1)).any(1).sum().item<long>();
+        }
+        if (parallel is not null)
+        {
+            var sums = parallel.Sum(correct, top5);
+            (correct, top5) = ((long)sums[0], (long)sums[1]);
         }
         return ((double)correct / count, data.Classes > 5 ? (double)top5 / count : double.NaN);
     }

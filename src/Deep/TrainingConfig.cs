@@ -107,4 +107,8 @@ public sealed record TrainingConfig(
 /// <param name="Device">Where it trains.</param>
 /// <param name="Directory">The run folder (null: nothing written).</param>
 /// <param name="Resume">Continue from the folder's checkpoint when there is one.</param>
-public sealed record TrainingSession(TrainingDevice Device = TrainingDevice.Cpu, string? Directory = null, bool Resume = false);
+/// <param name="Parallel">
+/// One run across processes (<see cref="DataParallel"/>): each trains on its share of every global batch; rank 0
+/// alone writes the folder, every rank resumes from its checkpoint (null: this process alone).
+/// </param>
+public sealed record TrainingSession(TrainingDevice Device = TrainingDevice.Cpu, string? Directory = null, bool Resume = false, DataParallel? Parallel = null);

@@ -76,12 +76,14 @@ public sealed class TrainingData : ITrainingData
     /// only on (indices, step), so the trainer prepares the next batch on another thread while the
     /// device runs the current step.
     /// </summary>
-    public HostBatch PrepareTrainBatch(ReadOnlySpan<int> indices, long step)
+    public HostBatch PrepareTrainBatch(ReadOnlySpan<int> indices, long step, int position = 0)
     {
         var d = Channels * Side * Side;
         var buffer = new float[indices.Length * d];
         var labels = new long[indices.Length];
         var random = _augment ? SeedMixer.Random(_seed, 0x7A1E0000L + step) : null;
+        // Two draws per image: skip those of the images before this share of the global batch.
+        for (var skip = 0; random is not null && skip < position; skip++) (_, _) = (random.Next(_train.Height - Side + 1), random.Next(_train.Width - Side + 1));
         for (var k = 0; k < indices.Length; k++)
         {
             var target = buffer.AsSpan(k * d, d);
