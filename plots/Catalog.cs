@@ -20,7 +20,7 @@ public sealed class Catalog
             new Fig2Figure(e.BatchNorm),
             new KernelNormFigure(e.KernelNorms),
             new Table1(e.Table1, e.Sweep),
-            new Table2(),
+            new Table2(e.Table2),
             new KernelTable(e.KernelTable),
         ];
     }

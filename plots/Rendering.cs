@@ -36,7 +36,7 @@ public static class Rendering
     public static RenderOutcome Render(Catalog catalog, IReadOnlyList<IFigure> selected, ResultStore store, ReproduceContext context, Func<IExperiment, string?>? whyMissing = null)
     {
         var damaged = 0;
-        bool Ready(IFigure f) => f.Needs.All(e => e.IsCached(store, context))
+        bool Ready(IFigure f) => f.RendersWithoutResults || f.Needs.All(e => e.IsCached(store, context))
             || f.RendersPartially(context) && f.Needs.SelectMany(e => e.Units(context)).Any(u => store.Exists(u.ResultKind, u.Hash));
         var figures = catalog.Figures.Where(f => selected.Contains(f) || Ready(f)).ToList();
         var written = new List<(IFigure? Figure, string State)>();

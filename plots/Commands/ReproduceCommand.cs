@@ -164,14 +164,16 @@ public static class ReproduceCommand
             if (context.Profile == RunProfile.Paper && deepPending.Count > 0)
             {
                 // Seconds per step of each model not yet measured here, from a few timed steps on this device.
-                calibrated = context.Costs.Calibrate(deepPending, context.Torch.Device, c => Deep.StepTimer.Measure(c, c.Dataset.Channels ?? 3, context.Torch.Device));
+                // Inception V3 at 299x299 on a CPU: a few images timed and scaled to the batch (a whole batch of 128 takes minutes).
+                calibrated = context.Costs.Calibrate(deepPending, context.Torch.Device, c => Deep.StepTimer.Measure(c, c.Dataset.Channels ?? 3, context.Torch.Device,
+                    steps: c.IsImageNet ? 2 : 5, batch: c.IsImageNet && context.Torch.Device == TrainingDevice.Cpu ? 4 : null));
                 units = needed.Where(e => units.Any(u => u.Experiment == e.Id)).SelectMany(e => e.Units(context)).ToList();
                 pending = units.Where(u => !store.Exists(u.ResultKind, u.Hash)).ToList();
                 estimate = TimeSpan.FromSeconds(pending.Where(u => shard.Owns(u.Hash)).Sum(u => u.Estimate.TotalSeconds));
             }
             var measured = deepPending.Count == 0 ? "kernel solves at the rates of a 2-core CPU"
                 : deepPending.All(c => context.Costs.IsMeasured(c.Model, context.Torch.Device, c.BatchSize) && !context.Costs.IsCalibrated(c.Model, context.Torch.Device, c.BatchSize)) ? "deep-run rates measured from earlier runs in this folder"
-                : calibrated > 0 ? $"deep-run rates timed on {context.Torch.Name} just now, {calibrated} model(s) × 5 steps"
+                : calibrated > 0 ? $"deep-run rates timed on {context.Torch.Name} just now, {calibrated} model(s), a few steps each"
                 : deepPending.Any(c => context.Costs.IsMeasured(c.Model, context.Torch.Device, c.BatchSize)) ? "deep-run rates partly measured here, partly the defaults of a 2-core CPU"
                 : "default deep-run rates of a 2-core CPU";
             Console.WriteLine($"{prefix}rethink reproduce --profile {context.Profile.ToString().ToLowerInvariant()}: {pending.Count} run(s) to compute" +
@@ -182,6 +184,15 @@ public static class ReproduceCommand
                 if (Deep.Models.Find(model.Key) is { } kind)
                     Console.WriteLine($"{prefix}  {model.Key}: {model.Count()} run(s), {Durations.Format(TimeSpan.FromSeconds(model.Sum(u => u.Estimate.TotalSeconds)))} " +
                         $"at {context.Costs.SecondsPerStep(kind, context.Torch.Device, 128):0.###} s per step of 128 on {context.Torch.Name}");
+            // ImageNet's rows are GPU-days: what P processes (mpirun -np P, one GPU each) take, scaling linearly.
+            var imageNet = pending.Where(u => u.ResultKind == DeepRunGroup.RunId && shard.Owns(u.Hash) && u.Description.Contains("inception-v3", StringComparison.Ordinal)).ToList();
+            if (imageNet.Count > 0)
+            {
+                var seconds = imageNet.Sum(u => u.Estimate.TotalSeconds);
+                Console.WriteLine($"{prefix}  ImageNet: {imageNet.Count} run(s) of Inception V3, {Durations.Format(TimeSpan.FromSeconds(seconds))} on one {context.Torch.Name}; " +
+                    string.Join(", ", new[] { 2, 8, 32 }.Select(p => $"{Durations.Format(TimeSpan.FromSeconds(seconds / p))} on {p} processes")) +
+                    $" (mpirun -np P rethink reproduce …, each process its share of every batch; linear scaling assumed, the gradient all-reduce's time not counted)");
+            }
             PauseHook.Reached("cost");
             var queue = new RunQueue(store, shard);
             var watch = Stopwatch.StartNew();

@@ -32,6 +32,9 @@ public interface IFigure
     /// </summary>
     bool RendersPartially(ReproduceContext context) => false;
 
+    /// <summary>True when this renders with no result at all (Table 2: the paper's column, ours empty until ImageNet runs exist).</summary>
+    bool RendersWithoutResults => false;
+
     /// <summary>LaTeX macros (name without backslash, value) for every number this reports.</summary>
     IReadOnlyList<(string Name, string Value)> Macros(ResultStore store, ReproduceContext context) => [];
 }

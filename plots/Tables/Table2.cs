@@ -1,4 +1,5 @@
 using System.Globalization;
+using Rethink.Deep;
 using Rethink.Experiments;
 using Rethink.Plots.Figures;
 
@@ -6,38 +7,59 @@ namespace Rethink.Plots.Tables;
 
 /// <summary>
 /// Table 2 of the paper (Inception V3 on ImageNet, random labels): top-1 and top-5 accuracy on the training
-/// and the validation set, the paper's beside a reproduced column. ImageNet cannot be had here and its runs
-/// are GPU-days: the reproduced column is empty until a run on ImageNet is stored, and says so.
+/// and the validation set, the paper's beside ours. ImageNet cannot be had here and its runs are GPU-days:
+/// the table renders with no result at all, ours empty ("—") for every row not yet run, and says so.
 /// </summary>
-public sealed class Table2 : IFigure
+public sealed class Table2(DeepRunGroup runs) : IFigure
 {
     public string Id => "table2";
     public string Title => "Table 2: ImageNet top-1 and top-5 accuracy of Inception V3";
     public bool IsTable => true;
-    public IReadOnlyList<IExperiment> Needs => [];
+    public IReadOnlyList<IExperiment> Needs => [runs];
+    public bool RendersWithoutResults => true;
+    public bool RendersPartially(ReproduceContext context) => true;
 
-    public string Caption(ReproduceContext context) =>
-        "ImageNet (ILSVRC2012) top-1 and top-5 accuracy (%) of Inception V3 on the training set and the 50,000 validation images, with true and random labels, " +
-        "with and without data augmentation (random-resized crops and flips), dropout before the classifier and weight decay; in parentheses, the paper's test accuracy with early stopping. " +
-        $"The paper also cites AlexNet's {PaperNumbers.AlexNetImageNetTop5Test.ToString("F1", CultureInfo.InvariantCulture)}% top-5 test accuracy. " +
-        "Reproduced: not run (no ImageNet here; `rethink data info --dataset imagenet --data DIR` reads an ILSVRC2012 folder).";
+    public string Caption(ReproduceContext context) => Caption(null, context);
+
+    public string Caption(ResultStore? store, ReproduceContext context)
+    {
+        var done = store is null ? 0 : runs.LoadAvailable(store, context).Count;
+        return "ImageNet (ILSVRC2012) top-1 and top-5 accuracy (%) of Inception V3 on the training set and the 50,000 validation images, with true and random labels, " +
+            "with and without data augmentation (random-resized crops and flips), dropout before the classifier and weight decay; in parentheses, the paper's test accuracy with early stopping. " +
+            $"The paper also cites AlexNet's {PaperNumbers.AlexNetImageNetTop5Test.ToString("F1", CultureInfo.InvariantCulture)}% top-5 test accuracy. " +
+            (done == 0
+                ? "Reproduced: not run (ImageNet is not here; `rethink reproduce --profile paper --only table2 --data DIR` runs the seven rows on the ILSVRC2012 folder in DIR, under mpirun across processes)."
+                : $"Reproduced: {done} of 7 rows, Inception V3 at 299x299 on all of ImageNet (paper profile: SGD momentum 0.9, lr 0.045 x 0.94 every 2 epochs, batch 128, <= 100 epochs); rows marked — not yet run.");
+    }
+
+    string IFigure.Caption(ResultStore store, ReproduceContext context) => Caption(store, context);
 
     private static string P(double v) => v.ToString("F2", CultureInfo.InvariantCulture);
 
     private static string WithEarly(double value, double? early) => early is { } e ? $"{P(value)} ({P(e)})" : P(value);
 
+    private static TrainingResult? Match(PaperNumbers.Table2Row row, IReadOnlyList<TrainingResult> results) =>
+        results.FirstOrDefault(r => r.Config.Labels.Kind == (row.RandomLabels ? Data.RandomizationKind.RandomLabels : Data.RandomizationKind.TrueLabels)
+            && r.Config.Augment == row.DataAugmentation && (r.Config.Dropout > 0) == row.Dropout && (r.Config.WeightDecay > 0) == row.WeightDecay);
+
     public IReadOnlyList<string> Render(ResultStore store, ReproduceContext context)
     {
-        var rows = PaperNumbers.Table2.Select(r => (IReadOnlyList<string>)
-        [
-            r.RandomLabels ? "random" : "true",
-            r.DataAugmentation ? "yes" : "no",
-            r.Dropout ? "yes" : "no",
-            r.WeightDecay ? "yes" : "no",
-            P(r.Top1Train), "—", P(r.Top5Train), "—",
-            WithEarly(r.Top1Test, r.Top1TestEarlyStopping), "—", WithEarly(r.Top5Test, r.Top5TestEarlyStopping), "—",
-        ]).ToList();
+        var results = runs.LoadAvailable(store, context);
+        string Ours(TrainingResult? r, Func<TrainingRecord, double?> value) => r?.Final is { } f && value(f) is { } v ? P(100 * v) : "—";
+        var rows = PaperNumbers.Table2.Select(row =>
+        {
+            var ours = Match(row, results);
+            return (IReadOnlyList<string>)
+            [
+                row.RandomLabels ? "random" : "true",
+                row.DataAugmentation ? "yes" : "no",
+                row.Dropout ? "yes" : "no",
+                row.WeightDecay ? "yes" : "no",
+                P(row.Top1Train), Ours(ours, f => f.TrainAccuracy), P(row.Top5Train), Ours(ours, f => f.TrainTop5),
+                WithEarly(row.Top1Test, row.Top1TestEarlyStopping), Ours(ours, f => f.TestAccuracy), WithEarly(row.Top5Test, row.Top5TestEarlyStopping), Ours(ours, f => f.TestTop5),
+            ];
+        }).ToList();
         List<string> header = ["labels", "data aug", "dropout", "weight decay", "top-1 train (paper)", "(ours)", "top-5 train (paper)", "(ours)", "top-1 test (paper)", "(ours)", "top-5 test (paper)", "(ours)"];
-        return TableFile.Save(context.TablesDirectory, Id, Caption(context), header, rows, "lccc" + new string('r', 8), []);
+        return TableFile.Save(context.TablesDirectory, Id, Caption(store, context), header, rows, "lccc" + new string('r', 8), Provenance.Sources(Needs, store, context));
     }
 }

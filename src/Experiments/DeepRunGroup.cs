@@ -21,7 +21,14 @@ public sealed class DeepRunGroup(string id, string title, Func<ReproduceContext,
     {
         if (context.Torch.Unavailable is { } cuda) return cuda;
         if (TorchRuntime.Unavailable is { } reason) return reason;
-        if (DatasetAvailability.Missing(Configure(context).Select(c => c.Dataset), context.DataDirectory) is { } missing) return missing;
+        var configs = Configure(context);
+        if (DatasetAvailability.Missing(configs.Where(c => !c.IsImageNet).Select(c => c.Dataset), context.DataDirectory) is { } missing) return missing;
+        if (configs.Any(c => c.IsImageNet))
+        {
+            // ImageNet cannot be downloaded for anyone: where to put it, in one line.
+            try { _ = ImageNet.ImageNetData.Locate(context.DataDirectory)(); }
+            catch (ImageNet.ImageNetLayoutException e) { return e.Message; }
+        }
         return null;
     }
 
@@ -32,7 +39,7 @@ public sealed class DeepRunGroup(string id, string title, Func<ReproduceContext,
     /// </summary>
     protected override double Seconds(TrainingConfig c, ReproduceContext context)
     {
-        var epochSteps = Math.Ceiling((c.Train ?? c.Dataset.TrainCount ?? 50_000) / (double)c.BatchSize);
+        var epochSteps = Math.Ceiling((c.Train ?? c.Dataset.TrainCount ?? (c.IsImageNet ? ImageNet.ImageNetFolder.PublishedTrainImages : 50_000)) / (double)c.BatchSize);
         var steps = !c.StopWhenFitted ? c.MaxSteps
             : context.Costs.ExpectedSteps(c) ?? Math.Min(c.MaxSteps, 25 * epochSteps * (c.Labels.Kind == RandomizationKind.TrueLabels ? 1 : 1.3));
         return steps * context.Costs.SecondsPerStep(c.Model, context.Torch.Device, c.BatchSize);
@@ -42,9 +49,10 @@ public sealed class DeepRunGroup(string id, string title, Func<ReproduceContext,
     protected override TrainingResult Compute(Configured<TrainingConfig> run, ReproduceContext context, IProgress<double> progress, CancellationToken cancel)
     {
         var config = run.Config;
-        var dataset = DatasetLoader.Load(config.Dataset, new DataOptions(context.DataDirectory, AllowDownload: true));
+        ITrainingData data = config.IsImageNet ? ImageNetTrainingData.Load(config, ImageNet.ImageNetData.Locate(context.DataDirectory)())
+            : TrainingData.From(DatasetLoader.Load(config.Dataset, new DataOptions(context.DataDirectory, AllowDownload: true)), config);
         var session = new TrainingSession(context.Torch.Device, Path.Combine(context.OutputDirectory, "runs", $"{config.ShortName}-{run.Hash}"), Resume: true);
-        return Trainer.Run(config, TrainingData.From(dataset, config), session,
+        return Trainer.Run(config, data, session,
             new SynchronousProgress<TrainingProgress>(p => progress.Report((double)p.Step / config.MaxSteps)), cancel);
     }
 

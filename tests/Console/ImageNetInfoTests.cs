@@ -55,6 +55,37 @@ public sealed class ImageNetInfoTests(ITestOutputHelper output) : IDisposable
         Assert.InRange(stored.GetProperty("realizedCorruption").GetDouble(), 0.8, 0.98); // uniform over 10 classes: 90% change on average
     }
 
+    /// <summary>
+    /// Table 2 as a recipe: without ImageNet, one line says where to put it and Table 2 renders the paper's column;
+    /// with an ILSVRC folder, the seven Inception V3 rows' cost is printed before anything trains, on this device
+    /// and on 2, 8 and 32 processes (the run is stopped where it reports the cost line).
+    /// </summary>
+    [Fact]
+    public void The_table2_recipe_says_where_imagenet_goes_or_prints_the_cost_of_its_seven_rows()
+    {
+        var empty = _dir.File("no-imagenet");
+        Directory.CreateDirectory(empty);
+        var without = RethinkProcess.Run(["reproduce", "--profile", "paper", "--only", "table2", "--device", "cpu", "--data", empty, "--out", _dir.File("out1")],
+            environment: new Dictionary<string, string?> { ["RETHINK_DATA"] = empty });
+        output.WriteLine(without.ToString());
+        Assert.True(without.ExitCode == 0, without.ToString());
+        // The status table wraps the reason: read it with the table's borders and line breaks as single spaces.
+        Assert.Matches(@"table2-runs skipped: .* no train/ folder", System.Text.RegularExpressions.Regex.Replace(without.Stdout, @"[\s│]+", " "));
+        var table = File.ReadAllText(_dir.File(Path.Combine("out1", "tables", "table2.md")));
+        Assert.Contains("| random | no | no | no | 95.20 | — | 99.14 | — | 0.11 | — | 0.56 | — |", table);
+
+        var root = _dir.File("imagenet");
+        SyntheticImageNet.Write(root, 10, 30, 3, ValidationLayout.Sorted);
+        using var run = RethinkProcess.Launch(["reproduce", "--profile", "paper", "--only", "table2", "--device", "cpu", "--data", _dir.Path, "--out", _dir.File("out2")],
+            RunningProcess.PauseAt("cost"));
+        run.WaitForPause("cost", TimeSpan.FromMinutes(10));
+        output.WriteLine(run.Stdout);
+        Assert.Contains("rethink reproduce --profile paper: 7 run(s) to compute", run.Stdout);
+        Assert.Contains("inception-v3: 7 run(s)", run.Stdout);
+        Assert.Matches(@"ImageNet: 7 run\(s\) of Inception V3, .* on one cpu; .* on 2 processes, .* on 8 processes, .* on 32 processes", run.Stdout);
+        run.Kill();
+    }
+
     [Fact]
     public void A_flat_val_without_labels_is_one_line_naming_data_and_exit_code_2()
     {
