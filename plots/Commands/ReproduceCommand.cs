@@ -145,7 +145,10 @@ public static class ReproduceCommand
         var units = new List<RunUnit>();
         foreach (var experiment in needed)
         {
-            if (experiment.Units(context).FirstOrDefault(u => store.Problem(u.ResultKind, u.Hash) is not null) is { } bad)
+            // A group with no run in this profile (Table 2's ImageNet runs in the quick profile) or left out by --models.
+            if (experiment.Units(context).Count == 0)
+                status[experiment] = (context.Models is null ? $"none in the {context.Profile.ToString().ToLowerInvariant()} profile" : "none of --models", 0);
+            else if (experiment.Units(context).FirstOrDefault(u => store.Problem(u.ResultKind, u.Hash) is not null) is { } bad)
                 status[experiment] = ($"a result file is damaged ({Path.GetFileName(store.PathFor(bad.ResultKind, bad.Hash))}, see above)", 0);
             else if (experiment.IsCached(store, context)) status[experiment] = ("cached", 0);
             else if (!compute) status[experiment] = ("missing (run `rethink reproduce`)", 0);

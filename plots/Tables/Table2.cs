@@ -42,6 +42,21 @@ public sealed class Table2(DeepRunGroup runs) : IFigure
         results.FirstOrDefault(r => r.Config.Labels.Kind == (row.RandomLabels ? Data.RandomizationKind.RandomLabels : Data.RandomizationKind.TrueLabels)
             && r.Config.Augment == row.DataAugmentation && (r.Config.Dropout > 0) == row.Dropout && (r.Config.WeightDecay > 0) == row.WeightDecay);
 
+    /// <summary>Macros of the rows run: e.g. \TableTwoTestTopFiveRandomLabels, \TableTwoTrainTopOneTrueLabelsAugDropoutWd.</summary>
+    public IReadOnlyList<(string Name, string Value)> Macros(ResultStore store, ReproduceContext context)
+    {
+        var results = runs.LoadAvailable(store, context);
+        var macros = new List<(string Name, string Value)>();
+        foreach (var row in PaperNumbers.Table2)
+        {
+            if (Match(row, results)?.Final is not { } f) continue;
+            var key = $"{(row.RandomLabels ? "random-labels" : "true-labels")}{(row.DataAugmentation ? "-aug" : "")}{(row.Dropout ? "-dropout" : "")}{(row.WeightDecay ? "-wd" : "")}";
+            foreach (var (what, value) in new (string, double?)[] { ("TrainTopOne", f.TrainAccuracy), ("TrainTopFive", f.TrainTop5), ("TestTopOne", f.TestAccuracy), ("TestTopFive", f.TestTop5) })
+                if (value is { } v) macros.Add((Tables.Macros.Name("TableTwo" + what, key), P(100 * v) + "\\%"));
+        }
+        return macros;
+    }
+
     public IReadOnlyList<string> Render(ResultStore store, ReproduceContext context)
     {
         var results = runs.LoadAvailable(store, context);

@@ -66,6 +66,9 @@ public static class Models
         _ => 0.01,
     };
 
+    /// <summary>The inputs a model's paper count is for: 28×28 images of 10 classes (CIFAR-10's models), 299×299 of 1,000 (Inception V3 on ImageNet).</summary>
+    public static (long Side, long Classes) PaperInput(this ModelKind model) => model == ModelKind.InceptionV3 ? (299, 1000) : (28, 10);
+
     /// <summary>Builds a model for C×side×side inputs (the paper's 3×28×28, or MNIST's 1×28×28).</summary>
     public static nn.Module<Tensor, Tensor> Create(ModelKind model, long channels = 3, long side = 28, long classes = 10, double dropout = 0) => model switch
     {

@@ -12,7 +12,8 @@ public class ModelTests
         TorchFactAttribute.Require();
         foreach (var (model, expected) in Models.PaperParameterCounts)
         {
-            using var module = Models.Create(model);
+            var (side, classes) = model.PaperInput();
+            using var module = Models.Create(model, side: side, classes: classes);
             Assert.Equal(expected, Models.CountParameters(module));
         }
     }
@@ -21,7 +22,8 @@ public class ModelTests
     public void Models_map_28x28_images_to_10_logits()
     {
         TorchFactAttribute.Require();
-        foreach (var model in Models.All)
+        // Inception V3 is ImageNet's (75x75 and up; tested in InceptionV3Tests).
+        foreach (var model in Models.All.Where(m => m != ModelKind.InceptionV3))
         {
             using var module = Models.Create(model);
             module.eval();

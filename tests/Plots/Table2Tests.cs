@@ -1,3 +1,4 @@
+using Rethink.Deep;
 using Rethink.Experiments;
 using Rethink.Kernels.Devices;
 using Xunit;
@@ -40,5 +41,33 @@ public sealed class Table2Tests : IDisposable
         var text = File.ReadAllText(Path.Combine(context.TablesDirectory, "table2.md"));
         Assert.Contains("Reproduced: not run", text);
         Assert.Contains("\\label{tab:table2}", File.ReadAllText(Path.Combine(context.TablesDirectory, "table2.tex")));
+        Assert.Empty(table.Macros(new ResultStore(context.DataResultsDirectory), context));
+    }
+
+    /// <summary>A stored run fills its row (top-1 and top-5, train and test) and becomes macros; the other rows stay empty.</summary>
+    [Fact]
+    public void A_stored_imagenet_run_fills_its_row_and_its_macros()
+    {
+        var context = new ReproduceContext(RunProfile.Paper, ComputeDevice.Cpu, null, _out);
+        Directory.CreateDirectory(context.TablesDirectory);
+        var catalog = new Catalog();
+        var configs = catalog.Runs.Table2.Configure(context);
+        Assert.Equal(7, configs.Count);
+        Assert.All(configs, c => Assert.Equal(ModelKind.InceptionV3, c.Model));
+        var random = configs.Single(c => c.Labels.Kind == Rethink.Data.RandomizationKind.RandomLabels && !c.Augment && c.Dropout == 0 && c.WeightDecay == 0);
+        var store = new ResultStore(context.DataResultsDirectory);
+        var fake = RecipeTests.FakeTraining(random, 1);
+        var last = fake.Records[^1] with { TrainAccuracy = 0.952, TrainTop5 = 0.9914, TestAccuracy = 0.0011, TestTop5 = 0.0056 };
+        store.Save(DeepRunGroup.RunId, Configured<TrainingConfig>.Of(random), fake with { Records = [.. fake.Records.SkipLast(1), last] }, 1);
+
+        var table = catalog.Figures.Single(f => f.Id == "table2");
+        table.Render(store, context);
+        var md = File.ReadAllText(Path.Combine(context.TablesDirectory, "table2.md"));
+        Assert.Contains("| random | no | no | no | 95.20 | 95.20 | 99.14 | 99.14 | 0.11 | 0.11 | 0.56 | 0.56 |", md);
+        Assert.Contains("| random | no | no | yes | 87.81 | — |", md);
+        Assert.Contains("Reproduced: 1 of 7 rows", table.Caption(store, context));
+        var macros = table.Macros(store, context).ToDictionary(m => m.Name, m => m.Value);
+        Assert.Equal("0.56\\%", macros["TableTwoTestTopFiveRandomLabels"]);
+        Assert.Equal(4, macros.Count);
     }
 }
