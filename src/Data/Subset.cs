@@ -35,17 +35,22 @@ public sealed record Subset(int Count, SubsetKind Kind = SubsetKind.Stratified, 
     }
 
     /// <summary>The chosen indices, in increasing order.</summary>
-    public int[] Indices(IReadOnlyList<byte> labels, int classes)
+    public int[] Indices(IReadOnlyList<byte> labels, int classes) => Indices(labels.Count, i => labels[i], classes);
+
+    /// <summary>The chosen indices, in increasing order (labels beyond 255: ImageNet's 1,000 classes).</summary>
+    public int[] Indices(IReadOnlyList<int> labels, int classes) => Indices(labels.Count, i => labels[i], classes);
+
+    private int[] Indices(int count, Func<int, int> label, int classes)
     {
-        if (Count < 0 || Count > labels.Count)
-            throw new ArgumentOutOfRangeException(nameof(Count), Count, $"A subset must have 0..{labels.Count} examples.");
+        if (Count < 0 || Count > count)
+            throw new ArgumentOutOfRangeException(nameof(Count), Count, $"A subset must have 0..{count} examples.");
         if (Kind == SubsetKind.First) return Enumerable.Range(0, Count).ToArray();
 
         var byClass = new List<int>[classes];
         for (var c = 0; c < classes; c++) byClass[c] = [];
-        for (var i = 0; i < labels.Count; i++) byClass[labels[i]].Add(i);
+        for (var i = 0; i < count; i++) byClass[label(i)].Add(i);
         // Largest-remainder allocation of Count over classes in proportion to their sizes.
-        var exact = byClass.Select(l => (double)Count * l.Count / labels.Count).ToArray();
+        var exact = byClass.Select(l => (double)Count * l.Count / count).ToArray();
         var take = exact.Select(e => (int)Math.Floor(e)).ToArray();
         var rest = Count - take.Sum();
         foreach (var c in Enumerable.Range(0, classes).OrderByDescending(c => exact[c] - take[c]).ThenBy(c => c).Take(rest)) take[c]++;

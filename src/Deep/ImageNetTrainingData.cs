@@ -77,7 +77,7 @@ public sealed class ImageNetTrainingData : ITrainingData
         ArgumentNullException.ThrowIfNull(folder);
         config.Validate();
         var train = Stratified(folder.Train, config.Train, folder.Classes, config.Seed, nameof(TrainingConfig.Train), "training");
-        var test = Stratified(folder.Validation, config.Test, folder.Classes, config.Seed + 1, nameof(TrainingConfig.Test), "validation");
+        var test = Stratified(folder.Validation, config.Test, folder.Classes, config.Seed, nameof(TrainingConfig.Test), "validation");
         var r = config.Labels;
         r.Validate();
         var trainLabels = train.Select(f => f.Label).ToArray();
@@ -106,29 +106,11 @@ public sealed class ImageNetTrainingData : ITrainingData
             test.Select((f, i) => f with { Label = newTest[i] }).ToList(), config, record);
     }
 
-    /// <summary>
-    /// <paramref name="count"/> files (all when null) taken round-robin over the classes, each class's files in a
-    /// seeded order, then sorted back into the folder's order: every class as evenly represented as the count allows.
-    /// </summary>
-    private static List<LabeledFile> Stratified(IReadOnlyList<LabeledFile> files, int? count, int classes, int seed, string parameter, string what)
-    {
-        if (count is null) return [.. files];
-        if (count > files.Count) throw new UserInputException(parameter, count, $"the {what} set has {files.Count:N0} images; ask for at most that many, or leave it out for all.");
-        var byClass = Enumerable.Range(0, classes).Select(c => new Queue<int>(Shuffled(files, c, seed))).ToList();
-        var chosen = new List<int>(count.Value);
-        while (chosen.Count < count)
-            foreach (var queue in byClass)
-                if (chosen.Count < count && queue.TryDequeue(out var i)) chosen.Add(i);
-        chosen.Sort();
-        return chosen.Select(i => files[i]).ToList();
-    }
-
-    private static int[] Shuffled(IReadOnlyList<LabeledFile> files, int label, int seed)
-    {
-        var members = Enumerable.Range(0, files.Count).Where(i => files[i].Label == label).ToArray();
-        SeedMixer.Random(seed, 0x5B5E7000L + label).Shuffle(members);
-        return members;
-    }
+    /// <summary>A stratified subset of <paramref name="count"/> files (all when null), as CIFAR-10's (<see cref="Subset"/>), in the folder's order.</summary>
+    private static List<LabeledFile> Stratified(IReadOnlyList<LabeledFile> files, int? count, int classes, int seed, string parameter, string what) =>
+        Subset.Of(count, files.Count, what, DatasetName, parameter, SubsetKind.Stratified, seed) is { } subset
+            ? [.. subset.Indices(files.Select(f => f.Label).ToList(), classes).Select(i => files[i])]
+            : [.. files];
 
     /// <inheritdoc/>
     public HostBatch PrepareTrainBatch(ReadOnlySpan<int> indices, long step, int position = 0)

@@ -60,11 +60,14 @@ public sealed record ImageNetTransform(int Size, bool Augment)
     public void Apply(string path, int seed, int epoch, long index, Span<float> destination)
     {
         if (destination.Length != Floats) throw new ArgumentException($"needs {Floats} floats, got {destination.Length}.", nameof(destination));
-        var (width, height) = Jpeg.Size(path);
-        var (crop, flip) = Choose(width, height, seed, epoch, index);
+        var (crop, flip) = (SKRect.Empty, false);
         // Decode no larger than the crop needs: libjpeg-turbo scales by k/8 in the DCT.
-        var scale = Math.Min(1.0, Math.Max(Size / crop.Width, Size / crop.Height));
-        using var bitmap = Jpeg.Decode(path, scale);
+        var (bitmap, width, height) = Jpeg.Decode(path, size =>
+        {
+            (crop, flip) = Choose(size.Width, size.Height, seed, epoch, index);
+            return Math.Min(1.0, Math.Max(Size / crop.Width, Size / crop.Height));
+        });
+        using var _ = bitmap;
         var sx = (float)bitmap.Width / width;
         var sy = (float)bitmap.Height / height;
         var source = new SKRect(crop.Left * sx, crop.Top * sy, crop.Right * sx, crop.Bottom * sy);

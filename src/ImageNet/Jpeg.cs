@@ -20,9 +20,17 @@ public static class Jpeg
     /// The image decoded to RGBA (opaque), at the smallest scale libjpeg-turbo offers (k/8) whose size is at
     /// least <paramref name="scale"/> times the full size (1 = full size); grey and CMYK files come out as RGB.
     /// </summary>
-    public static SKBitmap Decode(string path, double scale = 1)
+    public static SKBitmap Decode(string path, double scale = 1) => Decode(path, _ => scale).Bitmap;
+
+    /// <summary>
+    /// The image decoded at the scale <paramref name="scaleFor"/> chooses from its full size (read from the header
+    /// of the same open file), and that full size: one open per image where a crop depends on the size.
+    /// </summary>
+    public static (SKBitmap Bitmap, int Width, int Height) Decode(string path, Func<(int Width, int Height), double> scaleFor)
     {
         using var codec = Open(path);
+        var (width, height) = (codec.Info.Width, codec.Info.Height);
+        var scale = scaleFor((width, height));
         var size = scale >= 1 ? codec.Info.Size : codec.GetScaledDimensions((float)Math.Max(scale, 0.125));
         var info = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Opaque);
         var bitmap = new SKBitmap(info);
@@ -32,7 +40,7 @@ public static class Jpeg
             bitmap.Dispose();
             throw new InvalidDataException($"{path}: JPEG decoding failed ({result}).");
         }
-        return bitmap;
+        return (bitmap, width, height);
     }
 
     private static SKCodec Open(string path)

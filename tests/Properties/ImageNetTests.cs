@@ -94,7 +94,7 @@ public sealed class ImageNetTests : IDisposable
         Assert.True(run.ExitCode == 0, run.Error);
     }
 
-    private static (int ExitCode, string Output, string Error) Python(string script, params string[] args)
+    private static (int ExitCode, byte[] Output, string Error) Python(string script, params string[] args)
     {
         // Debian's Python (numpy, scipy, Pillow from apt; the README's set-up installs them), not whatever python3 is first on PATH.
         var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -102,10 +102,11 @@ public sealed class ImageNetTests : IDisposable
         info.ArgumentList.Add(script);
         foreach (var a in args) info.ArgumentList.Add(a);
         using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
+        var error = process.StandardError.ReadToEndAsync();
+        using var output = new MemoryStream();
+        process.StandardOutput.BaseStream.CopyTo(output);
         process.WaitForExit();
-        return (process.ExitCode, output.Result, error);
+        return (process.ExitCode, output.ToArray(), error.Result);
     }
 
     public static TheoryData<string, string> OddLayouts() => new()
@@ -165,16 +166,9 @@ public sealed class ImageNetTests : IDisposable
             for p in sys.argv[1:]:
                 sys.stdout.buffer.write(Image.open(p).convert('RGB').tobytes())
             """;
-        var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(script);
-        foreach (var f in files) info.ArgumentList.Add(f);
-        using var process = Process.Start(info)!;
-        using var buffer = new MemoryStream();
-        process.StandardOutput.BaseStream.CopyTo(buffer);
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, process.StandardError.ReadToEnd());
-        var pillow = buffer.ToArray();
+        var run = Python(script, [.. files]);
+        Assert.True(run.ExitCode == 0, run.Error);
+        var pillow = run.Output;
         var offset = 0;
         long sum = 0, count = 0;
         var worst = 0;
