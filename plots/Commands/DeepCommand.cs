@@ -73,13 +73,15 @@ public static class DeepCommand
             ITrainingData trainingData = imageNet ? ImageNetTrainingData.Load(config, ImageNetData.Locate(parse.GetValue(data))())
                 : TrainingData.Load(config, new DataOptions(parse.GetValue(data), Progress: ConsoleDownloadProgress.Instance));
             // Started by mpirun with more than one process: one run across them (data parallelism), rank 0 reporting and writing.
+            // On GPUs the gradients are summed by NCCL on the devices, its communicator set up over MPI.
             using var mpi = Mpi.LaunchedSize() > 1 ? Mpi.Join() : null;
-            var parallel = mpi is null ? null : new DataParallel(mpi);
+            using var nccl = mpi is not null && torch.Device == TrainingDevice.Cuda ? Nccl.Join(mpi) : null;
+            var parallel = mpi is null ? null : new DataParallel((IGradientReduction?)nccl ?? mpi);
             if (parallel is { Rank: > 0 }) Console.SetOut(TextWriter.Null);
             Console.WriteLine($"{config.Model.Name()} on {config.Dataset} ({config.Labels.Name}) on {torch.Name}, {TorchRuntime.Description}: {trainingData.TrainCount:N0} train, {trainingData.TestCount:N0} test, " +
                 $"batch {config.BatchSize}, lr {config.InitialLearningRate} x {config.Decay} every {config.DecayEvery} steps, up to {config.MaxSteps:N0} steps; run directory {directory}");
             if (parallel is not null)
-                Console.WriteLine($"data parallel: {parallel.Size} processes (Open MPI), each training on its share of every batch of {config.BatchSize} (about {config.BatchSize / parallel.Size}); gradients summed by MPI_Allreduce before each step; rank 0 writes {directory}");
+                Console.WriteLine($"data parallel: {parallel.Size} processes (Open MPI), each training on its share of every batch of {config.BatchSize} (about {config.BatchSize / parallel.Size}); gradients summed by {(nccl is null ? "MPI_Allreduce through the host" : nccl.Describe())} before each step; rank 0 writes {directory}");
             var result = TrainingProgressDisplay.Run(config, p => Trainer.Run(config, trainingData, new TrainingSession(torch.Device, directory, parse.GetValue(resume), parallel), p, cancel));
             Print(result, directory);
             if (result.DivergedAtStep is { } diverged)

@@ -9,8 +9,8 @@ namespace Rethink.Deep;
 /// process holds the whole model, trains on its share of every global minibatch, and the gradients are
 /// summed across processes (each weighted by its share of the batch) before every optimizer step, so every
 /// process takes the same step as one process with the whole batch, to float rounding. The reduction is
-/// <see cref="IGradientReduction"/>: MPI_Allreduce from Open MPI here (<see cref="Mpi"/>); the same
-/// interface takes NCCL's ncclAllReduce for gradients on GPUs (see the README).
+/// <see cref="IGradientReduction"/>: MPI_Allreduce from Open MPI (<see cref="Mpi"/>, through the host), or
+/// NCCL's ncclAllReduce on the GPU's own buffers (<see cref="Nccl"/>, its communicator set up over MPI).
 /// BatchNorm: each process normalizes with its own share's batch statistics (DDP's rule), and the running
 /// statistics of rank 0 are broadcast to all after every step (DDP's broadcast_buffers), so evaluation is the
 /// same on every process.
@@ -35,17 +35,15 @@ public sealed class DataParallel(IGradientReduction reduction)
     {
         using var scope = NewDisposeScope();
         var grads = parameters.Select(p => p.grad ?? zeros_like(p)).ToList();
-        using var flat = cat(grads.Select(g => g.flatten()).ToList()).to(float32).cpu().mul((double)share / batch).contiguous();
-        var buffer = flat.data<float>().ToArray();
-        Reduction.SumInPlace(buffer);
-        var summed = tensor(buffer);
+        // On the gradients' device: NCCL reduces it there; MPI copies it through the host.
+        var flat = cat(grads.Select(g => g.flatten()).ToList()).to(float32).mul((double)share / batch).contiguous();
+        Reduction.SumInPlace(flat);
         var offset = 0L;
         using var _ = no_grad();
         foreach (var p in parameters)
         {
             var n = p.numel();
-            var part = summed.narrow(0, offset, n).view_as(p).to(p.device);
-            if (p.grad is { } g) g.copy_(part);
+            if (p.grad is { } g) g.copy_(flat.narrow(0, offset, n).view_as(p));
             offset += n;
         }
     }
@@ -61,20 +59,7 @@ public sealed class DataParallel(IGradientReduction reduction)
     public void BroadcastFromRoot(IEnumerable<Tensor> tensors)
     {
         using var _ = no_grad();
-        foreach (var t in tensors)
-        {
-            if (t.dtype == int64)
-            {
-                var values = t.cpu().data<long>().Select(v => (double)v).ToArray();
-                Reduction.BroadcastFromRoot(values);
-                t.copy_(tensor(values.Select(v => (long)v).ToArray()).view_as(t));
-                continue;
-            }
-            using var cpu = t.to(float32).cpu().contiguous();
-            var buffer = cpu.data<float>().ToArray();
-            Reduction.BroadcastFromRoot(buffer);
-            t.copy_(tensor(buffer).view_as(t).to(t.dtype));
-        }
+        foreach (var t in tensors) Reduction.BroadcastFromRoot(t);
     }
 }
 
@@ -96,6 +81,46 @@ public interface IGradientReduction
     void BroadcastFromRoot(float[] buffer);
     /// <summary>Every process's <paramref name="buffer"/> becomes rank 0's.</summary>
     void BroadcastFromRoot(double[] buffer);
+
+    /// <summary>
+    /// Every process's tensor (contiguous float32 or float64, on any device) becomes the element-wise sum over
+    /// processes. By default through the host (the float[]/double[] overloads); NCCL reduces GPU tensors in place.
+    /// </summary>
+    void SumInPlace(Tensor values)
+    {
+        using var _ = no_grad();
+        if (values.dtype == float64)
+        {
+            using var cpu = values.cpu().contiguous();
+            var buffer = cpu.data<double>().ToArray();
+            SumInPlace(buffer);
+            values.copy_(tensor(buffer).view_as(values));
+            return;
+        }
+        if (values.dtype != float32) throw new ArgumentException($"Sums are of float32 or float64 tensors, not {values.dtype}.", nameof(values));
+        using var host = values.cpu().contiguous();
+        var floats = host.data<float>().ToArray();
+        SumInPlace(floats);
+        values.copy_(tensor(floats).view_as(values));
+    }
+
+    /// <summary>Every process's tensor becomes rank 0's (floating point through float32/float64 on the host by default; int64 exactly below 2^53).</summary>
+    void BroadcastFromRoot(Tensor values)
+    {
+        using var _ = no_grad();
+        if (values.dtype == int64 || values.dtype == float64)
+        {
+            using var cpu = values.to(float64).cpu().contiguous();
+            var buffer = cpu.data<double>().ToArray();
+            BroadcastFromRoot(buffer);
+            values.copy_(tensor(buffer).view_as(values).to(values.dtype));
+            return;
+        }
+        using var host = values.to(float32).cpu().contiguous();
+        var floats = host.data<float>().ToArray();
+        BroadcastFromRoot(floats);
+        values.copy_(tensor(floats).view_as(values).to(values.dtype));
+    }
 }
 
 /// <summary>

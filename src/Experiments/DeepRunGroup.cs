@@ -66,9 +66,9 @@ public sealed class DeepRunGroup(string id, string title, Func<ReproduceContext,
         }
     }
 
-    /// <summary>Model, randomization, crop, weight decay and size, e.g. "alexnet true-labels crop wd, 1,000 images".</summary>
+    /// <summary>Model, randomization, crop, dropout, weight decay and size, e.g. "alexnet true-labels crop wd, 1,000 images".</summary>
     protected override string Describe(TrainingConfig config) =>
-        $"{config.Model.Name()} {config.Labels.Name}{(config.Augment ? " crop" : "")}{(config.WeightDecay > 0 ? " wd" : "")}, {config.Train?.ToString("N0") ?? "all"} images";
+        $"{config.Model.Name()} {config.Labels.Name}{(config.Augment ? " crop" : "")}{(config.Dropout > 0 ? " dropout" : "")}{(config.WeightDecay > 0 ? " wd" : "")}, {config.Train?.ToString("N0") ?? "all"} images";
 
     /// <inheritdoc/>
     protected override (string Backend, Kernels.Precision Precision, int? Seed) Provenance(ExperimentRecord<TrainingConfig, TrainingResult> record) =>

@@ -155,11 +155,20 @@ public sealed partial class ReproduceTests(ITestOutputHelper output) : IDisposab
         Assert.True(File.Exists(Path.Combine(_dir.Path, "figures", "kernel-norm.png")));
     }
 
-    /// <summary>Figures and tables of a folder, without the run manifest and report (they hold times and hosts).</summary>
+    /// <summary>
+    /// Figures and tables of a folder, without the run manifest and report (they hold times and hosts), and
+    /// with the minute of rendering in a LaTeX file's provenance line blanked: two renders a minute apart
+    /// differ there and nowhere else.
+    /// </summary>
     private static Dictionary<string, byte[]> Rendered(string output) =>
         Directory.GetFiles(Path.Combine(output, "figures")).Concat(Directory.Exists(Path.Combine(output, "tables")) ? Directory.GetFiles(Path.Combine(output, "tables")) : [])
             .Where(f => !Path.GetFileName(f).StartsWith("manifest", StringComparison.Ordinal))
-            .ToDictionary(f => Path.GetRelativePath(output, f), File.ReadAllBytes);
+            .ToDictionary(f => Path.GetRelativePath(output, f), f => f.EndsWith(".tex", StringComparison.Ordinal)
+                ? System.Text.Encoding.UTF8.GetBytes(RenderMinute().Replace(File.ReadAllText(f), "rendered (minute) UTC"))
+                : File.ReadAllBytes(f));
+
+    [GeneratedRegex(@"rendered \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC")]
+    private static partial Regex RenderMinute();
 
     [MpiFact]
     public void Shards_under_mpirun_split_the_runs_and_the_last_renders_what_one_process_renders()

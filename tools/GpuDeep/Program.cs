@@ -5,6 +5,7 @@ using Rethink.Core;
 using Rethink.Data;
 using Rethink.Deep;
 using Rethink.Experiments;
+using Rethink.ImageNet;
 using Rethink.Kernels.Devices;
 using TorchSharp;
 using Rethink.Torch;
@@ -50,13 +51,19 @@ string Arg(string name, string fallback) => args.SkipWhile(a => a != name).Skip(
 var device = Arg("--device", "cuda") == "cpu" ? TrainingDevice.Cpu : TrainingDevice.Cuda;
 var outDirectory = Path.GetFullPath(Arg("--out", Environment.GetEnvironmentVariable("OUT") ?? "."));
 var scratch = Path.GetFullPath(Arg("--scratch", Path.Combine(Path.GetTempPath(), "rethink-gpu-deep")));
-var only = Arg("--only", "symbols,speed,rows").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+var only = Arg("--only", "symbols,speed,imagenet,nccl,mnist,rows,large").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
 var speedTrain = int.Parse(Arg("--speed-train", "10000"));
 var warmupSteps = int.Parse(Arg("--warmup-steps", "30"));
 var timedSteps = int.Parse(Arg("--timed-steps", "300"));
 var models = Arg("--models", "mlp1x512,mlp3x512,alexnet,inception").Split(',').Select(m => Models.Find(m) ?? throw new ArgumentException($"--models: unknown model {m}")).ToList();
 var rows = Arg("--rows", "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 var budget = TimeSpan.FromSeconds(double.Parse(Arg("--budget", "300")));
+var mnistN = int.Parse(Arg("--mnist-n", "60000"));
+var largeN = int.Parse(Arg("--large-n", "0"));
+var imageNetSteps = int.Parse(Arg("--imagenet-steps", "10"));
+var imageNetPipelineSteps = int.Parse(Arg("--imagenet-pipeline-steps", "30"));
+var imageNetClasses = int.Parse(Arg("--imagenet-classes", "20"));
+var imageNetPerClass = int.Parse(Arg("--imagenet-per-class", "64"));
 var started = Stopwatch.StartNew();
 Directory.CreateDirectory(outDirectory);
 Directory.CreateDirectory(scratch);
@@ -148,7 +155,166 @@ if (only.Contains("speed"))
     }
 }
 
-// 3. Full-size paper-profile runs, by their descriptions, under the time budget.
+// 3. Table 2's cost on this device: Inception V3 at 299x299, batch 128, 1,000 classes. (a) the bare step on random
+// inputs, timed as `reproduce` calibrates its cost model, and the seven rows' estimate from it, as `reproduce`
+// prints it; (b) the whole pipeline on a generated ILSVRC-layout folder (JPEG decoding on this machine's cores,
+// random-resized crops and flips, the Trainer's overlap of host and device), steps/s end to end; (c) the decoding
+// rate alone, images/s on all cores.
+if (only.Contains("imagenet"))
+{
+    var section = new JsonObject();
+    summary["imagenet"] = section;
+    try
+    {
+        var context = new ReproduceContext(RunProfile.Paper, device == TrainingDevice.Cuda ? ComputeDevice.Cuda : ComputeDevice.Cpu, scratch, scratch);
+        var table2 = new ExperimentCatalog().Table2;
+        var configs = table2.Configure(context);
+        var probeBatch = device == TrainingDevice.Cpu ? 4 : (int?)null;
+        var bare = StepTimer.Measure(configs[0], 3, device, warmup: 3, steps: imageNetSteps, batch: probeBatch);
+        section["bare_seconds_per_step"] = Math.Round(bare, 4);
+        section["bare_images_per_second"] = Math.Round(configs[0].BatchSize / bare, 1);
+        Say($"Inception V3 at 299x299, batch {configs[0].BatchSize}: {bare:F3} s per bare step ({configs[0].BatchSize / bare:F0} images/s)");
+        Save();
+        context.Costs.Calibrate(configs, device, c => StepTimer.Measure(c, 3, device, warmup: 2, steps: imageNetSteps, batch: probeBatch));
+        var units = table2.Units(context);
+        var total = units.Sum(u => u.Estimate.TotalSeconds);
+        section["rows"] = new JsonArray(units.Select(u => (JsonNode)new JsonObject { ["run"] = u.Description, ["hours"] = Math.Round(u.Estimate.TotalHours, 1) }).ToArray());
+        section["seven_rows_hours_one_device"] = Math.Round(total / 3600, 1);
+        section["seven_rows_hours_on"] = new JsonObject(new[] { 2, 8, 32 }.Select(n => KeyValuePair.Create($"{n}", (JsonNode?)Math.Round(total / 3600 / n, 1))));
+        Say($"Table 2's seven rows: {total / 3600:F1} h on one {device.ToString().ToLowerInvariant()} device ({total / 3600 / 8:F1} h on 8, linear scaling assumed)");
+        Save();
+
+        var root = Path.Combine(scratch, "imagenet");
+        if (!Directory.Exists(Path.Combine(root, "train")))
+        {
+            var write = Stopwatch.StartNew();
+            // ImageNet-sized pictures (the average ILSVRC2012 training image is about 400x350).
+            SyntheticImageNet.Write(root, imageNetClasses, imageNetPerClass, 2, minSide: 300, maxSide: 500);
+            section["generated_seconds"] = Math.Round(write.Elapsed.TotalSeconds, 1);
+        }
+        var folder = ImageNetData.Locate(root)();
+        var pipeline = configs[0] with { MaxSteps = imageNetPipelineSteps, EvaluateEvery = 1_000_000, StopWhenFitted = false, Augment = true, Test = null };
+        if (device == TrainingDevice.Cpu) pipeline = pipeline with { BatchSize = 4 };
+        var images = ImageNetTrainingData.Load(pipeline, folder);
+        var warmRun = Trainer.Run(pipeline with { MaxSteps = 3 }, images, new TrainingSession(device));
+        var run = Trainer.Run(pipeline, images, new TrainingSession(device));
+        var perStep = run.Records[^1].Seconds / pipeline.MaxSteps;
+        section["pipeline_seconds_per_step"] = Math.Round(perStep, 4);
+        section["pipeline_images_per_second"] = Math.Round(pipeline.BatchSize / perStep, 1);
+        section["pipeline_steps"] = pipeline.MaxSteps;
+        Say($"whole pipeline (decode + augment + train) on {images.TrainCount:N0} generated JPEGs: {perStep:F3} s per step ({pipeline.BatchSize / perStep:F0} images/s); warm-up {warmRun.Records[^1].Seconds:F1} s");
+        Save();
+        var files = folder.Train.Take(512).ToList();
+        var transform = new ImageNetTransform(299, Augment: true);
+        var buffer = new float[files.Count * transform.Floats];
+        var labels = new int[files.Count];
+        var all = Enumerable.Range(0, files.Count).ToArray();
+        ImageNetBatch.Read(files, all, transform, 1, 0, buffer, labels);
+        var decode = Stopwatch.StartNew();
+        for (var round = 1; round <= 2; round++) ImageNetBatch.Read(files, all, transform, 1, round, buffer, labels);
+        var rate = 2 * files.Count / decode.Elapsed.TotalSeconds;
+        section["decode_images_per_second"] = Math.Round(rate, 1);
+        section["cores"] = Environment.ProcessorCount;
+        Say($"JPEG decode + random-resized crop + flip on {Environment.ProcessorCount} cores: {rate:F0} images/s");
+    }
+    catch (Exception e)
+    {
+        section["error"] = e.ToString();
+        Say($"imagenet: {e.GetType().Name}: {e.Message}");
+    }
+    Save();
+}
+
+// 4. NCCL behind DataParallel's reduction: one rank on this GPU (NCCL refuses two ranks on one GPU), the same
+// run with and without it; one rank's sum is the identity, so the per-step losses agree bit for bit when the
+// gradients make the round trip through ncclAllReduce on the device intact and in order.
+if (only.Contains("nccl") && device == TrainingDevice.Cuda)
+{
+    var section = new JsonObject();
+    summary["nccl"] = section;
+    try
+    {
+        var data = DatasetLoader.Load(DatasetId.Cifar10, new DataOptions(AllowDownload: false));
+        foreach (var model in new[] { ModelKind.AlexNet, ModelKind.Inception })
+        {
+            var config = new TrainingConfig(model, DatasetId.Cifar10, Train: 2560, Test: 500, Seed: 1, MaxSteps: 60, StopWhenFitted: false, EvaluateEvery: 20);
+            var training = TrainingData.From(data, config);
+            var plain = Trainer.Run(config, training, new TrainingSession(device));
+            using var nccl = Nccl.Join();
+            section["library"] = nccl.Describe();
+            var reduced = Trainer.Run(config, training, new TrainingSession(device, Parallel: new DataParallel(nccl)));
+            var pairs = plain.Losses.Zip(reduced.Losses).ToList();
+            var identical = pairs.Count(p => p.First.Loss == p.Second.Loss && p.First.Step == p.Second.Step);
+            var worst = pairs.Max(p => Math.Abs(p.First.Loss - p.Second.Loss) / Math.Abs(p.First.Loss));
+            section[model.Name()] = new JsonObject
+            {
+                ["steps"] = pairs.Count,
+                ["identical_losses"] = identical,
+                ["largest_relative_difference"] = worst,
+                ["final_test_accuracy"] = new JsonArray(plain.Final!.TestAccuracy, reduced.Final!.TestAccuracy),
+                ["seconds"] = new JsonArray(Math.Round(plain.Final.Seconds, 2), Math.Round(reduced.Final.Seconds, 2)),
+            };
+            Say($"NCCL ({nccl.Describe()}), {model.Name()}: {identical}/{pairs.Count} per-step losses identical to the run without it (largest relative difference {worst:E2}); {plain.Final.Seconds:F1} s vs {reduced.Final.Seconds:F1} s");
+            Save();
+        }
+    }
+    catch (Exception e)
+    {
+        section["error"] = e.ToString();
+        Say($"nccl: {e.GetType().Name}: {e.Message}");
+    }
+    Save();
+}
+
+// 5. The kernel solver on this GPU (issue: the whole kernel table on one GPU): full MNIST exact, FP64 and FP32,
+// end to end with each phase, and the largest exact FP64 solve tried on synthetic points (n = --large-n).
+if (only.Contains("mnist"))
+{
+    var section = new JsonObject();
+    summary["mnist"] = section;
+    try
+    {
+        var compute = device == TrainingDevice.Cuda ? ComputeDevice.Cuda : ComputeDevice.Cpu;
+        var mnist = DatasetLoader.Load("mnist", new DataOptions(AllowDownload: false));
+        var prepared = DataPipeline.Prepare(mnist, new PipelineConfig(PipelineConfig.Scaled, Randomization.None));
+        var train = prepared.Train.ToFeatureMatrix();
+        var test = prepared.Test.ToFeatureMatrix();
+        var kernel = new Rethink.Kernels.GaussianKernel(0.02);
+        var n = Math.Min(mnistN, train.Rows);
+        var first = n >= train.Rows ? train : train.Slice(0, n);
+        var oneHot = Rethink.Kernels.Targets.OneHot(prepared.TrainLabels.Take(n).ToArray(), 10);
+        foreach (var precision in new[] { Rethink.Kernels.Precision.Fp64, Rethink.Kernels.Precision.Fp64, Rethink.Kernels.Precision.Fp32 })
+        {
+            using var d = ComputeDevices.Open(new DeviceRequest(compute), precision).Device;
+            var watch = Stopwatch.StartNew();
+            using var model = new Rethink.Kernels.MinimumNormSolver(d).Fit(first, oneHot, kernel, new Rethink.Kernels.SolveOptions(precision, Method: Rethink.Kernels.SolveMethod.Cholesky));
+            var fit = watch.Elapsed.TotalSeconds;
+            watch.Restart();
+            var scores = model.Predict(test);
+            var predict = watch.Elapsed.TotalSeconds;
+            var (error, _) = KernelFitRunner.Evaluate(scores, prepared.TestLabels, 10);
+            var phases = new JsonObject();
+            foreach (var (phase, seconds) in model.Report.Timings.Phases()) phases[phase] = Math.Round(seconds, 4);
+            phases["predict"] = Math.Round(predict, 4);
+            // The first FP64 solve pays for loading the CUDA libraries and compiling kernels: the second is the measurement.
+            section[precision == Rethink.Kernels.Precision.Fp32 ? "fp32" : section.ContainsKey("fp64_first") ? "fp64" : "fp64_first"] = new JsonObject
+            {
+                ["n"] = n, ["end_to_end_seconds"] = Math.Round(fit + predict, 3), ["test_error_percent"] = Math.Round(100 * error, 4),
+                ["library"] = d.Library, ["hardware"] = d.Hardware, ["phases"] = phases,
+            };
+            Say($"MNIST n = {n:N0} {precision}: {fit + predict:F2} s end to end, test error {100 * error:F2}% ({d.Hardware})");
+            Save();
+        }
+    }
+    catch (Exception e)
+    {
+        section["error"] = e.ToString();
+        Say($"mnist: {e.GetType().Name}: {e.Message}");
+    }
+    Save();
+}
+
+// 6. Full-size paper-profile runs, by their descriptions, under the time budget.
 if (only.Contains("rows") && rows.Count > 0)
 {
     var catalog = new ExperimentCatalog();
@@ -211,6 +377,37 @@ if (only.Contains("rows") && rows.Count > 0)
         }
         Save();
     }
+}
+// 7. The largest exact FP64 solve tried (synthetic points), after the rows, when the budget leaves a minute.
+if (only.Contains("large") && largeN > 0 && budget - started.Elapsed > TimeSpan.FromSeconds(60))
+{
+    var section = summary["mnist"] as JsonObject ?? new JsonObject();
+    summary["mnist"] = section;
+    var compute = device == TrainingDevice.Cuda ? ComputeDevice.Cuda : ComputeDevice.Cpu;
+    var kernel = new Rethink.Kernels.GaussianKernel(0.02);
+    try
+    {
+        // Synthetic points in MNIST's dimension (uniform in [0,1]^784), Gaussian kernel γ = 0.02: the largest FP64 solve tried.
+        var random = new Random(7);
+        var points = new double[largeN * 784];
+        for (var i = 0; i < points.Length; i++) points[i] = random.NextDouble();
+        var features = new FeatureMatrix(points, largeN, 784);
+        var labels = Enumerable.Range(0, largeN).Select(i => random.Next(10)).ToArray();
+        using var d = ComputeDevices.Open(new DeviceRequest(compute), Rethink.Kernels.Precision.Fp64).Device;
+        var watch = Stopwatch.StartNew();
+        using var model = new Rethink.Kernels.MinimumNormSolver(d).Fit(features, Rethink.Kernels.Targets.OneHot(labels, 10), kernel,
+            new Rethink.Kernels.SolveOptions(Rethink.Kernels.Precision.Fp64, Method: Rethink.Kernels.SolveMethod.Cholesky));
+        var phases = new JsonObject();
+        foreach (var (phase, seconds) in model.Report.Timings.Phases()) phases[phase] = Math.Round(seconds, 4);
+        section["large_fp64"] = new JsonObject { ["n"] = largeN, ["fit_seconds"] = Math.Round(watch.Elapsed.TotalSeconds, 3), ["residual"] = model.Report.RelativeResidual, ["phases"] = phases };
+        Say($"synthetic n = {largeN:N0} FP64 exact: {watch.Elapsed.TotalSeconds:F1} s, relative residual {model.Report.RelativeResidual:E2}");
+    }
+    catch (Exception e)
+    {
+        section["large_error"] = e.ToString();
+        Say($"large: {e.GetType().Name}: {e.Message}");
+    }
+    Save();
 }
 summary["seconds"] = Math.Round(started.Elapsed.TotalSeconds, 1);
 Save();
