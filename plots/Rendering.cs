@@ -44,6 +44,7 @@ public static class Rendering
         var skipped = new List<(IFigure Figure, string Reason)>();
         var warnings = new List<string>();
         var macros = new List<(string Name, string Value, IReadOnlyList<string> Sources)>();
+        var targets = new Dictionary<string, RenderedTarget>(StringComparer.Ordinal);
         foreach (var figure in figures)
         {
             if (!Ready(figure) && figure.Needs.FirstOrDefault(e => !e.IsCached(store, context)) is { } missing)
@@ -54,11 +55,11 @@ public static class Rendering
                 continue;
             }
             IReadOnlyList<string> files;
-            IReadOnlyList<(string Name, string Value)> figureMacros;
+            IReadOnlyList<FigureMacro> figureMacros;
             try
             {
                 files = figure.Render(store, context);
-                figureMacros = figure.Macros(store, context);
+                figureMacros = figure.SourcedMacros(store, context);
             }
             catch (CorruptFileException e)
             {
@@ -71,7 +72,9 @@ public static class Rendering
             }
             rendered.Add((figure, files));
             var sources = Provenance.Sources(figure.Needs, store, context);
-            macros.AddRange(figureMacros.Select(m => (m.Name, m.Value, sources)));
+            macros.AddRange(figureMacros.Select(m => (m.Name, m.Value, m.Sources ?? sources)));
+            foreach (var file in files.Where(f => f.EndsWith(".png", StringComparison.Ordinal) || f.EndsWith(".tex", StringComparison.Ordinal)))
+                targets[Path.GetRelativePath(context.OutputDirectory, file).Replace('\\', '/')] = new RenderedTarget(MacroSources.Sha256(file)!, MacroSources.Hashes(context.OutputDirectory, sources));
             written.Add((figure, string.Join(", ", files.Select(f => Path.GetRelativePath(context.OutputDirectory, f)))));
         }
         // The property suite's theorem checks (dotnet test writes them into <out>/checks).
@@ -90,10 +93,13 @@ public static class Rendering
             macros.Add(("RethinkCommit", RethinkVersion.Commit[..Math.Min(12, RethinkVersion.Commit.Length)], []));
             var macroPath = Path.Combine(context.OutputDirectory, "macros.tex");
             var now = DateTimeOffset.UtcNow;
-            AtomicFile.WriteAllText(macroPath, Provenance.Header(macros.SelectMany(m => m.Sources).Distinct().Order(StringComparer.Ordinal), now) +
-                Macros.Render(macros.Select(m => (m.Name, m.Value)), $"Rethink {context.Profile.ToString().ToLowerInvariant()} profile, {now:yyyy-MM-dd}"));
+            var macrosTex = Provenance.Header(macros.SelectMany(m => m.Sources).Distinct().Order(StringComparer.Ordinal), now) +
+                Macros.Render(macros.Select(m => (m.Name, m.Value)), $"Rethink {context.Profile.ToString().ToLowerInvariant()} profile, {now:yyyy-MM-dd}");
+            AtomicFile.WriteAllText(macroPath, macrosTex);
+            // Content hashes: each macro's sources, each figure's and table's file and sources, and macros.tex itself.
             new MacroIndex(RethinkVersion.Version, RethinkVersion.Commit, now, context.Profile, context.Device, context.Torch.Device,
-                macros.ToDictionary(m => m.Name, m => new MacroEntry(m.Value, m.Sources), StringComparer.Ordinal)).Save(context.OutputDirectory);
+                macros.ToDictionary(m => m.Name, m => new MacroEntry(m.Value, m.Sources, MacroSources.Hashes(context.OutputDirectory, m.Sources)), StringComparer.Ordinal),
+                targets, MacroSources.Sha256(macroPath)).Save(context.OutputDirectory);
             var report = ReportWriter.Save(store, context, rendered, skipped);
             written.Add((null, $"{Path.GetRelativePath(context.OutputDirectory, macroPath)}, {MacroIndex.FileName}, tables/manifest.md, {Path.GetRelativePath(context.OutputDirectory, report)}"));
         }

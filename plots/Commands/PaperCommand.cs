@@ -59,7 +59,8 @@ public static class PaperCommand
             foreach (var problem in problems) Console.WriteLine(problem);
             Console.WriteLine(problems.Count == 0
                 ? $"{used} Rethink macro(s) used in {Path.GetFileName(dir)}, all present and current (results {where})"
-                : $"{problems.Count(p => p.Kind == "missing")} missing and {problems.Count(p => p.Kind == "stale")} stale of {used} Rethink macro(s) used (results {where})");
+                : $"{problems.Count(p => p.Kind == "missing")} missing and {problems.Count(p => p.Kind == "stale")} stale of {used} Rethink macro(s) used" +
+                  (problems.Any(p => p.Kind == "edited") ? $", {problems.Count(p => p.Kind == "edited")} edited after the render" : "") + $" (results {where})");
             return problems.Count == 0 ? 0 : 1;
         });
         return command;

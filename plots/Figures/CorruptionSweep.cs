@@ -86,13 +86,18 @@ public sealed class Fig1bFigure(DeepRunGroup sweep) : IFigure
     }
 
     public IReadOnlyList<(string Name, string Value)> Macros(ResultStore store, ReproduceContext context) =>
+        SourcedMacros(store, context).Select(m => (m.Name, m.Value)).ToList();
+
+    /// <summary>A model's slowdown comes from its two end runs (true labels and p = 1).</summary>
+    public IReadOnlyList<FigureMacro> SourcedMacros(ResultStore store, ReproduceContext context) =>
         // Only a model whose sweep has both ends (true labels and p = 1): a partial paper-profile sweep has no slowdown yet.
         CorruptionSweep.ByModel(CorruptionSweep.Load(sweep, store, context))
             .Where(g => CorruptionSweep.Level(g.First().Config) == 0 && CorruptionSweep.Level(g.Last().Config) == 1).Select(g =>
         {
             var runs = g.ToList();
             var factor = runs.Last().StepsToFit is { } s && runs.First().StepsToFit is { } t ? $"{(double)s / t:F1}" : "n/a";
-            return (Tables.Macros.Name("RandomLabelSlowdown", g.Key.Name()), factor);
+            return new FigureMacro(Tables.Macros.Name("RandomLabelSlowdown", g.Key.Name()), factor,
+                [Tables.MacroSources.Of(DeepRunGroup.RunId, runs.First().Config), Tables.MacroSources.Of(DeepRunGroup.RunId, runs.Last().Config)]);
         }).ToList();
 }
 
@@ -131,6 +136,11 @@ public sealed class Fig1cFigure(DeepRunGroup sweep) : IFigure
     }
 
     public IReadOnlyList<(string Name, string Value)> Macros(ResultStore store, ReproduceContext context) =>
+        SourcedMacros(store, context).Select(m => (m.Name, m.Value)).ToList();
+
+    /// <summary>Each point's number comes from its own run.</summary>
+    public IReadOnlyList<FigureMacro> SourcedMacros(ResultStore store, ReproduceContext context) =>
         CorruptionSweep.ByModel(CorruptionSweep.Load(sweep, store, context)).SelectMany(g => g.Select(r =>
-            (Tables.Macros.Name($"TestErrorCorrupted{(int)Math.Round(100 * CorruptionSweep.Level(r.Config))}", g.Key.Name()), $"{100 * (1 - r.Final!.TestAccuracy):F1}\\%"))).ToList();
+            new FigureMacro(Tables.Macros.Name($"TestErrorCorrupted{(int)Math.Round(100 * CorruptionSweep.Level(r.Config))}", g.Key.Name()), $"{100 * (1 - r.Final!.TestAccuracy):F1}\\%",
+                [Tables.MacroSources.Of(DeepRunGroup.RunId, r.Config)]))).ToList();
 }

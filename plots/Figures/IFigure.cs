@@ -37,4 +37,15 @@ public interface IFigure
 
     /// <summary>LaTeX macros (name without backslash, value) for every number this reports.</summary>
     IReadOnlyList<(string Name, string Value)> Macros(ResultStore store, ReproduceContext context) => [];
+
+    /// <summary>
+    /// The macros with the result files each number was computed from (file names without .json under
+    /// data/), so a paper's check marks a number stale only when its own inputs change; by default every
+    /// macro names all of this figure's results (null sources).
+    /// </summary>
+    IReadOnlyList<FigureMacro> SourcedMacros(ResultStore store, ReproduceContext context) =>
+        Macros(store, context).Select(m => new FigureMacro(m.Name, m.Value)).ToList();
 }
+
+/// <summary>One number a figure or table reports: macro name, LaTeX value, and the result files it comes from (null: all of the figure's).</summary>
+public sealed record FigureMacro(string Name, string Value, IReadOnlyList<string>? Sources = null);

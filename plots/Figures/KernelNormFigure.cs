@@ -51,6 +51,15 @@ public sealed class KernelNormFigure(KernelRunGroup runs) : IFigure
     }
 
     public IReadOnlyList<(string Name, string Value)> Macros(ResultStore store, ReproduceContext context) =>
-        runs.Load(store, context).Where(r => r.TrainPoints == runs.Load(store, context).Max(x => x.TrainPoints)).Select(r =>
-            (Tables.Macros.Name($"MnistNorm{(r.Config.Labels.Kind == RandomizationKind.TrueLabels ? "True" : "Random")}Labels"), $"{r.Solve.RkhsNorm:F0}")).ToList();
+        SourcedMacros(store, context).Select(m => (m.Name, m.Value)).ToList();
+
+    /// <summary>Each norm comes from its own fit (the largest n, true or random labels).</summary>
+    public IReadOnlyList<FigureMacro> SourcedMacros(ResultStore store, ReproduceContext context)
+    {
+        var all = runs.Load(store, context);
+        var largest = all.Max(x => x.TrainPoints);
+        return all.Where(r => r.TrainPoints == largest).Select(r =>
+            new FigureMacro(Tables.Macros.Name($"MnistNorm{(r.Config.Labels.Kind == RandomizationKind.TrueLabels ? "True" : "Random")}Labels"), $"{r.Solve.RkhsNorm:F0}",
+                [Tables.MacroSources.Of(KernelRunGroup.RunId, r.Config)])).ToList();
+    }
 }

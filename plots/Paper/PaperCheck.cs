@@ -7,9 +7,13 @@ using Rethink.Plots.Tables;
 namespace Rethink.Plots.Paper;
 
 /// <summary>A macro a paper uses that it cannot trust: missing from the results, or stale, and why.</summary>
+/// <param name="Macro">The macro's name; or, for a figure, table or macros.tex itself, what the paper names (figure fig1a, table table1, macros.tex).</param>
+/// <param name="Kind">missing, stale (an input changed) or edited (a generated file changed after the render).</param>
+/// <param name="Where">The paper's file:line that uses it (or the generated file that changed).</param>
+/// <param name="Reason">Why, and the command that refreshes it.</param>
 public sealed record PaperProblem(string Macro, string Kind, string Where, string Reason)
 {
-    public override string ToString() => $"{Kind} \\{Macro} ({Where}): {Reason}";
+    public override string ToString() => $"{Kind} {(Macro.Contains(' ') || Macro.Contains('.') ? Macro : "\\" + Macro)} ({Where}): {Reason}";
 }
 
 /// <summary>
@@ -42,6 +46,18 @@ public static partial class PaperCheck
 
     [GeneratedRegex(@"\\rethinkresults\s*(?:\[([A-Za-z]*)\])?\s*\{([^}]+)\}")]
     private static partial Regex Declaration();
+
+    /// <summary>\rethinkfigure[opts]{id}, \rethinktable{id} and \rethinkfrom{Prefix}, in the order they appear.</summary>
+    [GeneratedRegex(@"\\rethink(figure|table|from)\s*(?:\[[^\]]*\])?\s*\{([^}]+)\}")]
+    private static partial Regex TargetUse();
+
+    /// <summary>A line of macros.tex: \newcommand{\Name}{Value}.</summary>
+    [GeneratedRegex(@"^\\newcommand\{\\([A-Za-z]+)\}\{(.*)\}\s*$")]
+    private static partial Regex Definition();
+
+    /// <summary>macros.tex's first line: % Rethink VERSION (commit COMMIT), rendered ….</summary>
+    [GeneratedRegex(@"^% Rethink (\S+) \(commit ([0-9a-f]+|unknown)\)")]
+    private static partial Regex HeaderLine();
 
     /// <summary>
     /// The results folders the paper's .tex files declare with <c>\rethinkresults[Prefix]{DIR}</c> (DIR
@@ -103,6 +119,7 @@ public static partial class PaperCheck
     {
         var indexes = folders.ToDictionary(f => f, f => MacroIndex.Load(f.Directory));
         var current = new Dictionary<ResultsFolder, IReadOnlySet<string>>();
+        var texts = new Dictionary<ResultsFolder, MacrosTex>();
         var problems = new List<PaperProblem>();
         // The longest prefix first: Full's macros before the unprefixed folder's.
         var byPrefix = folders.OrderByDescending(f => f.Prefix.Length).ToList();
@@ -121,14 +138,140 @@ public static partial class PaperCheck
             }
             var entry = indexes[found]!.Macros[name[found.Prefix.Length..]];
             if (!current.TryGetValue(found, out var names)) current[found] = names = CurrentResultNames(indexes[found]!, found.Directory);
+            if (Edited(name[found.Prefix.Length..], entry, found, texts) is { } edited)
+            {
+                problems.Add(new PaperProblem(name, "edited", where, edited));
+                continue;
+            }
             foreach (var source in entry.Sources)
-                if (Stale(source, indexes[found]!, found.Directory, names) is { } reason)
+                if ((Stale(source, indexes[found]!, found.Directory, names) ?? Changed(source, entry.Hashes, found.Directory)) is { } reason)
                 {
                     problems.Add(new PaperProblem(name, "stale", where, reason));
                     break;
                 }
         }
+        // macros.tex as a whole (its version and commit lines, anything edited that no used macro showed), and the figures and tables the paper includes.
+        foreach (var folder in folders)
+            if (indexes[folder] is { } index && MacrosTexProblem(folder, index, texts, problems) is { } problem) problems.Add(problem);
+        problems.AddRange(Targets(paper, folders, indexes));
         return problems;
+    }
+
+    /// <summary>
+    /// Each folder's macros.tex read once: definitions by name with their line, the header's version and commit.
+    /// </summary>
+    private sealed record MacrosTex(IReadOnlyDictionary<string, (string Value, int Line)> Definitions, string? Version, string? Commit, string? Sha256);
+
+    private static MacrosTex ReadMacrosTex(string directory)
+    {
+        var path = Path.Combine(directory, "macros.tex");
+        var definitions = new Dictionary<string, (string, int)>(StringComparer.Ordinal);
+        if (!File.Exists(path)) return new MacrosTex(definitions, null, null, null);
+        var lines = File.ReadAllLines(path);
+        string? version = null, commit = null;
+        if (lines.Length > 0 && HeaderLine().Match(lines[0]) is { Success: true } h) (version, commit) = (h.Groups[1].Value, h.Groups[2].Value);
+        for (var i = 0; i < lines.Length; i++)
+            if (Definition().Match(lines[i]) is { Success: true } m) definitions.TryAdd(m.Groups[1].Value, (m.Groups[2].Value, i + 1));
+        return new MacrosTex(definitions, version, commit, MacroSources.Sha256(path));
+    }
+
+    /// <summary>Why the value the PDF shows (macros.tex) is not the one rendered (macros.json), or null.</summary>
+    private static string? Edited(string name, MacroEntry entry, ResultsFolder folder, Dictionary<ResultsFolder, MacrosTex> texts)
+    {
+        if (!texts.TryGetValue(folder, out var tex)) texts[folder] = tex = ReadMacrosTex(folder.Directory);
+        var file = Path.Combine(folder.Directory, "macros.tex");
+        if (!tex.Definitions.TryGetValue(name, out var shown))
+            return $"{file} does not define it, though the render did ({entry.Value}); run rethink render --out {folder.Directory}";
+        return shown.Value == entry.Value ? null
+            : $"{file}:{shown.Line} reads {shown.Value}, the render wrote {entry.Value} (macros.tex was edited after the render); run rethink render --out {folder.Directory}";
+    }
+
+    /// <summary>Why macros.tex as a whole does not match its render: the version or commit lines, or its hash.</summary>
+    private static PaperProblem? MacrosTexProblem(ResultsFolder folder, MacroIndex index, Dictionary<ResultsFolder, MacrosTex> texts, IReadOnlyList<PaperProblem> found)
+    {
+        if (!texts.TryGetValue(folder, out var tex)) texts[folder] = tex = ReadMacrosTex(folder.Directory);
+        var file = Path.Combine(folder.Directory, "macros.tex");
+        var refresh = $"run rethink render --out {folder.Directory}";
+        if (tex.Sha256 is null) return new PaperProblem("macros.tex", "missing", file, $"the paper reads it; {refresh}");
+        var shortCommit = index.Commit[..Math.Min(12, index.Commit.Length)];
+        if (tex.Definitions.TryGetValue("RethinkCommit", out var c) && c.Value != shortCommit)
+            return new PaperProblem("macros.tex", "edited", $"{file}:{c.Line}", $"\\RethinkCommit reads {c.Value}, but macros.json was rendered by commit {shortCommit}; {refresh}");
+        if (tex.Definitions.TryGetValue("RethinkVersion", out var v) && v.Value != index.Version)
+            return new PaperProblem("macros.tex", "edited", $"{file}:{v.Line}", $"\\RethinkVersion reads {v.Value}, but macros.json was rendered by Rethink {index.Version}; {refresh}");
+        if (tex.Commit is { } headerCommit && headerCommit != index.Commit)
+            return new PaperProblem("macros.tex", "edited", $"{file}:1", $"its header names commit {headerCommit}, macros.json commit {index.Commit}: one of them was edited; {refresh}");
+        if (tex.Version is { } headerVersion && headerVersion != index.Version)
+            return new PaperProblem("macros.tex", "edited", $"{file}:1", $"its header names Rethink {headerVersion}, macros.json {index.Version}: one of them was edited; {refresh}");
+        if (index.MacrosTex is { } sha && sha != tex.Sha256 && !found.Any(p => p.Kind == "edited"))
+            return new PaperProblem("macros.tex", "edited", file, $"changed after the render (SHA-256 {sha[..12]} then, {tex.Sha256[..12]} now); {refresh}");
+        return null;
+    }
+
+    /// <summary>Why a source's content is no longer what the render read (its SHA-256 differs), or null (also when the render recorded no hash).</summary>
+    private static string? Changed(string source, IReadOnlyDictionary<string, string>? hashes, string results)
+    {
+        if (hashes is null || !hashes.TryGetValue(source, out var then)) return null;
+        var path = MacroSources.PathOf(results, source);
+        var now = MacroSources.Sha256(path);
+        if (now is null) return null; // gone: Stale says so
+        return now == then ? null
+            : $"{source} changed after the render (SHA-256 {then[..12]} then, {now[..12]} now); if it was edited by hand, delete it and run rethink reproduce, else run rethink render";
+    }
+
+    /// <summary>
+    /// The figures and tables the paper includes (\rethinkfigure, \rethinktable, from the folder \rethinkfrom last chose in that file):
+    /// missing when the file is not there, edited when it differs from what the render wrote, stale when one of its sources changed.
+    /// </summary>
+    private static IEnumerable<PaperProblem> Targets(string paper, IReadOnlyList<ResultsFolder> folders, IReadOnlyDictionary<ResultsFolder, MacroIndex?> indexes)
+    {
+        var generated = folders.Select(f => Path.TrimEndingDirectorySeparator(f.Directory) + Path.DirectorySeparatorChar).ToList();
+        var unprefixed = folders.First(f => f.Prefix.Length == 0);
+        foreach (var file in Directory.EnumerateFiles(paper, "*.tex", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            if (generated.Any(g => Path.GetFullPath(file).StartsWith(g, StringComparison.Ordinal))) continue;
+            var lines = File.ReadAllLines(file);
+            var folder = unprefixed;
+            for (var i = 0; i < lines.Length; i++)
+                foreach (Match m in TargetUse().Matches(StripComment(lines[i])))
+                {
+                    var (what, id) = (m.Groups[1].Value, m.Groups[2].Value.Trim());
+                    if (what == "from")
+                    {
+                        folder = folders.FirstOrDefault(f => f.Prefix == id) ?? folder;
+                        continue;
+                    }
+                    var where = $"{Path.GetRelativePath(paper, file)}:{i + 1}";
+                    var relative = what == "figure" ? $"figures/{id}.png" : $"tables/{id}.tex";
+                    var path = Path.Combine(folder.Directory, relative);
+                    var subject = $"{what} {id}";
+                    var refresh = $"run rethink render --out {folder.Directory}";
+                    if (!File.Exists(path))
+                    {
+                        var known = Directory.Exists(Path.GetDirectoryName(path)) ? Directory.GetFiles(Path.GetDirectoryName(path)!, what == "figure" ? "*.png" : "*.tex")
+                            .Select(Path.GetFileNameWithoutExtension).Where(n => n is not null && !n.StartsWith("manifest", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList() : [];
+                        yield return new PaperProblem(subject, "missing", where, $"{path} does not exist (the PDF shows ??); check the name{(known.Count > 0 ? $" (there: {string.Join(", ", known)})" : "")}, or run the experiment that draws it");
+                        continue;
+                    }
+                    if (indexes[folder]?.Targets is not { } targets || !targets.TryGetValue(relative, out var target)) continue; // rendered before hashes were kept
+                    var now = MacroSources.Sha256(path)!;
+                    if (now != target.Sha256)
+                    {
+                        yield return new PaperProblem(subject, "edited", where, $"{path} changed after the render (SHA-256 {target.Sha256[..12]} then, {now[..12]} now); {refresh}");
+                        continue;
+                    }
+                    foreach (var source in target.Sources.Keys)
+                        if (Changed(source, target.Sources, folder.Directory) is { } reason)
+                        {
+                            yield return new PaperProblem(subject, "stale", where, reason);
+                            break;
+                        }
+                        else if (!File.Exists(MacroSources.PathOf(folder.Directory, source)))
+                        {
+                            yield return new PaperProblem(subject, "stale", where, $"its result {source} is gone; run rethink reproduce");
+                            break;
+                        }
+                }
+        }
     }
 
     /// <summary>Why a source no longer supports the rendered value, or null.</summary>

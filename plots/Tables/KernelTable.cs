@@ -67,14 +67,19 @@ public sealed class KernelTable(KernelRunGroup runs) : IFigure
     }
 
     public IReadOnlyList<(string Name, string Value)> Macros(ResultStore store, ReproduceContext context) =>
+        SourcedMacros(store, context).Select(m => (m.Name, m.Value)).ToList();
+
+    /// <summary>Each row's numbers come from that row's fit alone.</summary>
+    public IReadOnlyList<FigureMacro> SourcedMacros(ResultStore store, ReproduceContext context) =>
         runs.Load(store, context).SelectMany(r =>
         {
             var key = $"{r.Config.Dataset}-{r.Config.Features?.Name ?? "raw"}{(r.Config.Ridge > 0 ? "-ridge" : "")}";
+            IReadOnlyList<string> source = [MacroSources.Of(KernelRunGroup.RunId, r.Config)];
             return new[]
             {
-                (Tables.Macros.Name(key, "TestError"), F(100 * r.TestError) + "\\%"),
-                (Tables.Macros.Name(key, "Norm"), F(r.Solve.RkhsNorm, "F0")),
-                (Tables.Macros.Name(key, "TrainPoints"), r.TrainPoints.ToString("N0", CultureInfo.InvariantCulture).Replace(",", "{,}")),
+                new FigureMacro(Tables.Macros.Name(key, "TestError"), F(100 * r.TestError) + "\\%", source),
+                new FigureMacro(Tables.Macros.Name(key, "Norm"), F(r.Solve.RkhsNorm, "F0"), source),
+                new FigureMacro(Tables.Macros.Name(key, "TrainPoints"), r.TrainPoints.ToString("N0", CultureInfo.InvariantCulture).Replace(",", "{,}"), source),
             };
         }).ToList();
 }

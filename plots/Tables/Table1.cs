@@ -94,14 +94,19 @@ public sealed class Table1(DeepRunGroup trueLabels, DeepRunGroup sweep) : IFigur
     private static string Signed(double v) => (v >= 0 ? "+" : "") + v.ToString("F2", CultureInfo.InvariantCulture);
 
     public IReadOnlyList<(string Name, string Value)> Macros(ResultStore store, ReproduceContext context) =>
+        SourcedMacros(store, context).Select(m => (m.Name, m.Value)).ToList();
+
+    /// <summary>Each row's numbers come from that row's run alone.</summary>
+    public IReadOnlyList<FigureMacro> SourcedMacros(ResultStore store, ReproduceContext context) =>
         // Only numbers at the profile's own scale become macros (a paper quoting the paper profile never gets a subset's number).
         Rows(store, context).Where(t => t.Ours is not null && (t.FullSize || context.Profile != RunProfile.Paper)).SelectMany(t =>
         {
             var key = $"{t.Paper.Model.Name()}{(t.Paper.RandomLabels ? "-random-labels" : "")}{(t.Paper.RandomCrop ? "-crop" : "")}{(t.Paper.WeightDecay ? "-wd" : "")}";
+            IReadOnlyList<string> source = [MacroSources.Of(DeepRunGroup.RunId, t.Ours!.Config)];
             return new[]
             {
-                (Tables.Macros.Name("TableOneTrainAcc", key), P(100 * t.Ours!.Final!.TrainAccuracy) + "\\%"),
-                (Tables.Macros.Name("TableOneTestAcc", key), P(100 * t.Ours!.Final!.TestAccuracy) + "\\%"),
+                new FigureMacro(Tables.Macros.Name("TableOneTrainAcc", key), P(100 * t.Ours!.Final!.TrainAccuracy) + "\\%", source),
+                new FigureMacro(Tables.Macros.Name("TableOneTestAcc", key), P(100 * t.Ours!.Final!.TestAccuracy) + "\\%", source),
             };
         }).ToList();
 }

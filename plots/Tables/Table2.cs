@@ -43,16 +43,21 @@ public sealed class Table2(DeepRunGroup runs) : IFigure
             && r.Config.Augment == row.DataAugmentation && (r.Config.Dropout > 0) == row.Dropout && (r.Config.WeightDecay > 0) == row.WeightDecay);
 
     /// <summary>Macros of the rows run: e.g. \TableTwoTestTopFiveRandomLabels, \TableTwoTrainTopOneTrueLabelsAugDropoutWd.</summary>
-    public IReadOnlyList<(string Name, string Value)> Macros(ResultStore store, ReproduceContext context)
+    public IReadOnlyList<(string Name, string Value)> Macros(ResultStore store, ReproduceContext context) =>
+        SourcedMacros(store, context).Select(m => (m.Name, m.Value)).ToList();
+
+    /// <summary>Each row's numbers come from that row's run alone.</summary>
+    public IReadOnlyList<FigureMacro> SourcedMacros(ResultStore store, ReproduceContext context)
     {
         var results = runs.LoadAvailable(store, context);
-        var macros = new List<(string Name, string Value)>();
+        var macros = new List<FigureMacro>();
         foreach (var row in PaperNumbers.Table2)
         {
-            if (Match(row, results)?.Final is not { } f) continue;
+            if (Match(row, results) is not { Final: { } f } run) continue;
             var key = $"{(row.RandomLabels ? "random-labels" : "true-labels")}{(row.DataAugmentation ? "-aug" : "")}{(row.Dropout ? "-dropout" : "")}{(row.WeightDecay ? "-wd" : "")}";
+            IReadOnlyList<string> source = [MacroSources.Of(DeepRunGroup.RunId, run.Config)];
             foreach (var (what, value) in new (string, double?)[] { ("TrainTopOne", f.TrainAccuracy), ("TrainTopFive", f.TrainTop5), ("TestTopOne", f.TestAccuracy), ("TestTopFive", f.TestTop5) })
-                if (value is { } v) macros.Add((Tables.Macros.Name("TableTwo" + what, key), P(100 * v) + "\\%"));
+                if (value is { } v) macros.Add(new FigureMacro(Tables.Macros.Name("TableTwo" + what, key), P(100 * v) + "\\%", source));
         }
         return macros;
     }

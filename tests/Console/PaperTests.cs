@@ -121,6 +121,92 @@ public sealed class PaperTests(ITestOutputHelper output) : IDisposable
         Assert.Equal("mine", File.ReadAllText(Path.Combine(PaperDir, "main.tex")));
     }
 
+    /// <summary>
+    /// Provenance by content: every change a reader of the PDF would not see is caught with its place —
+    /// a value edited inside a result file, a macro edited in macros.tex, the commit edited in macros.json or
+    /// as \RethinkCommit, a figure or table file edited after the render, and a \rethinkfigure or
+    /// \rethinktable naming something that does not exist — and each is gone once restored.
+    /// </summary>
+    [Fact]
+    public void Content_changed_after_the_render_is_caught_with_its_place()
+    {
+        Reproduce();
+        Paper("The norm is \\rethink{MnistNormTrueLabels}.", "\\rethinkfigure{kernel-norm}", "\\rethinktable{table2}");
+        Assert.Equal(0, Check().ExitCode);
+        var index = JsonNode.Parse(File.ReadAllText(Path.Combine(Results, "macros.json")))!;
+        var source = index["macros"]!["MnistNormTrueLabels"]!["sources"]!.AsArray().Select(s => s!.GetValue<string>()).Single();
+        Assert.StartsWith("kernel-fit-", source);
+
+        void Altered(string path, Func<string, string> change, params string[] expected)
+        {
+            var original = File.ReadAllBytes(path);
+            File.WriteAllText(path, change(System.Text.Encoding.UTF8.GetString(original)));
+            var run = Check();
+            Assert.Equal(1, run.ExitCode);
+            foreach (var line in expected) Assert.Contains(line, run.Stdout);
+            File.WriteAllBytes(path, original);
+            Assert.Equal(0, Check().ExitCode);
+        }
+
+        // A number edited inside the result file (its finish time and version untouched): the macro and the figure drawn from it.
+        var result = Path.Combine(Results, "data", source + ".json");
+        Altered(result, text =>
+        {
+            var node = JsonNode.Parse(text)!;
+            node["result"]!["testError"] = node["result"]!["testError"]!.GetValue<double>() + 0.01;
+            return node.ToJsonString();
+        }, $"stale \\MnistNormTrueLabels (main.tex:5): {source} changed after the render", $"stale figure kernel-norm (main.tex:6): {source} changed after the render");
+        // The value the PDF shows, edited in macros.tex.
+        var macros = Path.Combine(Results, "macros.tex");
+        var value = index["macros"]!["MnistNormTrueLabels"]!["value"]!.GetValue<string>();
+        Altered(macros, text => text.Replace($"{{\\MnistNormTrueLabels}}{{{value}}}", "{\\MnistNormTrueLabels}{12}"),
+            "edited \\MnistNormTrueLabels (main.tex:5):", $"reads 12, the render wrote {value}");
+        // The commit: in macros.json, and as \RethinkCommit in macros.tex.
+        Altered(Path.Combine(Results, "macros.json"), text => text.Replace(index["commit"]!.GetValue<string>(), "0123456789abcdef0123456789abcdef01234567"),
+            "edited macros.tex", "macros.json was rendered by commit 0123456789ab");
+        Altered(macros, text => System.Text.RegularExpressions.Regex.Replace(text, @"\\newcommand\{\\RethinkCommit\}\{[^}]*\}", "\\newcommand{\\RethinkCommit}{0123456789ab}"),
+            "\\RethinkCommit reads 0123456789ab");
+        // A figure and a table file changed after the render.
+        Altered(Path.Combine(Results, "figures", "kernel-norm.png"), text => text + " ", "edited figure kernel-norm (main.tex:6):");
+        Altered(Path.Combine(Results, "tables", "table2.tex"), text => text.Replace("92.18", "93.18"), "edited table table2 (main.tex:7):");
+
+        // Names that do not exist (the PDF shows a framed ??).
+        Paper("\\rethinkfigure[width=0.5\\linewidth]{kernel-nrom}", "\\rethinktable{table9}");
+        var missing = Check();
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("missing figure kernel-nrom (main.tex:5):", missing.Stdout);
+        Assert.Contains("kernel-norm", missing.Stdout.Split('\n').Single(l => l.Contains("kernel-nrom")));
+        Assert.Contains("missing table table9 (main.tex:6):", missing.Stdout);
+    }
+
+    /// <summary>
+    /// Provenance per number: each row of the kernel table names its own fit, so a changed CIFAR-10 result
+    /// marks the CIFAR-10 numbers stale and leaves the MNIST numbers current (the example paper's frozen results, re-rendered).
+    /// </summary>
+    [Fact]
+    public void A_changed_cifar10_result_leaves_the_mnist_numbers_current()
+    {
+        CopyTree(Path.Combine(Root(), "paper", "results"), Results);
+        var render = RethinkProcess.Run(["render", "--out", Results]);
+        Assert.True(render.ExitCode == 0, render.ToString());
+        var index = JsonNode.Parse(File.ReadAllText(Path.Combine(Results, "macros.json")))!["macros"]!;
+        IReadOnlyList<string> Sources(string macro) => index[macro]!["sources"]!.AsArray().Select(s => s!.GetValue<string>()).ToList();
+        Assert.Single(Sources("MnistRawTestError"));
+        var cifar = Sources("CifarTenRawTestError").Single();
+        Assert.DoesNotContain(cifar, Sources("MnistRawTestError"));
+        Paper("MNIST \\rethink{MnistRawTestError}, CIFAR-10 \\rethink{CifarTenRawTestError}.");
+        Assert.Equal(0, Check().ExitCode);
+        var file = Path.Combine(Results, "data", cifar + ".json");
+        var node = JsonNode.Parse(File.ReadAllText(file))!;
+        node["result"]!["testError"] = 0.5;
+        File.WriteAllText(file, node.ToJsonString());
+        var run = Check();
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"stale \\CifarTenRawTestError (main.tex:5): {cifar} changed after the render", run.Stdout);
+        Assert.DoesNotContain("MnistRawTestError", run.Stdout);
+        Assert.Contains("0 missing and 1 stale of 2", run.Stdout);
+    }
+
     private static string Root()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -184,7 +270,12 @@ public sealed class PaperTests(ITestOutputHelper output) : IDisposable
         CopyTree(Results, full);
         var fullIndex = Path.Combine(full, "macros.json");
         // The copy's value differs from the first folder's, so the PDF shows which folder each number came from.
+        // (A render of other results would write both files: macros.tex and, in macros.json, the value and macros.tex's hash.)
         File.WriteAllText(Path.Combine(full, "macros.tex"), File.ReadAllText(Path.Combine(full, "macros.tex")).Replace("\\newcommand{\\MnistNormTrueLabels}{", "\\newcommand{\\MnistNormTrueLabels}{9"));
+        var rewritten = JsonNode.Parse(File.ReadAllText(fullIndex))!;
+        rewritten["macros"]!["MnistNormTrueLabels"]!["value"] = "9" + rewritten["macros"]!["MnistNormTrueLabels"]!["value"]!.GetValue<string>();
+        rewritten["macrosTex"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(full, "macros.tex"))));
+        File.WriteAllText(fullIndex, rewritten.ToJsonString());
         Directory.CreateDirectory(PaperDir);
         File.WriteAllText(Path.Combine(PaperDir, "main.tex"),
             "\\documentclass{article}\n\\usepackage{rethink}\n\\rethinkresults{../results}\n\\rethinkresults[Full]{../full}\n\\begin{document}\n" +
@@ -205,7 +296,7 @@ public sealed class PaperTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("missing \\FullNoSuchNumber (main.tex:8): no result in " + full + " defines NoSuchNumber (prefix Full)", missing.Stdout);
 
-        // A result of the Full folder from another version marks only the Full macros stale.
+        // A result of the Full folder from another version marks only the Full macro computed from it stale.
         File.WriteAllText(Path.Combine(PaperDir, "main.tex"), File.ReadAllText(Path.Combine(PaperDir, "main.tex")).Replace("\\rethink{FullNoSuchNumber}\n", ""));
         var index = JsonNode.Parse(File.ReadAllText(fullIndex))!;
         var source = index["macros"]!["MnistNormTrueLabels"]!["sources"]!.AsArray().Select(s => s!.GetValue<string>()).First();
@@ -217,7 +308,9 @@ public sealed class PaperTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(1, stale.ExitCode);
         Assert.Contains($"stale \\FullMnistNormTrueLabels (main.tex:6): {source} was computed by Rethink 0.4.0", stale.Stdout);
         Assert.DoesNotContain("stale \\MnistNormTrueLabels", stale.Stdout);
-        Assert.Contains("0 missing and 2 stale of 3", stale.Stdout);
+        // Per number: the random-label norm comes from another fit, and stays current.
+        Assert.DoesNotContain("FullMnistNormRandomLabels", stale.Stdout);
+        Assert.Contains("0 missing and 1 stale of 3", stale.Stdout);
     }
 
     [Fact]
