@@ -230,16 +230,34 @@ public static partial class PaperCheck
         {
             if (generated.Any(g => Path.GetFullPath(file).StartsWith(g, StringComparison.Ordinal))) continue;
             var lines = File.ReadAllLines(file);
-            var folder = unprefixed;
+            // \rethinkfrom{P} holds to the end of the group it is in ({\rethinkfrom{Full} …}): a stack of (brace depth, folder).
+            var depth = 0;
+            var scopes = new Stack<(int Depth, ResultsFolder Folder)>();
             for (var i = 0; i < lines.Length; i++)
-                foreach (Match m in TargetUse().Matches(StripComment(lines[i])))
+            {
+                var line = StripComment(lines[i]);
+                var uses = new List<(ResultsFolder Folder, string What, string Id)>();
+                var matches = TargetUse().Matches(line).ToDictionary(m => m.Index);
+                for (var k = 0; k < line.Length; k++)
                 {
-                    var (what, id) = (m.Groups[1].Value, m.Groups[2].Value.Trim());
-                    if (what == "from")
+                    if (matches.TryGetValue(k, out var m))
                     {
-                        folder = folders.FirstOrDefault(f => f.Prefix == id) ?? folder;
+                        var (kind, name) = (m.Groups[1].Value, m.Groups[2].Value.Trim());
+                        if (kind == "from") scopes.Push((depth, folders.FirstOrDefault(f => f.Prefix == name) ?? (scopes.Count > 0 ? scopes.Peek().Folder : unprefixed)));
+                        else uses.Add((scopes.Count > 0 ? scopes.Peek().Folder : unprefixed, kind, name));
+                        k += m.Length - 1; // its own braces are balanced
                         continue;
                     }
+                    if (line[k] == '\\') { k++; continue; } // \{ and \} are not groups
+                    if (line[k] == '{') depth++;
+                    else if (line[k] == '}')
+                    {
+                        depth--;
+                        while (scopes.Count > 0 && scopes.Peek().Depth > depth) scopes.Pop();
+                    }
+                }
+                foreach (var (folder, what, id) in uses)
+                {
                     var where = $"{Path.GetRelativePath(paper, file)}:{i + 1}";
                     var relative = what == "figure" ? $"figures/{id}.png" : $"tables/{id}.tex";
                     var path = Path.Combine(folder.Directory, relative);
@@ -271,6 +289,7 @@ public static partial class PaperCheck
                             break;
                         }
                 }
+            }
         }
     }
 

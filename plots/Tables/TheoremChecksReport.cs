@@ -45,7 +45,7 @@ public static class TheoremChecksReport
                 rows.Add(
                 [
                     p == check.Properties[0] ? check.Title : "",
-                    p.Property.Replace('_', ' '),
+                    p.What ?? p.Property.Replace('_', ' '),
                     p.How,
                     p.Cases.ToString("N0", CultureInfo.InvariantCulture),
                     p.SizeMin == p.SizeMax ? $"{p.SizeName} = {p.SizeMin}" : $"{p.SizeName} = {p.SizeMin}–{p.SizeMax}",
@@ -56,6 +56,7 @@ public static class TheoremChecksReport
         var caption = $"The paper's claims and the properties that check them (dotnet test; seed {string.Join(", ", seeds)}; Rethink {string.Join(", ", runs)}). " +
                       "Every case is an independent computation: exact arithmetic (rationals, modulo a prime) or a separately coded evaluation, never the library checking itself.";
         return TableFile.Save(context.TablesDirectory, Id, caption, ["claim", "property", "checked against", "cases", "sizes", "result"], rows,
-            "p{1.6cm}p{4.2cm}p{5.2cm}rll", checks.Select(c => $"{Source(c)} ({c.Version}+{c.Commit[..Math.Min(7, c.Commit.Length)]})"));
+            "p{1.6cm}p{5.0cm}p{4.6cm}rll", checks.Select(c => $"{Source(c)} ({c.Version}+{c.Commit[..Math.Min(7, c.Commit.Length)]})"),
+            size: "footnotesize", placement: "!htbp");
     }
 }

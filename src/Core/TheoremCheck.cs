@@ -59,7 +59,8 @@ public sealed record TheoremCheck(
 /// <param name="SizeMin">Smallest size among the cases (n, points, …).</param>
 /// <param name="SizeMax">Largest size.</param>
 /// <param name="SizeName">What the size counts, e.g. "n".</param>
-public sealed record PropertyCheck(string Property, string How, int Cases, int Failed, long SizeMin, long SizeMax, string SizeName)
+/// <param name="What">What the property states, in words a reader of the paper uses (the test's <c>[States]</c>); null in older records.</param>
+public sealed record PropertyCheck(string Property, string How, int Cases, int Failed, long SizeMin, long SizeMax, string SizeName, string? What = null)
 {
     /// <summary>Cases ran and none failed.</summary>
     public bool Passed => Cases > 0 && Failed == 0;

@@ -14,6 +14,7 @@ namespace Rethink.Properties;
 public class DepthProperties
 {
     [Property]
+    [States("A depth-k network of the stated widths and weight count fits every training point")]
     public void Depth_k_network_interpolates_with_the_stated_widths_and_parameters(DepthCase c) => ClaimLog.Check(Claims.DepthK, "every training point, widths and parameter count", c.N, () =>
     {
         var (x, y) = Samples.Draw(new InterpolationCase(c.N, c.D, LabelKind.Random, c.Seed));
@@ -42,6 +43,7 @@ public class DepthProperties
         }
     });
     [Fact]
+    [States("At depth one the construction is Theorem 1's network")]
     public void Depth_one_is_theorem_one() => ClaimLog.Check(Claims.DepthK, "depth one equals the Theorem 1 network", 20, () =>
     {
         var (x, y) = Samples.Draw(new InterpolationCase(20, 3, LabelKind.Random, 5));

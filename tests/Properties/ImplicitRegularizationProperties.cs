@@ -33,6 +33,7 @@ public class ImplicitRegularizationProperties
         return (min > 0 ? max / min : double.PositiveInfinity, max, min);
     }
     [Property]
+    [States("SGD started at zero stays in the span of the data points at every step")]
     public void Sgd_from_zero_stays_in_the_row_space_at_every_step(LeastSquaresCase c) => ClaimLog.Check(Claims.SgdRowSpace, "distance to the row space at every step", c.N, () =>
     {
         var (x, y) = c.Draw();
@@ -48,6 +49,7 @@ public class ImplicitRegularizationProperties
         Within.Bound(run.MaxDistanceToRowSpace, bound, "max distance to the row space", "T 3u 2|w*| sqrt(d) (updates' rounding) + the projection's error; " + ErrorBound.Inputs(("kappa", kappa), ("|w*|", target.L2Norm())));
     });
     [Property]
+    [States("Gradient descent from zero converges to the minimum-norm solution")]
     public void Gradient_descent_converges_to_the_pseudo_inverse_solution(LeastSquaresCase c) => ClaimLog.Check(Claims.SgdRowSpace, "limit against the pseudo-inverse solution", c.N, () =>
     {
         var (x, y) = c.DrawConditioned(kappa: 4);
@@ -64,6 +66,7 @@ public class ImplicitRegularizationProperties
         Within.Bound((w - expected).L2Norm(), GradientDescentError(c.N, c.D, kappa, steps, expected.L2Norm(), expected.L2Norm()), "|w - X+y|", GradientDescentDerivation);
     });
     [Property]
+    [States("From a nonzero start the limit is the minimum-norm solution plus the start's component outside the data's span")]
     public void From_a_nonzero_start_the_limit_is_pinv_y_plus_the_null_space_part_of_w0(LeastSquaresCase c) => ClaimLog.Check(Claims.SgdRowSpace, "limit from a nonzero start", c.N, () =>
     {
         var (x, y) = c.DrawConditioned(kappa: 4);
@@ -89,6 +92,7 @@ public class ImplicitRegularizationProperties
         + kappa * ErrorBound.Gamma(10.0 * (n + d) * (n + d), ErrorBound.U64) * size;
 
     [Property]
+    [States("Gradient descent on kernel weights converges to the minimum-norm kernel interpolant")]
     public void Kernel_gradient_descent_converges_to_the_interpolant(LeastSquaresCase c) => ClaimLog.Check(Claims.SgdRowSpace, "kernel gradient descent limit against the interpolant", c.N, () =>
     {
         var (x, y) = c.DrawConditioned(kappa: 4);

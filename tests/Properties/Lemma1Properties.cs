@@ -38,6 +38,7 @@ public class Lemma1Properties
     }
 
     [Property]
+    [States("The matrix of an interleaved sequence has full rank")]
     public void Interleaving_matrix_has_full_rank(InterleavingCase c) => ClaimLog.Check(Claims.Lemma1, "rank modulo a prime, exact", c.N, () =>
     {
         var a = IntegerInterleaving(c);
@@ -55,6 +56,7 @@ public class Lemma1Properties
     });
 
     [Property]
+    [States("Its eigenvalues are the gaps between each point and its threshold; the smallest is the least gap")]
     public void Eigenvalues_are_the_diagonal_and_the_smallest_is_min_x_minus_b(InterleavingCase c) => ClaimLog.Check(Claims.Lemma1, "characteristic polynomial modulo a prime at random points, exact", c.N, () =>
     {
         var a = IntegerInterleaving(c);
@@ -88,8 +90,9 @@ public class Lemma1Properties
     /// n·ε·σ_max absolutely, and relatively where σ_min stands well above that.
     /// </summary>
     [Property(MaxTest = 40)]
+    [States("Its smallest singular value, at most the least eigenvalue and reported apart from it, is computed correctly")]
     public Property Singular_value_is_a_different_smaller_number() =>
-        Prop.ForAll(Gen.Choose(1, 24).ToArbitrary(), Gen.Choose(0, int.MaxValue).ToArbitrary(), (n, seed) => ClaimLog.Check(Claims.Lemma1, "smallest singular value against 1/|A^-1| with A^-1 in exact rationals", n, () =>
+        Prop.ForAll(Gen.Choose(1, 24).ToArbitrary(), Gen.Choose(0, int.MaxValue).ToArbitrary(), (n, seed) => ClaimLog.Check(Claims.Lemma1, "smallest singular value against one over the norm of the inverse, computed in exact rationals", n, () =>
         {
             var a = IntegerInterleaving(new InterleavingCase(n, seed));
             var report = a.Analyze();
@@ -115,6 +118,7 @@ public class Lemma1Properties
         }));
 
     [Property]
+    [States("The matrix is lower triangular with a positive diagonal")]
     public void Matrix_is_lower_triangular_with_positive_diagonal(InterleavingCase c) => ClaimLog.Check(Claims.Lemma1, "lower triangular with positive diagonal, entries read off", c.N, () =>
     {
         var a = InterleavingMatrix.Random(c.N, c.Seed);

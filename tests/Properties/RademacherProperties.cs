@@ -20,6 +20,7 @@ public class RademacherProperties
     /// Carlo interval.
     /// </summary>
     [Property(MaxTest = 15)]
+    [States("The closed-form complexities of norm-bounded linear classes are attained and never exceeded")]
     public void Rademacher_closed_forms_are_attained_and_never_exceeded(int seed) => ClaimLog.Check(Claims.Rademacher, "closed forms attained by the maximizer, never exceeded by random members", () =>
     {
         var random = new Random(seed);
@@ -94,6 +95,7 @@ public class RademacherProperties
         return n;
     });
     [Property(MaxTest = 20)]
+    [States("Networks that interpolate any labels have empirical Rademacher complexity 1 on every sign vector")]
     public void Relu_interpolation_class_has_rademacher_complexity_one_on_every_sigma(int seed) => ClaimLog.Check(Claims.Rademacher, "every sigma, the interpolating network evaluated exactly", () =>
     {
         var random = new Random(seed);

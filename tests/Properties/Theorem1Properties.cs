@@ -20,6 +20,7 @@ public class Theorem1Properties
     /// exact value, a bound that is itself small next to max|y|.
     /// </summary>
     [Property(MaxTest = 30)]
+    [States("The constructed network fits every training point exactly")]
     public void Every_training_point_is_fitted_by_the_exact_network(InterpolationCase c) => ClaimLog.Check(Claims.Theorem1, "every training point, the stored network evaluated in exact rationals", c.N, () =>
     {
         var (x, y) = Samples.Draw(c);
@@ -48,6 +49,7 @@ public class Theorem1Properties
     });
 
     [Property]
+    [States("The network has exactly 2n + d weights")]
     public void Has_exactly_2n_plus_d_parameters(InterpolationCase c) => ClaimLog.Check(Claims.Theorem1, "parameter count 2n + d", c.N, () =>
     {
         var (x, y) = Samples.Draw(c);
@@ -61,6 +63,7 @@ public class Theorem1Properties
 
     /// <summary>Inputs that break naive constructions, each with its fact checked by exact evaluation.</summary>
     [Fact]
+    [States("A single point is fitted by one unit")]
     public void One_point_is_fitted_by_one_unit() => ClaimLog.Check(Claims.Theorem1, "one point in 3 dimensions, exact evaluation", 1, () =>
     {
         var x = FeatureMatrix.FromRows([[3.0, -1.0, 2.0]]);
@@ -70,6 +73,7 @@ public class Theorem1Properties
     });
 
     [Fact]
+    [States("Points on a line are fitted in their own order")]
     public void One_dimensional_points_are_fitted_in_their_own_order() => ClaimLog.Check(Claims.Theorem1, "d = 1, 200 points, exact evaluation", 200, () =>
     {
         var values = Enumerable.Range(0, 200).Select(i => Math.Sin(i) * 1000).ToArray();
@@ -81,6 +85,7 @@ public class Theorem1Properties
     });
 
     [Fact]
+    [States("Points a billionth apart are told apart")]
     public void Near_duplicate_points_are_separated() => ClaimLog.Check(Claims.Theorem1, "30 pairs 1e-9 apart, exact evaluation", 60, () =>
     {
         // Pairs 1e-9 apart in one coordinate, labelled +1 and −1: slopes of about 1e9 between them. The
@@ -104,6 +109,7 @@ public class Theorem1Properties
     });
 
     [Fact]
+    [States("Points that collide in projection make the construction draw another direction")]
     public void Points_that_collide_in_projection_make_the_fit_draw_another_direction() => ClaimLog.Check(Claims.Theorem1, "colliding projections force a redraw, exact evaluation", 4, () =>
     {
         // The first direction drawn with seed 7, reproduced here; two distinct points with the same projection on it.
@@ -122,6 +128,7 @@ public class Theorem1Properties
     });
 
     [Fact]
+    [States("Labels from a millionth to a million are all fitted")]
     public void Labels_of_mixed_scale_are_fitted_relative_to_the_largest() => ClaimLog.Check(Claims.Theorem1, "labels from 1e-6 to 1e6, exact evaluation", 120, () =>
     {
         var (x, _) = Samples.Draw(new InterpolationCase(120, 6, LabelKind.Random, 11));
@@ -132,6 +139,7 @@ public class Theorem1Properties
     });
 
     [Property]
+    [States("The thresholds interleave the projected points")]
     public void Sorted_thresholds_interleave_the_projections(InterpolationCase c) => ClaimLog.Check(Claims.Theorem1, "thresholds interleave the projections", c.N, () =>
     {
         var (x, y) = Samples.Draw(c);

@@ -4,6 +4,13 @@ using Rethink.Core;
 
 namespace Rethink.Properties;
 
+/// <summary>What a theorem property states, in a reader's words: the appendix table prints it instead of the test's name.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class StatesAttribute(string text) : Attribute
+{
+    public string Text { get; } = text;
+}
+
 /// <summary>A theorem-level claim of the paper, checked by one or more properties.</summary>
 public sealed record Claim(string Id, string Title, string Statement);
 
@@ -45,6 +52,12 @@ public static class ClaimLog
 
     private static readonly ConcurrentDictionary<(string Claim, string Property), Tally> Tallies = new();
 
+    /// <summary>Each property method's [States] text, by method name.</summary>
+    private static readonly Lazy<Dictionary<string, string>> Statements = new(() => typeof(ClaimLog).Assembly.GetTypes()
+        .SelectMany(t => t.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.DeclaredOnly))
+        .Select(m => (m.Name, Attribute: (StatesAttribute?)Attribute.GetCustomAttribute(m, typeof(StatesAttribute))))
+        .Where(m => m.Attribute is not null).GroupBy(m => m.Name).ToDictionary(g => g.Key, g => g.First().Attribute!.Text, StringComparer.Ordinal));
+
     static ClaimLog() => AppDomain.CurrentDomain.ProcessExit += (_, _) => Write();
 
     /// <summary>Runs one case of a property of <paramref name="claim"/>, recording its size and outcome.</summary>
@@ -84,7 +97,7 @@ public static class ClaimLog
             var claim = g.First().Value.Claim;
             var properties = g.OrderBy(t => t.Key.Property, StringComparer.Ordinal)
                 .Select(t => { lock (t.Value) return new PropertyCheck(t.Key.Property, t.Value.How, t.Value.Cases, t.Value.Failed,
-                    t.Value.Min > t.Value.Max ? 0 : t.Value.Min, t.Value.Min > t.Value.Max ? 0 : t.Value.Max, t.Value.SizeName); })
+                    t.Value.Min > t.Value.Max ? 0 : t.Value.Min, t.Value.Min > t.Value.Max ? 0 : t.Value.Max, t.Value.SizeName, Statements.Value.GetValueOrDefault(t.Key.Property)); })
                 .ToList();
             return new TheoremCheck(claim.Id, claim.Title, claim.Statement, properties, SeededPropertiesAttribute.Seed, RethinkVersion.Version, RethinkVersion.Commit, finished);
         }).ToList();
@@ -110,5 +123,35 @@ public static class ClaimLog
         {
             // A read-only checkout: the run's verdict is in the test output either way.
         }
+    }
+}
+
+/// <summary>The appendix table speaks the reader's language: every theorem property states what it checks.</summary>
+public sealed class TheoremCheckWordingTests
+{
+    /// <summary>
+    /// Every test method that reports through <see cref="ClaimLog"/> (found in the sources: its body calls
+    /// ClaimLog.Check) carries a [States] sentence, so `rethink render` never prints a method's name in the paper.
+    /// </summary>
+    [Xunit.Fact]
+    public void Every_theorem_property_states_what_it_checks_in_words()
+    {
+        var root = ClaimLog.OutputRoot() is { } results ? Path.GetDirectoryName(results)! : throw new InvalidOperationException("no repository above the tests");
+        var reporting = new List<string>();
+        foreach (var file in Directory.GetFiles(Path.Combine(root, "tests", "Properties"), "*.cs").Where(f => Path.GetFileName(f) != "TheoremChecks.cs"))
+        {
+            var text = File.ReadAllText(file);
+            var methods = System.Text.RegularExpressions.Regex.Matches(text, @"public (?:void|Property) (\w+)\(");
+            for (var i = 0; i < methods.Count; i++)
+            {
+                var end = i + 1 < methods.Count ? methods[i + 1].Index : text.Length;
+                if (text[methods[i].Index..end].Contains("ClaimLog.Check(", StringComparison.Ordinal)) reporting.Add(methods[i].Groups[1].Value);
+            }
+        }
+        Xunit.Assert.True(reporting.Count >= 20, $"{reporting.Count} properties report to ClaimLog");
+        var stated = typeof(ClaimLog).Assembly.GetTypes().SelectMany(t => t.GetMethods())
+            .Where(m => Attribute.GetCustomAttribute(m, typeof(StatesAttribute)) is StatesAttribute { Text.Length: > 10 }).Select(m => m.Name).ToHashSet();
+        var unstated = reporting.Where(m => !stated.Contains(m)).ToList();
+        Xunit.Assert.True(unstated.Count == 0, "without a [States] sentence: " + string.Join(", ", unstated));
     }
 }
