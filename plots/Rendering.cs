@@ -85,7 +85,23 @@ public static class Rendering
             macros.AddRange(TheoremChecksReport.Macros(checks));
             written.Add((null, $"{checks.Count} theorem check(s): {string.Join(", ", files.Select(f => Path.GetRelativePath(context.OutputDirectory, f)))}"));
         }
-        if (rendered.Count > 0 || checks.Count > 0)
+        // The user's own values and figures (UserRecord): macros and \rethinkfigure targets like Rethink's own.
+        var user = UserRecord.LoadAll(context.OutputDirectory);
+        foreach (var record in user)
+        {
+            var source = MacroSources.Hashes(context.OutputDirectory, [record.Source]);
+            if (record.Kind == "figure")
+            {
+                var png = Path.Combine(context.OutputDirectory, record.Text);
+                if (MacroSources.Sha256(png) is { } sha) targets[record.Text] = new RenderedTarget(sha, source);
+                else warnings.Add($"{record.Source}: its figure {png} is gone; record it again");
+            }
+            else if (macros.Any(m => m.Name == record.Name))
+                warnings.Add($"{record.Source}: \\{record.Name} is also a Rethink macro; record your value under another name");
+            else macros.Add((record.Name, record.Text, [record.Source]));
+        }
+        if (user.Count > 0) written.Add((null, $"{user.Count} value(s) and figure(s) of your own (user/)"));
+        if (rendered.Count > 0 || checks.Count > 0 || user.Count > 0)
         {
             // The manifest lists the results behind what was rendered (each read and verified once already).
             if (rendered.Count > 0) Manifest.Save(rendered.SelectMany(r => r.Figure.Needs).Distinct(), store, context);

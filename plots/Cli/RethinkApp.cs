@@ -19,6 +19,7 @@ public static class RethinkApp
         root.Subcommands.Add(KernelsCommand.Create());
         root.Subcommands.Add(DeepCommand.Create());
         root.Subcommands.Add(PaperCommand.Create());
+        root.Subcommands.Add(RecordCommand.Create());
         StrictNumbers.Apply(root);
         return root;
     }

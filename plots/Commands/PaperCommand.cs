@@ -55,11 +55,13 @@ public static class PaperCommand
                         : $"DIR: the paper declares \\rethinkresults[{folder.Prefix}]{{...}} as {folder.Directory}, which does not exist; run rethink reproduce --out {folder.Directory}, or correct the declaration.");
             var problems = PaperCheck.Run(dir, folders);
             var used = PaperCheck.Uses(dir, folders).Count;
+            var targets = PaperCheck.CountTargets(dir, folders);
+            var figures = targets > 0 ? $" and {targets} figure(s)/table(s)" : "";
             var where = string.Join("; ", folders);
             foreach (var problem in problems) Console.WriteLine(problem);
             Console.WriteLine(problems.Count == 0
-                ? $"{used} Rethink macro(s) used in {Path.GetFileName(dir)}, all present and current (results {where})"
-                : $"{problems.Count(p => p.Kind == "missing")} missing and {problems.Count(p => p.Kind == "stale")} stale of {used} Rethink macro(s) used" +
+                ? $"{used} Rethink macro(s){figures} used in {Path.GetFileName(dir)}, all present and current (results {where})"
+                : $"{problems.Count(p => p.Kind == "missing")} missing and {problems.Count(p => p.Kind == "stale")} stale of {used} Rethink macro(s){figures} used" +
                   (problems.Any(p => p.Kind == "edited") ? $", {problems.Count(p => p.Kind == "edited")} edited after the render" : "") + $" (results {where})");
             return problems.Count == 0 ? 0 : 1;
         });

@@ -105,6 +105,15 @@ public static partial class PaperCheck
         return uses;
     }
 
+    /// <summary>How many \rethinkfigure and \rethinktable the paper's .tex files (outside the results folders) hold.</summary>
+    public static int CountTargets(string paper, IReadOnlyList<ResultsFolder> folders)
+    {
+        var generated = folders.Select(f => Path.TrimEndingDirectorySeparator(f.Directory) + Path.DirectorySeparatorChar).ToList();
+        return Directory.EnumerateFiles(paper, "*.tex", SearchOption.AllDirectories)
+            .Where(file => !generated.Any(g => Path.GetFullPath(file).StartsWith(g, StringComparison.Ordinal)))
+            .Sum(file => File.ReadLines(file).Sum(line => TargetUse().Matches(StripComment(line)).Count(m => m.Groups[1].Value != "from")));
+    }
+
     private static string StripComment(string line)
     {
         for (var i = 0; i < line.Length; i++)
@@ -207,6 +216,14 @@ public static partial class PaperCheck
         return null;
     }
 
+    /// <summary>Why a user's own record no longer stands: gone, or one of its inputs changed since it was recorded.</summary>
+    private static string? UserStale(string source, string results)
+    {
+        var path = MacroSources.PathOf(results, source);
+        if (!File.Exists(path)) return $"its record {source} is gone; rerun the program that records it, then rethink render";
+        return Json.Deserialize<UserRecord>(File.ReadAllText(path), path).ChangedInput(results);
+    }
+
     /// <summary>Why a source's content is no longer what the render read (its SHA-256 differs), or null (also when the render recorded no hash).</summary>
     private static string? Changed(string source, IReadOnlyDictionary<string, string>? hashes, string results)
     {
@@ -278,7 +295,7 @@ public static partial class PaperCheck
                         continue;
                     }
                     foreach (var source in target.Sources.Keys)
-                        if (Changed(source, target.Sources, folder.Directory) is { } reason)
+                        if ((Changed(source, target.Sources, folder.Directory) ?? (source.StartsWith(UserRecord.Directory + "/", StringComparison.Ordinal) ? UserStale(source, folder.Directory) : null)) is { } reason)
                         {
                             yield return new PaperProblem(subject, "stale", where, reason);
                             break;
@@ -296,6 +313,7 @@ public static partial class PaperCheck
     /// <summary>Why a source no longer supports the rendered value, or null.</summary>
     private static string? Stale(string source, MacroIndex index, string results, IReadOnlySet<string> current)
     {
+        if (source.StartsWith(UserRecord.Directory + "/", StringComparison.Ordinal)) return UserStale(source, results);
         if (source.StartsWith(TheoremCheck.Directory + "/", StringComparison.Ordinal))
         {
             var path = Path.Combine(results, source + ".json");

@@ -7,7 +7,8 @@ namespace Rethink.Plots.Tables;
 /// <summary>
 /// Names and content hashes of what a rendered number, figure or table was computed from: a result file
 /// (<c>data/&lt;kind&gt;-&lt;config hash&gt;.json</c>, named without .json) or a theorem-check record
-/// (<c>checks/&lt;claim&gt;</c>). <c>macros.json</c> keeps the SHA-256 of each at render time, and
+/// (<c>checks/&lt;claim&gt;</c>), or a user's own record (<c>user/values/&lt;Name&gt;</c>, <c>user/figures/&lt;id&gt;</c>,
+/// see <see cref="UserRecord"/>). <c>macros.json</c> keeps the SHA-256 of each at render time, and
 /// <c>rethink paper check</c> recomputes them: an edit anywhere in a source marks exactly the numbers,
 /// figures and tables computed from it.
 /// </summary>
@@ -18,7 +19,7 @@ public static class MacroSources
 
     /// <summary>Where a source lies in a results folder.</summary>
     public static string PathOf(string results, string source) =>
-        source.StartsWith(TheoremCheck.Directory + "/", StringComparison.Ordinal) ? Path.Combine(results, source + ".json") : Path.Combine(results, "data", source + ".json");
+        source.Contains('/') ? Path.Combine(results, source + ".json") : Path.Combine(results, "data", source + ".json");
 
     /// <summary>SHA-256 of a file's bytes (lower-case hex), or null when it is not there.</summary>
     public static string? Sha256(string path) => File.Exists(path) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))) : null;

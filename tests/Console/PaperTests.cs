@@ -207,6 +207,65 @@ public sealed class PaperTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("0 missing and 1 stale of 2", run.Stdout);
     }
 
+    /// <summary>
+    /// A user's own program records a value and a figure into the results folder (the library API,
+    /// <see cref="Rethink.Core.UserRecord"/>, called here as a consumer would; and the console's `rethink record`);
+    /// `rethink render` makes them a macro and a \rethinkfigure target, the PDF shows them, and paper check
+    /// catches an edit to the value's record, to the figure file, and to a file they were computed from.
+    /// </summary>
+    [Fact]
+    public void A_users_own_value_and_figure_are_quoted_and_checked_like_rethinks()
+    {
+        Reproduce();
+        var fit = Directory.GetFiles(Path.Combine(Results, "data"), "kernel-fit-*.json").Order(StringComparer.Ordinal).First();
+        var data = _dir.File("my-data.csv");
+        File.WriteAllText(data, "n,norm\n1000,39\n");
+        Rethink.Core.UserRecord.RecordValue(Results, "MyNormRatio", 3.9231, format: "F2", inputs: [fit, data]);
+        Rethink.Core.UserRecord.RecordFigure(Results, "my-curve", Path.Combine(Results, "figures", "kernel-norm.png"), inputs: [data]);
+        var console = RethinkProcess.Run(["record", "value", "MyCount", "12345", "--format", "N0", "--out", Results]);
+        Assert.True(console.ExitCode == 0, console.ToString());
+        var bad = RethinkProcess.Run(["record", "value", "My_Count", "1", "--out", Results]);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Equal("rethink: NAME: My_Count: a macro name is ASCII letters only (LaTeX's rule), e.g. MyNormRatio.", bad.Stderr.Trim());
+        var render = RethinkProcess.Run(["render", "--out", Results]);
+        Assert.True(render.ExitCode == 0, render.ToString());
+        var macros = File.ReadAllText(Path.Combine(Results, "macros.tex"));
+        Assert.Contains("\\newcommand{\\MyNormRatio}{3.92}", macros);
+        Assert.Contains("\\newcommand{\\MyCount}{12{,}345}", macros);
+
+        Paper("Ours: \\rethink{MyNormRatio} and \\rethink{MyCount}.", "\\rethinkfigure{my-curve}");
+        File.WriteAllText(Path.Combine(PaperDir, "rethink.sty"), Rethink.Plots.Paper.PaperTemplate.Package);
+        var pdf = LaTeX.Compile(PaperDir, "main.tex");
+        Assert.True(pdf.Success, pdf.Log);
+        Assert.Contains("Ours: 3.92 and 12,345.", pdf.Text);
+        var clean = Check();
+        Assert.True(clean.ExitCode == 0, clean.ToString());
+        Assert.Contains("2 Rethink macro(s) and 1 figure(s)/table(s) used in paper, all present and current", clean.Stdout);
+
+        // The value's record edited after the render.
+        var record = Path.Combine(Results, "user", "values", "MyNormRatio.json");
+        var original = File.ReadAllText(record);
+        File.WriteAllText(record, original.Replace("3.92", "4.92"));
+        var edited = Check();
+        Assert.Equal(1, edited.ExitCode);
+        Assert.Contains("stale \\MyNormRatio (main.tex:5): user/values/MyNormRatio changed after the render", edited.Stdout);
+        File.WriteAllText(record, original);
+        // The figure file replaced.
+        var png = Path.Combine(Results, "figures", "my-curve.png");
+        var picture = File.ReadAllBytes(png);
+        File.WriteAllBytes(png, [.. picture, 0]);
+        var redrawn = Check();
+        Assert.Contains("edited figure my-curve (main.tex:6):", redrawn.Stdout);
+        File.WriteAllBytes(png, picture);
+        // A file both were computed from.
+        File.AppendAllText(data, "2000,41\n");
+        var input = Check();
+        Assert.Equal(1, input.ExitCode);
+        Assert.Contains($"stale \\MyNormRatio (main.tex:5): its input {data} changed after MyNormRatio was recorded", input.Stdout);
+        Assert.Contains($"stale figure my-curve (main.tex:6): its input {data} changed after my-curve was recorded", input.Stdout);
+        Assert.DoesNotContain("MyCount", input.Stdout);
+    }
+
     private static string Root()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
