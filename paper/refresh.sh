@@ -3,7 +3,8 @@
 # dotnet test recorded the theorem checks) into paper/results, the note's frozen inputs:
 #   bash paper/refresh.sh [RESULTS]      (default: results)
 # Kept: macros.tex and macros.json, Figure 1's PNGs, the kernel and theorem-check tables, the check
-# records, and the result files behind the macros the note uses (so `rethink paper check paper` works).
+# records, and the result files behind the macros the note uses (so `rethink paper check paper` works); then
+# paper/own-numbers.py records the note's own number and figure (RETHINK: the rethink command) and the folder is rendered.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "${1:-results}" && pwd)
@@ -21,4 +22,11 @@ done | sort -u | while read -r source; do
   [[ -n $source ]] && cp "$src/data/$source.json" "$out.new/data/"
 done
 rm -rf "$out"; mv "$out.new" "$out"
+# The note's own number and figure (a user's program, recorded with `rethink record`), then macros.tex with them.
+RETHINK=${RETHINK:-rethink} /usr/bin/python3 "$here/own-numbers.py" "$out"
+${RETHINK:-rethink} render --out "$out" >/dev/null
+# only what the note reads stays (the render also draws what the kept results allow)
+keep=" fig1a.png fig1b.png fig1c.png $(cd "$out/user/figures" && ls *.json | sed 's/\.json$/.png/' | tr '\n' ' ')"
+for f in "$out"/figures/*; do [[ $keep == *" $(basename "$f") "* ]] || rm -f "$f"; done
+rm -f "$out/report.md" "$out"/tables/*.md "$out/tables/manifest.tex" "$out/tables/table2.tex"
 echo "paper/results refreshed from $src: $(find "$out" -type f | wc -l) files, $(du -sh "$out" | cut -f1)"
