@@ -13,8 +13,14 @@ public static class RethinkVersion
     private static readonly string Informational =
         typeof(RethinkVersion).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
-    /// <summary>The semantic version, e.g. 0.5.0.</summary>
-    public static string Version => Informational.Split('+')[0];
+    /// <summary>
+    /// The semantic version of the results' contract, e.g. 0.5.0: the release, without the per-commit
+    /// pre-release of a development build (0.5.0-ci.123), so results of one release stay current across commits.
+    /// </summary>
+    public static string Version => Package.Split('-')[0];
+
+    /// <summary>The version the build was packed as, e.g. 0.5.0-ci.123 (a commit's own) or 0.5.0.</summary>
+    public static string Package => Informational.Split('+')[0];
 
     /// <summary>The full commit hash the libraries were built from, or "unknown" outside a git checkout.</summary>
     public static string Commit => Informational.Contains('+', StringComparison.Ordinal) ? Informational.Split('+', 2)[1] : "unknown";
