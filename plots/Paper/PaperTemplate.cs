@@ -103,13 +103,15 @@ public static class PaperTemplate
     public static string Makefile(string results) => $"""
         # make: the PDF (pdflatex twice);  make check: missing or stale numbers (rethink paper check).
         RESULTS ?= {results}
-        RETHINK ?= rethink
+        # The rethink tool wherever it was installed: on PATH, as a global tool, or with --tool-path ~/.rethink.
+        RETHINK ?= $(firstword $(shell command -v rethink 2>/dev/null) $(wildcard $(HOME)/.dotnet/tools/rethink $(HOME)/.rethink/rethink) rethink)
 
         main.pdf: main.tex rethink.sty $(wildcard $(RESULTS)/macros.tex $(RESULTS)/tables/*.tex $(RESULTS)/figures/*.png)
         	pdflatex -interaction=nonstopmode -halt-on-error main.tex >/dev/null
         	pdflatex -interaction=nonstopmode -halt-on-error main.tex
 
         check:
+        	@command -v $(RETHINK) >/dev/null 2>&1 || { echo "make check: no rethink tool found (PATH, ~/.dotnet/tools, ~/.rethink); give its path: make check RETHINK=DIR/rethink"; exit 2; }
         	$(RETHINK) paper check . --results $(RESULTS)
 
         .PHONY: check
