@@ -100,9 +100,9 @@ public static class PaperTemplate
         \end{document}
         """;
 
-    public static string Makefile(string results) => $"""
+    public static string Makefile(string results) => $$"""
         # make: the PDF (pdflatex twice);  make check: missing or stale numbers (rethink paper check).
-        RESULTS ?= {results}
+        RESULTS ?= {{results}}
         # The rethink tool wherever it was installed: on PATH, as a global tool, or with --tool-path ~/.rethink.
         RETHINK ?= $(firstword $(shell command -v rethink 2>/dev/null) $(wildcard $(HOME)/.dotnet/tools/rethink $(HOME)/.rethink/rethink) rethink)
 
