@@ -38,6 +38,7 @@ public static class RecordCommand
             var text = parse.GetValue(value)!;
             if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
                 throw new CommandLineException($"VALUE: {text} is not a number; give it in invariant culture, e.g. 0.25 or 1e-3.");
+            CommonOptions.EnsureWritable(parse.GetValue(output)!, "--out");
             var path = Map(() => UserRecord.RecordValue(parse.GetValue(output)!, parse.GetValue(name)!, number, parse.GetValue(format)!, parse.GetValue(unit), parse.GetValue(inputs)));
             var record = Json.Deserialize<UserRecord>(File.ReadAllText(path), path);
             Console.WriteLine($"recorded \\{record.Name} = {record.Text} in {path} ({record.Inputs.Count} input(s) hashed); `rethink render --out {parse.GetValue(output)}` makes it a macro");
@@ -55,6 +56,7 @@ public static class RecordCommand
         var command = new Command("figure", "Record a PNG as figures/ID.png, a \\rethinkfigure{ID} target.") { id, png, output, inputs };
         command.SetAction(parse =>
         {
+            CommonOptions.EnsureWritable(parse.GetValue(output)!, "--out");
             var path = Map(() => UserRecord.RecordFigure(parse.GetValue(output)!, parse.GetValue(id)!, parse.GetValue(png)!, parse.GetValue(inputs)));
             Console.WriteLine($"recorded figure {parse.GetValue(id)} in {path}; `rethink render --out {parse.GetValue(output)}` makes it a checked \\rethinkfigure target");
             return 0;

@@ -44,15 +44,10 @@ public sealed record UserRecord(string Name, string Kind, double? Value, string 
         if (string.IsNullOrEmpty(name) || !name.All(char.IsAsciiLetter))
             throw new UserInputException("name", name, "a macro name is ASCII letters only (LaTeX's rule), e.g. MyNormRatio.");
         if (!double.IsFinite(value)) throw new UserInputException("value", value, "give a finite number.");
-        string text;
-        try
-        {
-            text = value.ToString(format, CultureInfo.InvariantCulture);
-        }
-        catch (FormatException)
-        {
-            throw new UserInputException("format", format, "give a .NET numeric format such as F2, N0 or G4.");
-        }
+        // A standard numeric format (a custom one would print its letters literally).
+        if (format is null || !System.Text.RegularExpressions.Regex.IsMatch(format, "^[FfNnPpGgEe][0-9]{0,2}$"))
+            throw new UserInputException("format", format, "give a standard numeric format: F2, N0, P1, E3 or G4.");
+        var text = value.ToString(format, CultureInfo.InvariantCulture);
         text = text.Replace(",", "{,}").Replace("%", "\\%") + (unit is null ? "" : unit.StartsWith('\\') || unit.Length == 0 ? unit : "\\," + unit);
         return Save(results, new UserRecord(name, "value", value, text, Hash(results, inputs), DateTimeOffset.UtcNow, RethinkVersion.Version, RethinkVersion.Commit));
     }

@@ -47,7 +47,17 @@ public sealed class BadInputTests : IDisposable
         ["deep run"] = ["--model", "mlp1x512", "--dataset", "mnist", "--train", "20", "--test", "10", "--steps", "1", "--out", _dir.File("deep")],
         ["paper init"] = [_dir.File("paper-init")],
         ["paper check"] = [PaperWithoutMacros(), "--results", _dir.Path],
+        ["record value"] = ["MyValue", "1.5", "--out", _dir.File("record")],
+        ["record figure"] = ["my-figure", Png(), "--out", _dir.File("record")],
     };
+
+    /// <summary>A file with PNG's signature (what `record figure` checks before copying it).</summary>
+    private string Png()
+    {
+        var png = _dir.File("figure.png");
+        File.WriteAllBytes(png, [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0]);
+        return png;
+    }
 
     private string PaperWithoutMacros()
     {
@@ -100,11 +110,13 @@ public sealed class BadInputTests : IDisposable
             ["--shard"] = ["3/2"],
             ["--jobs"] = ["0"],
             ["--results"] = [file],
+            ["--format"] = ["Q9x"],
+            ["--input"] = ["/no/such/input.csv"],
         };
     }
 
-    /// <summary>Options for which every value of the right type is valid.</summary>
-    private static readonly HashSet<string> AnyValue = ["--seed"];
+    /// <summary>Options for which every value of the right type is valid (a unit is any text printed after a number).</summary>
+    private static readonly HashSet<string> AnyValue = ["--seed", "--unit"];
 
     private static (int Code, string Stdout, string Stderr) Run(string[] args) => InProcessRethink.Run(args, TimeSpan.FromSeconds(90));
 

@@ -14,7 +14,7 @@ public class ConsumerTests
     {
         var expected = Environment.GetEnvironmentVariable("RETHINK_EXPECTED_VERSION");
         Assert.False(string.IsNullOrEmpty(expected), "RETHINK_EXPECTED_VERSION is set by the packaging test");
-        Assert.Equal(expected, RethinkVersion.Version);
+        Assert.Equal(expected, RethinkVersion.Package);
     }
 
     [Fact]
