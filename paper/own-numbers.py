@@ -37,12 +37,12 @@ true_file, random_file, raw_file = source("MnistNormTrueLabels"), source("MnistN
 ratio = result(random_file)["solve"]["rkhsNorm"] / result(true_file)["solve"]["rkhsNorm"]
 errors = result(raw_file)["perClassTestError"]
 
-# A bar chart of the per-digit test error, drawn at the size it is printed (half the text width).
-width, height, left, bottom, top = 900, 520, 90, 80, 40
+# A bar chart of the per-digit test error; printed at half of the note's text width (2.4 in), its 38-px text is about 7 pt.
+width, height, left, bottom, top = 900, 560, 40, 110, 60
 image = Image.new("RGB", (width, height), "white")
 draw = ImageDraw.Draw(image)
 try:
-    font = ImageFont.truetype("DejaVuSans.ttf", 26)
+    font = ImageFont.truetype("DejaVuSans.ttf", 38)
 except OSError:
     font = ImageFont.load_default()
 peak = max(errors) * 1.15
@@ -52,9 +52,9 @@ for digit, error in enumerate(errors):
     x0 = left + 10 + digit * bar
     y0 = height - bottom - (height - bottom - top) * error / peak
     draw.rectangle([x0, y0, x0 + bar * 0.7, height - bottom], fill=(0, 114, 178))
-    draw.text((x0 + bar * 0.2, height - bottom + 10), str(digit), fill="black", font=font)
-    draw.text((x0 - 4, y0 - 30), f"{100 * error:.1f}", fill="black", font=font)
-draw.text((left, height - 36), "digit (MNIST test images); bars: test error, %", fill="black", font=font)
+    draw.text((x0 + bar * 0.1, height - bottom + 6), str(digit), fill="black", font=font)
+    draw.text((x0 - 12, y0 - 44), f"{100 * error:.1f}", fill="black", font=font)
+draw.text((left, height - 52), "digit; bar: test error (%)", fill="black", font=font)
 png = os.path.join(tempfile.mkdtemp(), "mnist-class-errors.png")
 image.save(png)
 

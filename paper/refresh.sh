@@ -24,7 +24,9 @@ done
 rm -rf "$out"; mv "$out.new" "$out"
 # The note's own number and figure (a user's program, recorded with `rethink record`), then macros.tex with them.
 RETHINK=${RETHINK:-rethink} /usr/bin/python3 "$here/own-numbers.py" "$out"
-${RETHINK:-rethink} render --out "$out" >/dev/null
+# Panels drawn for about the width the note prints them at (two to a row: 0.46 of a 345-pt line, 2.2 in; drawn
+# at 2.6 in so that the legends keep their room): text about 5-6 pt in print instead of 4.
+${RETHINK:-rethink} render --out "$out" --figure-width 2.6 >/dev/null
 # only what the note reads stays (the render also draws what the kept results allow)
 keep=" fig1a.png fig1b.png fig1c.png $(cd "$out/user/figures" && ls *.json | sed 's/\.json$/.png/' | tr '\n' ' ')"
 for f in "$out"/figures/*; do [[ $keep == *" $(basename "$f") "* ]] || rm -f "$f"; done

@@ -35,6 +35,7 @@ public static class Rendering
     /// <param name="whyMissing">Why an experiment has no results (e.g. skipped for want of data), or null for "no result".</param>
     public static RenderOutcome Render(Catalog catalog, IReadOnlyList<IFigure> selected, ResultStore store, ReproduceContext context, Func<IExperiment, string?>? whyMissing = null)
     {
+        using var printed = FigureStyle.PrintedAt(context.FigureInches);
         var damaged = 0;
         bool Ready(IFigure f) => f.RendersWithoutResults || f.Needs.All(e => e.IsCached(store, context))
             || f.RendersPartially(context) && f.Needs.SelectMany(e => e.Units(context)).Any(u => store.Exists(u.ResultKind, u.Hash));

@@ -19,7 +19,7 @@ public static class ReproduceCommand
 {
     private sealed record Options(
         Option<string> Profile, DeviceOption Device, Option<string?> Data, Option<string> Out, Option<string?> Only,
-        Option<string?> Shard, Option<int> Jobs, Option<string?> Models);
+        Option<string?> Shard, Option<int> Jobs, Option<string?> Models, Option<double?> FigureWidth);
 
     private static Options CreateOptions() => new(
         new Option<string>("--profile") { Description = "quick: subsets and short schedules for a 2-core machine (~30 min); paper: the full protocol (GPU recommended).", DefaultValueFactory = _ => "quick" }
@@ -30,7 +30,8 @@ public static class ReproduceCommand
         new Option<string?>("--only") { Description = "Comma-separated figure/table ids to produce (default: all)." },
         new Option<string?>("--shard") { Description = "K/N: compute only the runs this shard owns (by config hash; default: from SLURM_PROCID/SLURM_NTASKS, OMPI_COMM_WORLD_RANK/SIZE or PMI_RANK/SIZE, else all)." },
         new Option<int>("--jobs") { Description = "Run J shards as J processes on this machine, then render (several small runs share a GPU).", DefaultValueFactory = _ => 1 }.AtLeast(1),
-        new Option<string?>("--models") { Description = "Comma-separated models whose training runs are taken (default: all), e.g. mlp1x512,mlp3x512,alexnet: what a CPU reaches at full size with --profile paper (the cost is printed before anything starts)." });
+        new Option<string?>("--models") { Description = "Comma-separated models whose training runs are taken (default: all), e.g. mlp1x512,mlp3x512,alexnet: what a CPU reaches at full size with --profile paper (the cost is printed before anything starts)." },
+        new Option<double?>("--figure-width") { Description = "The width in inches at which your paper prints each figure panel (default 3.5, a two-column paper's column): panels are drawn at that width, so their text keeps its size in print." });
 
     public static Command Create() => Build("reproduce", "Run the experiments each figure and table needs (cached by config hash), then render them all.", compute: true);
 
@@ -52,6 +53,9 @@ public static class ReproduceCommand
         return command;
     }
 
+    private static double? FigureInches(double? inches) => inches is null or (>= 1 and <= 10) ? inches
+        : throw new CommandLineException($"--figure-width {inches.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}: give the printed width of a figure panel in inches, from 1 to 10 (3.5 is a two-column paper's column).");
+
     private static ReproduceContext Context(ParseResult parse, Options o)
     {
         var output = Path.GetFullPath(parse.GetValue(o.Out)!);
@@ -63,7 +67,7 @@ public static class ReproduceCommand
             parse.GetValue(o.Profile) == "paper" ? RunProfile.Paper : RunProfile.Quick,
             o.Device.Get(parse),
             parse.GetValue(o.Data),
-            output) { Costs = CostModel.Load(store), Models = ModelList(parse.GetValue(o.Models)) };
+            output) { Costs = CostModel.Load(store), Models = ModelList(parse.GetValue(o.Models)), FigureInches = FigureInches(parse.GetValue(o.FigureWidth)) };
     }
 
     /// <summary>The models of --models, or null for all; an unknown name is a command-line error naming the choices.</summary>
@@ -97,7 +101,7 @@ public static class ReproduceCommand
     {
         var o = CreateOptions();
         // --models chooses what to compute; a render always shows every stored model's runs.
-        var command = new Command(name, description) { o.Profile, o.Device.Option, o.Data, o.Out, o.Only };
+        var command = new Command(name, description) { o.Profile, o.Device.Option, o.Data, o.Out, o.Only, o.FigureWidth };
         if (compute)
         {
             command.Options.Add(o.Models);

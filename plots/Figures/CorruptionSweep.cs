@@ -59,7 +59,7 @@ public sealed class Fig1bFigure(DeepRunGroup sweep) : IFigure
 
     public IReadOnlyList<string> Render(ResultStore store, ReproduceContext context)
     {
-        var plot = FigureStyle.NewPlot("Time to overfit", "label corruption p", "steps to fit / steps on true labels");
+        var plot = FigureStyle.NewPlot("Time to overfit", "label corruption p", "steps to fit (× true labels)");
         var index = 0;
         // A model is drawn relative to its true-label run: without one (a partial paper-profile sweep) it is left out.
         foreach (var model in CorruptionSweep.ByModel(CorruptionSweep.Load(sweep, store, context)).Where(g => CorruptionSweep.Level(g.First().Config) == 0))

@@ -32,11 +32,32 @@ public static class FigureStyle
     private static readonly MarkerShape[] Markers =
         [MarkerShape.FilledCircle, MarkerShape.OpenSquare, MarkerShape.FilledTriangleUp, MarkerShape.OpenDiamond, MarkerShape.Cross, MarkerShape.OpenCircle];
 
-    public static (int Width, int Height) Size(FigureWidth width) => width switch
+    /// <summary>A one-column panel's printed width in inches (3.5 unless a render asks for another, per async flow).</summary>
+    private static readonly AsyncLocal<double?> PrintInches = new();
+
+    /// <summary>Draws the figures of this flow for panels printed <paramref name="inches"/> wide (null: 3.5) until disposed.</summary>
+    public static IDisposable PrintedAt(double? inches)
     {
-        FigureWidth.TwoColumn => (672, 288),
-        _ => (336, 252),
-    };
+        var previous = PrintInches.Value;
+        PrintInches.Value = inches;
+        return new Restore(() => PrintInches.Value = previous);
+    }
+
+    private sealed class Restore(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
+    }
+
+    /// <summary>Logical size (96 per inch; fonts in points at that scale): a 3.5-inch column, or the width a render asked for, at 4:3; two columns at 7:3.</summary>
+    public static (int Width, int Height) Size(FigureWidth width)
+    {
+        var inches = PrintInches.Value ?? 3.5;
+        return width switch
+        {
+            FigureWidth.TwoColumn => ((int)Math.Round(inches * 192), (int)Math.Round(inches * 192 * 3 / 7)),
+            _ => ((int)Math.Round(inches * 96), (int)Math.Round(inches * 72)),
+        };
+    }
 
     public static Plot NewPlot(string title, string xLabel, string yLabel)
     {

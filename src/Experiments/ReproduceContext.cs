@@ -33,6 +33,13 @@ public sealed record ReproduceContext(RunProfile Profile, ComputeDevice Device, 
     /// <summary>Seconds per training step, measured from the runs in the results folder.</summary>
     public CostModel Costs { get; init; } = new();
 
+    /// <summary>
+    /// The width, in inches, at which a paper prints each figure panel (null: 3.5, a two-column paper's column). Panels
+    /// are drawn at that width, so their text keeps its point size in print (e.g. 2.2 for two panels to a row of a
+    /// one-column article).
+    /// </summary>
+    public double? FigureInches { get; init; }
+
     /// <summary>Where the kernel fits are asked to run.</summary>
     public DeviceRequest KernelDevice => new(Device == ComputeDevice.Scalapack ? ComputeDevice.Cpu : Device);
 

@@ -111,6 +111,7 @@ public sealed class BadInputTests : IDisposable
             ["--jobs"] = ["0"],
             ["--results"] = [file],
             ["--format"] = ["Q9x"],
+            ["--figure-width"] = ["0.2"],
             ["--input"] = ["/no/such/input.csv"],
         };
     }
