@@ -83,11 +83,9 @@ public static partial class PaperCheck
     public static IReadOnlyDictionary<string, string> Uses(string paper, IReadOnlyList<ResultsFolder> folders)
     {
         var indexes = folders.Select(f => (f.Prefix, Index: MacroIndex.Load(f.Directory))).Where(f => f.Index is not null).ToList();
-        var generated = folders.Select(f => Path.TrimEndingDirectorySeparator(f.Directory) + Path.DirectorySeparatorChar).ToList();
         var uses = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var file in Directory.EnumerateFiles(paper, "*.tex", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        foreach (var file in PaperFiles(paper, folders))
         {
-            if (generated.Any(g => Path.GetFullPath(file).StartsWith(g, StringComparison.Ordinal))) continue;
             var lines = File.ReadAllLines(file);
             for (var i = 0; i < lines.Length; i++)
             {
@@ -108,10 +106,18 @@ public static partial class PaperCheck
     /// <summary>How many \rethinkfigure and \rethinktable the paper's .tex files (outside the results folders) hold.</summary>
     public static int CountTargets(string paper, IReadOnlyList<ResultsFolder> folders)
     {
+        return PaperFiles(paper, folders).Sum(file => File.ReadLines(file).Sum(line => TargetUse().Matches(StripComment(line)).Count(m => m.Groups[1].Value != "from")));
+    }
+
+    /// <summary>
+    /// The paper's own .tex files, in order: files inside a results folder (when it lies below the paper, as
+    /// paper/results does) are Rethink's output, not the author's.
+    /// </summary>
+    private static IEnumerable<string> PaperFiles(string paper, IReadOnlyList<ResultsFolder> folders)
+    {
         var generated = folders.Select(f => Path.TrimEndingDirectorySeparator(f.Directory) + Path.DirectorySeparatorChar).ToList();
-        return Directory.EnumerateFiles(paper, "*.tex", SearchOption.AllDirectories)
-            .Where(file => !generated.Any(g => Path.GetFullPath(file).StartsWith(g, StringComparison.Ordinal)))
-            .Sum(file => File.ReadLines(file).Sum(line => TargetUse().Matches(StripComment(line)).Count(m => m.Groups[1].Value != "from")));
+        return Directory.EnumerateFiles(paper, "*.tex", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Where(file => !generated.Any(g => Path.GetFullPath(file).StartsWith(g, StringComparison.Ordinal)));
     }
 
     private static string StripComment(string line)
@@ -241,11 +247,9 @@ public static partial class PaperCheck
     /// </summary>
     private static IEnumerable<PaperProblem> Targets(string paper, IReadOnlyList<ResultsFolder> folders, IReadOnlyDictionary<ResultsFolder, MacroIndex?> indexes)
     {
-        var generated = folders.Select(f => Path.TrimEndingDirectorySeparator(f.Directory) + Path.DirectorySeparatorChar).ToList();
         var unprefixed = folders.First(f => f.Prefix.Length == 0);
-        foreach (var file in Directory.EnumerateFiles(paper, "*.tex", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        foreach (var file in PaperFiles(paper, folders))
         {
-            if (generated.Any(g => Path.GetFullPath(file).StartsWith(g, StringComparison.Ordinal))) continue;
             var lines = File.ReadAllLines(file);
             // \rethinkfrom{P} holds to the end of the group it is in ({\rethinkfrom{Full} …}): a stack of (brace depth, folder).
             var depth = 0;

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Rethink.Core;
 using Rethink.Experiments;
 
@@ -22,7 +21,7 @@ public static class MacroSources
         source.Contains('/') ? Path.Combine(results, source + ".json") : Path.Combine(results, "data", source + ".json");
 
     /// <summary>SHA-256 of a file's bytes (lower-case hex), or null when it is not there.</summary>
-    public static string? Sha256(string path) => File.Exists(path) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))) : null;
+    public static string? Sha256(string path) => File.Exists(path) ? FileHash.Sha256(path) : null;
 
     /// <summary>Each source with the hash of its file now (sources whose file is missing are left out).</summary>
     public static IReadOnlyDictionary<string, string> Hashes(string results, IEnumerable<string> sources) =>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 
 namespace Rethink.Core;
 
@@ -102,7 +101,7 @@ public sealed record UserRecord(string Name, string Kind, double? Value, string 
         {
             var path = Path.IsPathRooted(input.Path) ? input.Path : Path.Combine(results, input.Path);
             if (!File.Exists(path)) return $"its input {input.Path} is gone; rerun the program that records {Name}";
-            if (Sha256(path) != input.Sha256) return $"its input {input.Path} changed after {Name} was recorded ({Recorded:yyyy-MM-dd HH:mm}); rerun the program that records it, then rethink render";
+            if (FileHash.Sha256(path) != input.Sha256) return $"its input {input.Path} changed after {Name} was recorded ({Recorded:yyyy-MM-dd HH:mm}); rerun the program that records it, then rethink render";
         }
         return null;
     }
@@ -125,12 +124,10 @@ public sealed record UserRecord(string Name, string Kind, double? Value, string 
             var full = Path.GetFullPath(input);
             // Inside the results folder: kept relative, so the folder can move with the paper.
             var stored = full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? Path.GetRelativePath(root, full).Replace('\\', '/') : full;
-            list.Add(new RecordedInput(stored, Sha256(full)));
+            list.Add(new RecordedInput(stored, FileHash.Sha256(full)));
         }
         return list;
     }
-
-    private static string Sha256(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 }
 
 /// <summary>A file a recorded value or figure was computed from: its path (relative to the results folder when inside it) and SHA-256 when recorded.</summary>

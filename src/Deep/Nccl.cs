@@ -133,35 +133,24 @@ public sealed unsafe class Nccl : IGradientReduction, IDisposable
     }
 
     /// <inheritdoc/>
-    public void SumInPlace(float[] buffer)
-    {
-        using var t = tensor(buffer).to(_device);
-        SumInPlace(t);
-        t.cpu().data<float>().CopyTo(buffer, 0);
-    }
+    public void SumInPlace(float[] buffer) => ThroughDevice(tensor(buffer), SumInPlace, r => r.data<float>().CopyTo(buffer, 0));
 
     /// <inheritdoc/>
-    public void SumInPlace(double[] buffer)
-    {
-        using var t = tensor(buffer).to(_device);
-        SumInPlace(t);
-        t.cpu().data<double>().CopyTo(buffer, 0);
-    }
+    public void SumInPlace(double[] buffer) => ThroughDevice(tensor(buffer), SumInPlace, r => r.data<double>().CopyTo(buffer, 0));
 
     /// <inheritdoc/>
-    public void BroadcastFromRoot(float[] buffer)
-    {
-        using var t = tensor(buffer).to(_device);
-        BroadcastFromRoot(t);
-        t.cpu().data<float>().CopyTo(buffer, 0);
-    }
+    public void BroadcastFromRoot(float[] buffer) => ThroughDevice(tensor(buffer), BroadcastFromRoot, r => r.data<float>().CopyTo(buffer, 0));
 
     /// <inheritdoc/>
-    public void BroadcastFromRoot(double[] buffer)
+    public void BroadcastFromRoot(double[] buffer) => ThroughDevice(tensor(buffer), BroadcastFromRoot, r => r.data<double>().CopyTo(buffer, 0));
+
+    /// <summary>A host array's collective: copied to the GPU, reduced there, copied back (every temporary disposed).</summary>
+    private void ThroughDevice(Tensor host, Action<Tensor> collective, Action<Tensor> back)
     {
-        using var t = tensor(buffer).to(_device);
-        BroadcastFromRoot(t);
-        t.cpu().data<double>().CopyTo(buffer, 0);
+        using var scope = NewDisposeScope();
+        var onDevice = host.to(_device);
+        collective(onDevice);
+        back(onDevice.cpu());
     }
 
     [DllImport("LibTorchSharp")]

@@ -71,6 +71,13 @@ var summaryPath = Path.Combine(outDirectory, "gpu-deep.json");
 var summary = new JsonObject { ["device"] = device.ToString().ToLowerInvariant(), ["started"] = DateTime.UtcNow.ToString("O") };
 void Save() => AtomicFile.WriteAllText(summaryPath, summary.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
 void Say(string line) => Console.WriteLine($"[{started.Elapsed.TotalSeconds,6:F1} s] {line}");
+// A solve's phases, seconds each (as SolveReport times them).
+static JsonObject Phases(Rethink.Kernels.SolveReport report)
+{
+    var phases = new JsonObject();
+    foreach (var (phase, seconds) in report.Timings.Phases()) phases[phase] = Math.Round(seconds, 4);
+    return phases;
+}
 
 // 1. The symbol check (CUDA only: the CPU build is the one TorchSharp was built for).
 if (device == TrainingDevice.Cuda && only.Contains("symbols"))
@@ -328,8 +335,7 @@ if (only.Contains("mnist"))
             var scores = model.Predict(test);
             var predict = watch.Elapsed.TotalSeconds;
             var (error, _) = KernelFitRunner.Evaluate(scores, prepared.TestLabels, 10);
-            var phases = new JsonObject();
-            foreach (var (phase, seconds) in model.Report.Timings.Phases()) phases[phase] = Math.Round(seconds, 4);
+            var phases = Phases(model.Report);
             phases["predict"] = Math.Round(predict, 4);
             // The first FP64 solve pays for loading the CUDA libraries and compiling kernels: the second is the measurement.
             section[precision == Rethink.Kernels.Precision.Fp32 ? "fp32" : section.ContainsKey("fp64_first") ? "fp64" : "fp64_first"] = new JsonObject
@@ -432,8 +438,7 @@ if (only.Contains("large") && largeN > 0 && budget - started.Elapsed > TimeSpan.
         var watch = Stopwatch.StartNew();
         using var model = new Rethink.Kernels.MinimumNormSolver(d).Fit(features, Rethink.Kernels.Targets.OneHot(labels, 10), kernel,
             new Rethink.Kernels.SolveOptions(Rethink.Kernels.Precision.Fp64, Method: Rethink.Kernels.SolveMethod.Cholesky));
-        var phases = new JsonObject();
-        foreach (var (phase, seconds) in model.Report.Timings.Phases()) phases[phase] = Math.Round(seconds, 4);
+        var phases = Phases(model.Report);
         section["large_fp64"] = new JsonObject { ["n"] = largeN, ["fit_seconds"] = Math.Round(watch.Elapsed.TotalSeconds, 3), ["residual"] = model.Report.RelativeResidual, ["phases"] = phases };
         Say($"synthetic n = {largeN:N0} FP64 exact: {watch.Elapsed.TotalSeconds:F1} s, relative residual {model.Report.RelativeResidual:E2}");
     }
