@@ -20,8 +20,9 @@ public static class KernelFitRunner
     /// <param name="progress">Phase progress.</param>
     /// <param name="cancel">Cancellation.</param>
     /// <param name="gramCache">Where streamed Gram matrices are kept (default <see cref="GramCache"/>, the user cache).</param>
+    /// <param name="checkpoints">When a streamed Gram is checkpointed (default every 10 minutes).</param>
     public static KernelFit Run(KernelFitConfig config, DataOptions data, DeviceRequest? device = null, IFeatureMap? features = null,
-        IProgress<KernelProgress>? progress = null, CancellationToken cancel = default, string? gramCache = null)
+        IProgress<KernelProgress>? progress = null, CancellationToken cancel = default, string? gramCache = null, CheckpointSchedule? checkpoints = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
@@ -45,7 +46,7 @@ public static class KernelFitRunner
         try
         {
             var cache = Path.Combine(gramCache ?? GramCache, Json.Hash(new { config.Dataset, config.Features, config.Train, config.Test, config.Subset, config.Labels, config.Seed, config.Precision }));
-            using var operands = KernelOperands.Build(prepared, features, config.Precision, opened.Device, cache, progress, cancel);
+            using var operands = KernelOperands.Build(prepared, features, config.Precision, opened.Device, cache, progress, cancel, checkpoints);
             var featureSeconds = watch.Lap();
             var (kernel, bandwidth) = config.Kernel.Resolve(operands.Train, config.Seed);
             var bandwidthSeconds = watch.Lap();

@@ -33,12 +33,13 @@ public sealed class KernelOperands : IDisposable
     /// <param name="cache">Where streamed Gram matrices are checkpointed and kept.</param>
     /// <param name="progress">Phase progress.</param>
     /// <param name="cancel">Cancellation between blocks.</param>
+    /// <param name="checkpoints">When a stream writes its checkpoints (default every 10 minutes).</param>
     public static KernelOperands Build(PreparedData prepared, IFeatureMap? features, Precision precision, IDenseDevice device, string cache,
-        IProgress<KernelProgress>? progress, CancellationToken cancel)
+        IProgress<KernelProgress>? progress, CancellationToken cancel, CheckpointSchedule? checkpoints = null)
     {
         if (features is IStreamedFeatureMap streamed && KernelFitRunner.ChooseStreaming(streamed, prepared.Train.Count, prepared.Test.Count, precision))
         {
-            var products = streamed.Products(prepared, precision, device, cache, progress, cancel);
+            var products = streamed.Products(prepared, precision, device, cache, progress, cancel, checkpoints);
             return new KernelOperands(KernelOperand.Of(products.Train), KernelOperand.Of(products.Cross), products.Description + $"; Gram matrices cached in {cache}", products);
         }
         if (features is null) return new KernelOperands(prepared.Train.ToFeatureMatrix(), prepared.Test.ToFeatureMatrix(), null, null);
@@ -46,6 +47,6 @@ public sealed class KernelOperands : IDisposable
         return new KernelOperands(train, test, description, null);
     }
 
-    /// <summary>Closes stored products' files.</summary>
+    /// <summary>Frees streamed products (memory, or their files).</summary>
     public void Dispose() => _owned?.Dispose();
 }

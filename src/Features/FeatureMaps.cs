@@ -50,12 +50,13 @@ public sealed class RandomConvFeatureMap(RandomConvConfig config) : IStreamedFea
     public long MaterializedBytes(int trainPoints, int testPoints) => (trainPoints + (long)testPoints) * config.Dimension * sizeof(double);
 
     /// <inheritdoc/>
-    public StreamedProducts Products(PreparedData data, Precision precision, Kernels.Devices.IDenseDevice? device, string directory, IProgress<KernelProgress>? progress, CancellationToken cancel)
+    public StreamedProducts Products(PreparedData data, Precision precision, Kernels.Devices.IDenseDevice? device, string directory, IProgress<KernelProgress>? progress, CancellationToken cancel,
+        CheckpointSchedule? schedule = null)
     {
         progress?.Report(new KernelProgress("random conv filters", 0));
         var features = RandomConvFeatures.Create(config, data.Train);
         var keyAt = KeyAt(config, precision, data.Train, data.Test);
-        return StreamedGram.Compute(features, data.Train, data.Test, precision, directory, keyAt(config.Filters), progress, cancel, keyAt: keyAt, device: device);
+        return StreamedGram.Compute(features, data.Train, data.Test, precision, directory, keyAt(config.Filters), progress, cancel, keyAt: keyAt, device: device, schedule: schedule);
     }
 
     /// <summary>

@@ -19,14 +19,16 @@ public interface IStreamedFeatureMap : IFeatureMap
 
     /// <summary>
     /// The training Gram and the train × test cross products, accumulated block by block in
-    /// <paramref name="precision"/>, checkpointed in <paramref name="directory"/> after every block (a
-    /// killed run resumes from the last block done). The products are accumulated on <paramref name="device"/>
-    /// when it can (<see cref="Kernels.Devices.IStreamingDevice"/>, the GPU), else on the CPU's BLAS.
+    /// <paramref name="precision"/>, checkpointed in <paramref name="directory"/> on <paramref name="schedule"/>
+    /// (default every 10 minutes, when stopped and at the end; a killed run resumes from the last checkpoint). The
+    /// products are accumulated on <paramref name="device"/> when it can (<see cref="Kernels.Devices.IStreamingDevice"/>,
+    /// the GPU), else on the CPU's BLAS.
     /// </summary>
-    StreamedProducts Products(PreparedData data, Precision precision, Kernels.Devices.IDenseDevice? device, string directory, IProgress<KernelProgress>? progress, CancellationToken cancel);
+    StreamedProducts Products(PreparedData data, Precision precision, Kernels.Devices.IDenseDevice? device, string directory, IProgress<KernelProgress>? progress, CancellationToken cancel,
+        CheckpointSchedule? schedule = null);
 }
 
-/// <summary>A streamed feature map's Gram matrices (file-backed) and a description for the result.</summary>
+/// <summary>A streamed feature map's Gram matrices (in memory where they were accumulated, or file-backed) and a description for the result.</summary>
 public sealed class StreamedProducts(IInnerProducts train, IInnerProducts cross, string description, StreamTimings? timings = null) : IDisposable
 {
     /// <summary>The training points' Gram matrix (n×n).</summary>
@@ -39,7 +41,7 @@ public sealed class StreamedProducts(IInnerProducts train, IInnerProducts cross,
     /// <summary>The blocks this call computed and the seconds of their phases (no blocks when every block came from an earlier run).</summary>
     public StreamTimings Timings { get; } = timings ?? new StreamTimings();
 
-    /// <summary>Closes the files behind the matrices.</summary>
+    /// <summary>Frees the matrices (memory) or closes the files behind them.</summary>
     public void Dispose()
     {
         (Train as IDisposable)?.Dispose();
@@ -51,5 +53,8 @@ public sealed class StreamedProducts(IInnerProducts train, IInnerProducts cross,
 /// <param name="Blocks">Blocks computed by this call (0: every block came from an earlier run).</param>
 /// <param name="Features">Computing the features of the blocks (convolution, pooling, standardization).</param>
 /// <param name="Products">Accumulating their inner products into the Gram matrices.</param>
-/// <param name="Checkpoints">Writing the checkpoints.</param>
-public sealed record StreamTimings(int Blocks = 0, double Features = 0, double Products = 0, double Checkpoints = 0);
+/// <param name="Checkpoints">What the checkpoints held the stream up: written in line, or their host copy taken and the previous write waited for.</param>
+/// <param name="Written">Checkpoints written (or begun) by this call.</param>
+/// <param name="InBackground">Of them, those written while the next blocks went on.</param>
+/// <param name="Background">Seconds those background writes took (beside the blocks, not in their way).</param>
+public sealed record StreamTimings(int Blocks = 0, double Features = 0, double Products = 0, double Checkpoints = 0, int Written = 0, int InBackground = 0, double Background = 0);

@@ -50,15 +50,20 @@ public static class StreamedGram
     /// f &lt; Filters filters among the sibling folders whose key is keyAt(f).
     /// </param>
     /// <param name="device">The device of the solve: when it accumulates products itself (the GPU) the syrk and gemm run there; otherwise on the CPU's BLAS.</param>
+    /// <param name="schedule">When checkpoints are written (default <see cref="CheckpointSchedule.Default"/>).</param>
     public static StreamedProducts Compute(RandomConvFeatures features, ImageTensor train, ImageTensor test, Precision precision, string directory, string key,
         IProgress<KernelProgress>? progress = null, CancellationToken cancel = default, Func<int, string>? keyAt = null,
-        IDenseDevice? device = null) =>
-        precision == Precision.Fp64
-            ? Compute<double>(features, train, test, directory, key, progress, cancel, keyAt, device)
-            : Compute<float>(features, train, test, directory, key, progress, cancel, keyAt, device);
+        IDenseDevice? device = null, CheckpointSchedule? schedule = null)
+    {
+        schedule ??= CheckpointSchedule.Default;
+        schedule.Validate();
+        return precision == Precision.Fp64
+            ? Compute<double>(features, train, test, directory, key, progress, cancel, keyAt, device, schedule)
+            : Compute<float>(features, train, test, directory, key, progress, cancel, keyAt, device, schedule);
+    }
 
     private static unsafe StreamedProducts Compute<T>(RandomConvFeatures features, ImageTensor train, ImageTensor test, string directory, string key,
-        IProgress<KernelProgress>? progress, CancellationToken cancel, Func<int, string>? keyAt, IDenseDevice? device)
+        IProgress<KernelProgress>? progress, CancellationToken cancel, Func<int, string>? keyAt, IDenseDevice? device, CheckpointSchedule schedule)
         where T : unmanaged, System.Numerics.IFloatingPoint<T>
     {
         var precision = typeof(T) == typeof(double) ? Precision.Fp64 : Precision.Fp32;
@@ -78,8 +83,33 @@ public static class StreamedGram
         if (need > MemoryBudget.Available())
             throw new InsufficientMemoryException(
                 $"The streamed Gram matrices for {n:N0} training and {m:N0} test points in {precision.ToString().ToLowerInvariant()} need {MemoryBudget.Gigabytes(need)}; {MemoryBudget.Gigabytes(MemoryBudget.Available())} available. Options: FP32 precision, fewer training or test points, or fewer filters per block.");
-        using var k = new NativeBuffer<T>((long)n * n);
-        using var c = new NativeBuffer<T>((long)n * m);
+        var k = new NativeBuffer<T>((long)n * n);
+        var c = new NativeBuffer<T>((long)n * m);
+        StreamedProducts? result = null;
+        try
+        {
+            result = Stream(features, train, test, directory, key, progress, cancel, device, schedule, state, prefix, k, c);
+            return result;
+        }
+        finally
+        {
+            if (result?.Train is not InnerProductBuffer<T>)
+            {
+                k.Dispose();
+                c.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The blocks not yet done, accumulated into <paramref name="k"/> and <paramref name="c"/> (from the checkpoint or prefix, if any).</summary>
+    private static unsafe StreamedProducts Stream<T>(RandomConvFeatures features, ImageTensor train, ImageTensor test, string directory, string key,
+        IProgress<KernelProgress>? progress, CancellationToken cancel, IDenseDevice? device, CheckpointSchedule schedule, State? state, Prefix? prefix,
+        NativeBuffer<T> k, NativeBuffer<T> c) where T : unmanaged, System.Numerics.IFloatingPoint<T>
+    {
+        var precision = typeof(T) == typeof(double) ? Precision.Fp64 : Precision.Fp32;
+        var config = features.Config;
+        int n = train.Count, m = test.Count;
+        var block = features.BlockFilters;
         var trainNorms = new double[n];
         var testNorms = new double[m];
         var (start, blocksDone, continuedFrom) = (0, 0, (string?)null);
@@ -107,35 +137,158 @@ public static class StreamedGram
         var timings = new PhaseTimes();
         using var accumulator = GramAccumulators.Open(device, precision, (nint)k.Pointer, (nint)c.Pointer, n, m);
         timings.Where = accumulator.Where;
-        for (var (b, first) = (blocksDone, start); first < config.Filters; b++, first += block)
+        // Disposed before K and C: a checkpoint still being written from them is waited for first.
+        using var writer = new CheckpointWriter<T>(directory, key, n, m, precision, k, c, accumulator, schedule, state, continuedFrom, timings);
+        var (b, first) = (blocksDone, start);
+        try
         {
-            cancel.ThrowIfCancellationRequested();
-            var count = Math.Min(block, config.Filters - first);
-            var rate = blocksThisCall == 0 ? "" : $", {60 * blocksThisCall * block / watch.Elapsed.TotalSeconds:F0} filters/min, about {Durations(TimeSpan.FromSeconds(watch.Elapsed.TotalSeconds / blocksThisCall * (blocks - b)))} left";
-            progress?.Report(new KernelProgress($"random features: block {b + 1}/{blocks} (filters {first + 1}-{first + count}){rate}", (double)b / blocks));
-            cancel.ThrowIfCancellationRequested(); // cancelled on hearing of this block: stop with the earlier ones checkpointed
-            var w = count * config.FeaturesPerFilter;
-            var phase = Stopwatch.StartNew();
-            var (fa, fb) = (features.ApplyBlock(whiteTrain, first, count), features.ApplyBlock(whiteTest, first, count));
-            var (ta, tb) = (Convert<T>(fa), Convert<T>(fb));
-            FeatureStatistics.Standardize<T>(ta, tb, n, m, w);
-            AddSquares(ta, trainNorms, w);
-            AddSquares(tb, testNorms, w);
-            timings.Features += phase.Elapsed.TotalSeconds;
-            phase.Restart();
-            fixed (T* pa = ta)
-            fixed (T* pb = tb)
-                accumulator.Add((nint)pa, (nint)pb, w);
-            accumulator.Flush();
-            timings.Products += phase.Elapsed.TotalSeconds;
-            phase.Restart();
-            state = Checkpoint(directory, key, b + 1, blocks, n, m, (long)(first + count) * config.FeaturesPerFilter, precision, trainNorms, testNorms, k, c, state, continuedFrom);
-            timings.Checkpoints += phase.Elapsed.TotalSeconds;
-            timings.Blocks++;
-            blocksThisCall++;
+            for (; first < config.Filters; b++, first += block)
+            {
+                cancel.ThrowIfCancellationRequested();
+                var count = Math.Min(block, config.Filters - first);
+                var rate = blocksThisCall == 0 ? "" : $", {60 * blocksThisCall * block / watch.Elapsed.TotalSeconds:F0} filters/min, about {Durations(TimeSpan.FromSeconds(watch.Elapsed.TotalSeconds / blocksThisCall * (blocks - b)))} left";
+                progress?.Report(new KernelProgress($"random features: block {b + 1}/{blocks} (filters {first + 1}-{first + count}){rate}", (double)b / blocks));
+                cancel.ThrowIfCancellationRequested(); // cancelled on hearing of this block: stop with the earlier ones checkpointed
+                var w = count * config.FeaturesPerFilter;
+                var phase = Stopwatch.StartNew();
+                var (fa, fb) = (features.ApplyBlock(whiteTrain, first, count), features.ApplyBlock(whiteTest, first, count));
+                var (ta, tb) = (Convert<T>(fa), Convert<T>(fb));
+                FeatureStatistics.Standardize<T>(ta, tb, n, m, w);
+                AddSquares(ta, trainNorms, w);
+                AddSquares(tb, testNorms, w);
+                timings.Features += phase.Elapsed.TotalSeconds;
+                phase.Restart();
+                fixed (T* pa = ta)
+                fixed (T* pb = tb)
+                    accumulator.Add((nint)pa, (nint)pb, w);
+                timings.Products += phase.Elapsed.TotalSeconds;
+                timings.Blocks++;
+                blocksThisCall++;
+                if (first + count < config.Filters && writer.Due)
+                    writer.Write(b + 1, blocks, (long)(first + count) * config.FeaturesPerFilter, trainNorms, testNorms, background: true);
+            }
         }
+        catch (OperationCanceledException)
+        {
+            // Stopped between blocks: keep every finished block (a kill, unlike a stop, loses the blocks since the last checkpoint).
+            if (b > writer.BlocksWritten) writer.Write(b, blocks, (long)first * config.FeaturesPerFilter, trainNorms, testNorms, background: false);
+            throw;
+        }
+        if (b > writer.BlocksWritten) writer.Write(b, blocks, (long)config.Filters * config.FeaturesPerFilter, trainNorms, testNorms, background: false);
         progress?.Report(new KernelProgress("random features: Gram matrices done", 1));
-        return Products(directory, state!, config, precision, timings);
+        return Resident(writer.State!, config, precision, k, c, timings) ?? Products(directory, writer.State!, config, precision, timings);
+    }
+
+    /// <summary>
+    /// Writes checkpoints on a <see cref="CheckpointSchedule"/>: in line (the stream waits), or from a host copy while the
+    /// next blocks accumulate — the host's K and C themselves when the device keeps its own (the GPU), else a snapshot
+    /// when a second copy fits in memory. One write at a time; a write's failure surfaces at the next checkpoint.
+    /// </summary>
+    private sealed unsafe class CheckpointWriter<T>(string directory, string key, int n, int m, Precision precision, NativeBuffer<T> k, NativeBuffer<T> c,
+        IGramAccumulator accumulator, CheckpointSchedule schedule, State? state, string? continuedFrom, PhaseTimes timings) : IDisposable where T : unmanaged
+    {
+        private long _since = schedule.Clock.GetTimestamp();
+        private Task<State>? _pending;
+        private (NativeBuffer<T> K, NativeBuffer<T> C)? _snapshot;
+        private bool _snapshotTried;
+
+        /// <summary>The latest checkpoint written (null: none yet in this folder).</summary>
+        public State? State { get; private set; } = state;
+
+        /// <summary>Blocks in the latest checkpoint, written or being written.</summary>
+        public int BlocksWritten { get; private set; } = state?.BlocksDone ?? 0;
+
+        /// <summary>Whether the schedule's interval has passed since the last checkpoint.</summary>
+        public bool Due => schedule.Clock.GetElapsedTime(_since) >= schedule.Every;
+
+        public void Write(int blocksDone, int blocks, long dimension, double[] trainNorms, double[] testNorms, bool background)
+        {
+            var wait = Stopwatch.StartNew();
+            Finish(); // the host copy changes next: the previous write must be done with it
+            accumulator.Flush();
+            var (trainCopy, testCopy) = ((double[])trainNorms.Clone(), (double[])testNorms.Clone());
+            var (sourceK, sourceC) = background ? Source() : (null, null);
+            BlocksWritten = blocksDone;
+            if (sourceK is null)
+                State = Checkpoint(directory, key, blocksDone, blocks, n, m, dimension, precision, trainCopy, testCopy, k, c, State, continuedFrom);
+            else
+            {
+                var previous = State;
+                _pending = Task.Run(() =>
+                {
+                    var clock = Stopwatch.StartNew();
+                    var written = Checkpoint(directory, key, blocksDone, blocks, n, m, dimension, precision, trainCopy, testCopy, sourceK, sourceC!, previous, continuedFrom);
+                    lock (timings) timings.Background += clock.Elapsed.TotalSeconds;
+                    return written;
+                });
+                timings.InBackground++;
+            }
+            timings.Written++;
+            timings.Checkpoints += wait.Elapsed.TotalSeconds;
+            _since = schedule.Clock.GetTimestamp();
+        }
+
+        /// <summary>The copy a background write reads: the host's matrices when the device has its own, a snapshot when one fits, else none (write in line).</summary>
+        private (NativeBuffer<T>? K, NativeBuffer<T>? C) Source()
+        {
+            if (accumulator.Resident) return (k, c);
+            if (!_snapshotTried)
+            {
+                _snapshotTried = true;
+                // A second K and C, leaving a quarter of their size for everything else.
+                if (MemoryBudget.Available() > (k.Length + c.Length) * sizeof(T) * 5 / 4)
+                    _snapshot = (new NativeBuffer<T>(k.Length), new NativeBuffer<T>(c.Length));
+            }
+            if (_snapshot is not { } copy) return (null, null);
+            CopyInto(k, copy.K);
+            CopyInto(c, copy.C);
+            return copy;
+        }
+
+        private static void CopyInto(NativeBuffer<T> from, NativeBuffer<T> to)
+        {
+            const long chunk = 1 << 24;
+            Parallel.For(0, (from.Length + chunk - 1) / chunk, i =>
+            {
+                var offset = i * chunk;
+                var length = (int)Math.Min(chunk, from.Length - offset);
+                new ReadOnlySpan<T>(from.Pointer + offset, length).CopyTo(new Span<T>(to.Pointer + offset, length));
+            });
+        }
+
+        /// <summary>Waits for the write in progress; its failure is thrown here.</summary>
+        public void Finish()
+        {
+            if (_pending is null) return;
+            try { State = _pending.GetAwaiter().GetResult(); }
+            finally { _pending = null; }
+        }
+
+        public void Dispose()
+        {
+            // On the way out of a failure: let a write in progress end (atomically, or not at all) before its source is freed.
+            try { _pending?.Wait(); }
+            catch (AggregateException) { }
+            _snapshot?.K.Dispose();
+            _snapshot?.C.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The finished stream's matrices where they were accumulated, when the solve's own copy of K fits beside them
+    /// (no read-back of the checkpoint); null otherwise (the caller frees them and the solve reads the files).
+    /// </summary>
+    private static unsafe StreamedProducts? Resident<T>(State state, RandomConvConfig config, Precision precision, NativeBuffer<T> k, NativeBuffer<T> c, PhaseTimes timings)
+        where T : unmanaged, System.Numerics.IFloatingPoint<T>
+    {
+        if (MemoryBudget.Available() < (k.Length + c.Length) * sizeof(T) * 5 / 4) return null;
+        var (n, m) = (state.Train, state.Test);
+        var dimension = (int)Math.Min(int.MaxValue, state.Dimension);
+        // The last checkpoint mirrored K's lower triangle into its upper one: K is whole.
+        var train = new InnerProductBuffer<T>(k, n, n, dimension, symmetric: true, state.TrainNorms, state.TrainNorms);
+        var cross = new InnerProductBuffer<T>(c, n, m, dimension, symmetric: false, state.TrainNorms, state.TestNorms);
+        timings.Resident = true;
+        return new StreamedProducts(train, cross, Describe(state, config, timings), timings.ToTimings());
     }
 
     private static State? Load(string path, string key, int n, int m, Precision precision)
@@ -180,15 +333,21 @@ public static class StreamedGram
     /// <summary>Seconds spent by this call in each phase of the blocks it computed.</summary>
     private sealed class PhaseTimes
     {
-        public double Features, Products, Checkpoints;
-        public int Blocks;
+        public double Features, Products, Checkpoints, Background;
+        public int Blocks, Written, InBackground;
+        public bool Resident;
         public string? Where;
 
-        public StreamTimings ToTimings() => new(Blocks, Features, Products, Checkpoints);
+        public StreamTimings ToTimings() => new(Blocks, Features, Products, Checkpoints, Written, InBackground, Background);
 
         public override string ToString() => Blocks == 0 ? "all blocks from an earlier run"
-            : $"{Blocks} block(s) here: features (convolution, pooling, standardization) {Features:F1} s, syrk+gemm on {Where} {Products:F1} s, checkpoints {Checkpoints:F1} s";
+            : $"{Blocks} block(s) here: features (convolution, pooling, standardization) {Features:F1} s, syrk+gemm on {Where} {Products:F1} s, " +
+              $"{Written} checkpoint(s) {Checkpoints:F1} s in line{(InBackground > 0 ? $" ({InBackground} written while blocks went on, {Background:F1} s)" : "")}" +
+              (Resident ? "; the solve takes K and C from memory" : "");
     }
+
+    private static string Describe(State state, RandomConvConfig config, PhaseTimes timings) =>
+        $"{config.Describe()}; {config.Dimension:N0} features, streamed into Gram matrices in {state.Blocks} block(s) of filters (the features are never stored; {timings}{(state.ContinuedFrom is { } from ? $"; {from}" : "")})";
 
     private static string Durations(TimeSpan t) => t.TotalHours >= 2 ? $"{t.TotalHours:F1} h" : t.TotalMinutes >= 1 ? $"{t.TotalMinutes:F0} min" : $"{t.TotalSeconds:F0} s";
 
@@ -290,9 +449,8 @@ public static class StreamedGram
         var dimension = (int)Math.Min(int.MaxValue, state.Dimension);
         var trainFile = new InnerProductFile(Path.Combine(directory, state.TrainFile!), precision, state.Train, state.Train, dimension, symmetric: true, state.TrainNorms, state.TrainNorms);
         var crossFile = new InnerProductFile(Path.Combine(directory, state.CrossFile!), precision, state.Train, state.Test, dimension, symmetric: false, state.TrainNorms, state.TestNorms);
-        var continued = state.ContinuedFrom is { } from ? $"; {from}" : "";
         timings ??= new PhaseTimes();
-        return new StreamedProducts(trainFile, crossFile, $"{config.Describe()}; {config.Dimension:N0} features, streamed into Gram matrices in {state.Blocks} block(s) of filters (the features are never stored; {timings}{continued})",
+        return new StreamedProducts(trainFile, crossFile, Describe(state, config, timings),
             timings.ToTimings());
     }
 }

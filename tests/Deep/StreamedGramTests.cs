@@ -160,6 +160,75 @@ public sealed class StreamedGramTests : IDisposable
         }
     }
 
+    /// <summary>A clock the test moves: the schedule is decided on it, never on the wall clock.</summary>
+    private sealed class ManualClock : TimeProvider
+    {
+        private long _ticks;
+        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+    }
+
+    /// <summary>Progress that advances <paramref name="clock"/> by 4 minutes as each block is announced, and kills the run (an exception, not a stop) on hearing of block <paramref name="killAt"/>.</summary>
+    private static IProgress<KernelProgress> FourMinutesABlock(ManualClock clock, int killAt = int.MaxValue) =>
+        new SynchronousProgress<KernelProgress>(p =>
+        {
+            if (!p.Phase.StartsWith("random features: block ", StringComparison.Ordinal)) return;
+            if (p.Phase.StartsWith($"random features: block {killAt}/", StringComparison.Ordinal)) throw new InvalidOperationException("killed");
+            clock.Advance(TimeSpan.FromMinutes(4));
+        });
+
+    private static int BlocksDone(string directory) =>
+        System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(directory, "state.json"))).RootElement.GetProperty("blocksDone").GetInt32();
+
+    /// <summary>
+    /// Checkpoints on a 10-minute schedule with blocks of 4 minutes: after block 3 (12 minutes) and at the end, not after
+    /// every block; the one after block 3 written from a host copy while blocks 4 and 5 went on. A run killed during block 5
+    /// has lost block 4 only (at most the interval) and resumes from block 3 to the same matrices, bit for bit, as the run
+    /// that was never killed and as one checkpointed after every block. The finished stream is handed to the solve from
+    /// memory, value for value what its checkpoint holds.
+    /// </summary>
+    [Fact]
+    public void Checkpoints_follow_the_schedule_and_a_kill_loses_at_most_one_interval()
+    {
+        var (train, test) = (Images(23, 9), Images(6, 10));
+        var features = RandomConvFeatures.Create(new RandomConvConfig(Filters: 9, Seed: 5, Block: 2), train);
+        foreach (var precision in new[] { Precision.Fp32, Precision.Fp64 })
+        {
+            var tenMinutes = new CheckpointSchedule(TimeSpan.FromMinutes(10)) { Clock = new ManualClock() };
+            var (whole, killed, everyBlock) = (Path.Combine(_dir, $"whole-{precision}"), Path.Combine(_dir, $"killed-{precision}"), Path.Combine(_dir, $"every-{precision}"));
+            using (var done = StreamedGram.Compute(features, train, test, precision, whole, "key", FourMinutesABlock((ManualClock)tenMinutes.Clock), schedule: tenMinutes))
+            {
+                Assert.Equal((5, 2, 1), (done.Timings.Blocks, done.Timings.Written, done.Timings.InBackground));
+                Assert.IsNotType<Kernels.InnerProducts.InnerProductFile>(done.Train); // from memory, no read-back
+                using var stored = StreamedGram.Compute(features, train, test, precision, whole, "key");
+                Assert.IsType<Kernels.InnerProducts.InnerProductFile>(stored.Train); // a finished stream found later: its files
+                foreach (var (memory, file) in new[] { (done.Train, stored.Train), (done.Cross, stored.Cross) })
+                {
+                    var (a, b) = (new double[memory.Rows * memory.Columns], new double[file.Rows * file.Columns]);
+                    memory.CopyColumns(0, memory.Columns, a);
+                    file.CopyColumns(0, file.Columns, b);
+                    Assert.Equal(b, a);
+                }
+            }
+            using (var every = StreamedGram.Compute(features, train, test, precision, everyBlock, "key", schedule: CheckpointSchedule.EveryBlock))
+                Assert.Equal(5, every.Timings.Written);
+
+            var clock = new ManualClock();
+            var schedule = tenMinutes with { Clock = clock };
+            var e = Assert.Throws<InvalidOperationException>(() => StreamedGram.Compute(features, train, test, precision, killed, "key", FourMinutesABlock(clock, killAt: 5), schedule: schedule));
+            Assert.Equal("killed", e.Message);
+            Assert.Equal(3, BlocksDone(killed)); // block 4 (4 minutes of work) lost, no more
+            using (var resumed = StreamedGram.Compute(features, train, test, precision, killed, "key", FourMinutesABlock(clock), schedule: schedule))
+                Assert.Equal(2, resumed.Timings.Blocks);
+            foreach (var name in new[] { "train-5.bin", "cross-5.bin" })
+            {
+                Assert.Equal(File.ReadAllBytes(Path.Combine(whole, name)), File.ReadAllBytes(Path.Combine(killed, name)));
+                Assert.Equal(File.ReadAllBytes(Path.Combine(whole, name)), File.ReadAllBytes(Path.Combine(everyBlock, name)));
+            }
+        }
+    }
+
     /// <summary>
     /// A checkpointed Gram matrix with bytes overwritten or one NaN written in, or a state file with a key renamed,
     /// is refused with the folder named and what to do — when reused finished and when resumed — never used.
@@ -269,8 +338,9 @@ public sealed class StreamedFitTests : IDisposable
         public bool? Stream => inner.Stream;
         public long MaterializedBytes(int trainPoints, int testPoints) => inner.MaterializedBytes(trainPoints, testPoints);
 
-        public StreamedProducts Products(PreparedData data, Precision precision, Kernels.Devices.IDenseDevice? device, string directory, IProgress<KernelProgress>? progress, CancellationToken cancel) =>
-            inner.Products(data, precision, device, directory, progress, cancel);
+        public StreamedProducts Products(PreparedData data, Precision precision, Kernels.Devices.IDenseDevice? device, string directory, IProgress<KernelProgress>? progress, CancellationToken cancel,
+            CheckpointSchedule? schedule = null) =>
+            inner.Products(data, precision, device, directory, progress, cancel, schedule);
 
         public (FeatureMatrix Train, FeatureMatrix Test, string Description) Transform(PreparedData data, IProgress<KernelProgress>? progress)
         {

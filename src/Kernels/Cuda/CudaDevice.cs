@@ -378,6 +378,8 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice, 
             return buffer = device.AllocateBuffer(length);
         }
 
+        public bool Resident => true;
+
         public void Flush()
         {
             using var scope = device.Runtime.Enter();

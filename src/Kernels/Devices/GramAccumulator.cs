@@ -19,6 +19,12 @@ public interface IGramAccumulator : IDisposable
 
     /// <summary>Brings the host's K (lower triangle) and C up to date with every block added so far.</summary>
     void Flush();
+
+    /// <summary>
+    /// Whether K and C live in the device's memory and the host's are copies that only <see cref="Flush"/> changes: a
+    /// checkpoint can then be written from the host's while the next blocks accumulate on the device.
+    /// </summary>
+    bool Resident { get; }
 }
 
 /// <summary>A device that accumulates streamed products in its own memory (the GPU, with cuBLAS).</summary>
@@ -56,6 +62,8 @@ internal sealed unsafe class HostGramAccumulator<T>(nint k, nint c, int n, int m
     }
 
     public void Flush() { }
+
+    public bool Resident => false;
 
     public void Dispose() { }
 }
