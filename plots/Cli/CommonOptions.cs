@@ -31,6 +31,17 @@ public static class CommonOptions
         return option;
     }
 
+    /// <summary>--checkpoint-every MINUTES: how often a streamed Gram is checkpointed (0: after every block).</summary>
+    public static Option<double?> CheckpointEvery() =>
+        new Option<double?>("--checkpoint-every")
+        {
+            Description = "Minutes between checkpoints of a streamed Gram (default 10; 0: after every block). A killed stream loses at most this much work; a stopped one (Ctrl-C) none.",
+        }.AtLeast(0);
+
+    /// <summary>The schedule of --checkpoint-every, or null for the default.</summary>
+    public static Rethink.Features.CheckpointSchedule? Schedule(double? minutes) =>
+        minutes is { } m ? new Rethink.Features.CheckpointSchedule(TimeSpan.FromMinutes(m)) : null;
+
     /// <summary>--out DIR: created when needed; refused when a file stands where a directory must be.</summary>
     public static Option<T> OutputDirectory<T>(this Option<T> option)
     {

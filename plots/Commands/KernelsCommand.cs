@@ -74,10 +74,11 @@ public static class KernelsCommand
         var data = CommonOptions.Data();
         var output = new Option<string>("--out") { Description = "Directory for the result JSON (and alpha with --save-alpha).", DefaultValueFactory = _ => "results/kernels" }.OutputDirectory();
         var saveAlpha = new Option<bool>("--save-alpha") { Description = "Also write alpha (n x classes, float64 .npy, Fortran order)." };
+        var checkpointEvery = CommonOptions.CheckpointEvery();
         var saveScores = new Option<bool>("--save-scores") { Description = "Also write the test scores K(test, train) alpha (m x classes, float64 .npy, Fortran order)." };
         var command = new Command("fit", "Fit the minimum-norm kernel interpolant of a dataset and report test error, residual, backward error, RKHS norm and timings.")
         {
-            dataset, kernel, gamma, rule, multiplier, train, test, subset, precision, devices.Device.Option, devices.Grid, devices.Block, ridge, method, labels, seed, features, featureOptions, degree, data, output, saveAlpha, saveScores,
+            dataset, kernel, gamma, rule, multiplier, train, test, subset, precision, devices.Device.Option, devices.Grid, devices.Block, ridge, method, labels, seed, features, featureOptions, degree, data, output, saveAlpha, saveScores, checkpointEvery,
         };
         command.SetAction(parse =>
         {
@@ -97,7 +98,8 @@ public static class KernelsCommand
             config.Validate();
             var root = ProcessOutput.Begin(device.Device);
             var dataOptions = new DataOptions(parse.GetValue(data), Progress: root ? ConsoleDownloadProgress.Instance : null);
-            using var fit = PhaseProgress.Run(p => KernelFitRunner.Run(config, dataOptions, device, featureMap is null ? null : FeatureMaps.Create(featureMap), p));
+            using var fit = PhaseProgress.Run(p => KernelFitRunner.Run(config, dataOptions, device, featureMap is null ? null : FeatureMaps.Create(featureMap), p,
+                checkpoints: CommonOptions.Schedule(parse.GetValue(checkpointEvery))));
             var (result, model) = fit;
             var scores = result.Scores!;
             {
@@ -155,9 +157,10 @@ public static class KernelsCommand
         var selectOptions = new Option<string?>("--feature-options") { Description = "Feature parameters, key=value,... (as for kernels fit)." };
         var selectRidges = new Option<string>("--ridges") { Description = "Ridge lambdas, comma-separated; every (multiplier, lambda) pair is scored (0: exact interpolation).", DefaultValueFactory = _ => "0" };
         var device = new DeviceOption(ComputeDevice.Cpu, ComputeDevice.Cpu, ComputeDevice.Cuda, ComputeDevice.Auto);
+        var selectCheckpointEvery = CommonOptions.CheckpointEvery();
         var command = new Command("select-bandwidth", "Choose the Gaussian bandwidth multiplier on held-out training data (never the test set).")
         {
-            dataset, rule, multipliers, fit, heldOut, precision, seed, data, selectFeatures, selectOptions, selectRidges, device.Option,
+            dataset, rule, multipliers, fit, heldOut, precision, seed, data, selectFeatures, selectOptions, selectRidges, device.Option, selectCheckpointEvery,
         };
         command.SetAction(parse =>
         {
@@ -171,7 +174,7 @@ public static class KernelsCommand
             var (best, all) = BandwidthSelection.Select(new DatasetId(parse.GetValue(dataset)!), new DataOptions(parse.GetValue(data)),
                 Enum.Parse<BandwidthRule>(parse.GetValue(rule)!, ignoreCase: true), candidates, parse.GetValue(fit), parse.GetValue(heldOut),
                 parse.GetValue(precision) == "fp64" ? Precision.Fp64 : Precision.Fp32, new DeviceRequest(device.Get(parse)),
-                parse.GetValue(seed), features: featureMap, ridges: ridges);
+                parse.GetValue(seed), features: featureMap, ridges: ridges, checkpoints: CommonOptions.Schedule(parse.GetValue(selectCheckpointEvery)));
             Console.WriteLine($"{parse.GetValue(dataset)}: fit {parse.GetValue(fit):N0}, held out {parse.GetValue(heldOut):N0} (training split only), rule {parse.GetValue(rule)}");
             Console.WriteLine($"  {"m",8} {"gamma",12} {"ridge",8} {"held-out error",15} {"RKHS norm",10} {"time",8}");
             foreach (var c in all)

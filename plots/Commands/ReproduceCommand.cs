@@ -19,7 +19,7 @@ public static class ReproduceCommand
 {
     private sealed record Options(
         Option<string> Profile, DeviceOption Device, Option<string?> Data, Option<string> Out, Option<string?> Only,
-        Option<string?> Shard, Option<int> Jobs, Option<string?> Models, Option<double?> FigureWidth);
+        Option<string?> Shard, Option<int> Jobs, Option<string?> Models, Option<double?> FigureWidth, Option<double?> CheckpointEvery);
 
     private static Options CreateOptions() => new(
         new Option<string>("--profile") { Description = "quick: subsets and short schedules for a 2-core machine (~30 min); paper: the full protocol (GPU recommended).", DefaultValueFactory = _ => "quick" }
@@ -31,7 +31,8 @@ public static class ReproduceCommand
         new Option<string?>("--shard") { Description = "K/N: compute only the runs this shard owns (by config hash; default: from SLURM_PROCID/SLURM_NTASKS, OMPI_COMM_WORLD_RANK/SIZE or PMI_RANK/SIZE, else all)." },
         new Option<int>("--jobs") { Description = "Run J shards as J processes on this machine, then render (several small runs share a GPU).", DefaultValueFactory = _ => 1 }.AtLeast(1),
         new Option<string?>("--models") { Description = "Comma-separated models whose training runs are taken (default: all), e.g. mlp1x512,mlp3x512,alexnet: what a CPU reaches at full size with --profile paper (the cost is printed before anything starts)." },
-        new Option<double?>("--figure-width") { Description = "The width in inches at which your paper prints each figure panel (default 3.5, a two-column paper's column): panels are drawn at that width, so their text keeps its size in print." });
+        new Option<double?>("--figure-width") { Description = "The width in inches at which your paper prints each figure panel (default 3.5, a two-column paper's column): panels are drawn at that width, so their text keeps its size in print." },
+        CommonOptions.CheckpointEvery());
 
     public static Command Create() => Build("reproduce", "Run the experiments each figure and table needs (cached by config hash), then render them all.", compute: true);
 
@@ -67,7 +68,8 @@ public static class ReproduceCommand
             parse.GetValue(o.Profile) == "paper" ? RunProfile.Paper : RunProfile.Quick,
             o.Device.Get(parse),
             parse.GetValue(o.Data),
-            output) { Costs = CostModel.Load(store), Models = ModelList(parse.GetValue(o.Models)), FigureInches = FigureInches(parse.GetValue(o.FigureWidth)) };
+            output) { Costs = CostModel.Load(store), Models = ModelList(parse.GetValue(o.Models)), FigureInches = FigureInches(parse.GetValue(o.FigureWidth)),
+                Checkpoints = CommonOptions.Schedule(parse.GetValue(o.CheckpointEvery)) };
     }
 
     /// <summary>The models of --models, or null for all; an unknown name is a command-line error naming the choices.</summary>
@@ -107,6 +109,7 @@ public static class ReproduceCommand
             command.Options.Add(o.Models);
             command.Options.Add(o.Shard);
             command.Options.Add(o.Jobs);
+            command.Options.Add(o.CheckpointEvery);
         }
         command.SetAction((parse, cancel) =>
         {

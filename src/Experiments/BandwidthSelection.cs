@@ -39,10 +39,11 @@ public static class BandwidthSelection
     /// <param name="features">A feature map applied first (null: pixels).</param>
     /// <param name="ridges">Candidate ridges λ (default: exact interpolation only).</param>
     /// <param name="cancel">Cancellation.</param>
+    /// <param name="checkpoints">When a streamed Gram is checkpointed (default every 10 minutes).</param>
     public static (BandwidthCandidate Best, IReadOnlyList<BandwidthCandidate> All) Select(
         DatasetId dataset, DataOptions data, BandwidthRule rule, IReadOnlyList<double> multipliers, int fit, int heldOut,
         Precision precision, DeviceRequest? device = null, int seed = 0, IProgress<KernelProgress>? progress = null,
-        IFeatureMap? features = null, IReadOnlyList<double>? ridges = null, CancellationToken cancel = default)
+        IFeatureMap? features = null, IReadOnlyList<double>? ridges = null, CancellationToken cancel = default, CheckpointSchedule? checkpoints = null)
     {
         if (rule == BandwidthRule.Given) throw new UserInputException("BandwidthRule", "given", "selection needs a data rule: median or variance.");
         if (multipliers.Count == 0) throw new UserInputException("Multipliers", "", "give at least one multiplier.");
@@ -71,7 +72,7 @@ public static class BandwidthSelection
         using var opened = ComputeDevices.Open(device ?? DeviceRequest.Cpu, precision);
         var cache = Path.Combine(KernelFitRunner.GramCache, Json.Hash(new { Selection = true, dataset, features?.Config, fit, heldOut, seed, precision }));
         // Computed once for every candidate (streamed at 32,000 filters: no feature is ever stored).
-        using var operands = KernelOperands.Build(split, features, precision, opened.Device, cache, progress, cancel);
+        using var operands = KernelOperands.Build(split, features, precision, opened.Device, cache, progress, cancel, checkpoints);
         var scale = Bandwidth.Resolve(rule, 1.0, operands.Train, seed);
         var solver = new MinimumNormSolver(opened.Device);
         var results = new List<BandwidthCandidate>();

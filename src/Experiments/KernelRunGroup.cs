@@ -42,7 +42,7 @@ public sealed class KernelRunGroup(string id, string title, Func<ReproduceContex
         var config = run.Config;
         var features = config.Features is { } f ? FeatureMaps.Create(f) : null;
         using var fit = KernelFitRunner.Run(config, new DataOptions(context.DataDirectory, AllowDownload: true), context.KernelDevice, features,
-            new SynchronousProgress<KernelProgress>(p => progress.Report(p.Fraction)), cancel);
+            new SynchronousProgress<KernelProgress>(p => progress.Report(p.Fraction)), cancel, checkpoints: context.Checkpoints);
         return fit.Result;
     }
 

@@ -30,6 +30,9 @@ public sealed record ReproduceContext(RunProfile Profile, ComputeDevice Device, 
     /// </summary>
     public IReadOnlyList<ModelKind>? Models { get; init; }
 
+    /// <summary>When streamed Gram matrices are checkpointed (null: every 10 minutes).</summary>
+    public Features.CheckpointSchedule? Checkpoints { get; init; }
+
     /// <summary>Seconds per training step, measured from the runs in the results folder.</summary>
     public CostModel Costs { get; init; } = new();
 

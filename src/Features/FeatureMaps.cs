@@ -56,7 +56,7 @@ public sealed class RandomConvFeatureMap(RandomConvConfig config) : IStreamedFea
         progress?.Report(new KernelProgress("random conv filters", 0));
         var features = RandomConvFeatures.Create(config, data.Train);
         var keyAt = KeyAt(config, precision, data.Train, data.Test);
-        return StreamedGram.Compute(features, data.Train, data.Test, precision, directory, keyAt(config.Filters), progress, cancel, keyAt: keyAt, device: device, schedule: schedule);
+        return StreamedGram.Compute(features, data.Train, data.Test, precision, directory, keyAt(config.Filters), progress, cancel, keyAt: keyAt, device: device as Kernels.Devices.IStreamingDevice, schedule: schedule);
     }
 
     /// <summary>

@@ -49,11 +49,15 @@ public static class StreamedGram
     /// when given and this folder holds no checkpoint, the run continues from the largest finished stream of
     /// f &lt; Filters filters among the sibling folders whose key is keyAt(f).
     /// </param>
-    /// <param name="device">The device of the solve: when it accumulates products itself (the GPU) the syrk and gemm run there; otherwise on the CPU's BLAS.</param>
+    /// <param name="device">
+    /// The device of the solve, when it accumulates products itself (the GPU): the syrk and gemm run there, and when it
+    /// keeps K and C in its memory (<see cref="IResidentGramAccumulator"/>) the features are computed there too
+    /// (<see cref="DeviceRandomFeatures"/>); otherwise everything runs on the host (its BLAS).
+    /// </param>
     /// <param name="schedule">When checkpoints are written (default <see cref="CheckpointSchedule.Default"/>).</param>
     public static StreamedProducts Compute(RandomConvFeatures features, ImageTensor train, ImageTensor test, Precision precision, string directory, string key,
         IProgress<KernelProgress>? progress = null, CancellationToken cancel = default, Func<int, string>? keyAt = null,
-        IDenseDevice? device = null, CheckpointSchedule? schedule = null)
+        IStreamingDevice? device = null, CheckpointSchedule? schedule = null)
     {
         schedule ??= CheckpointSchedule.Default;
         schedule.Validate();
@@ -63,7 +67,7 @@ public static class StreamedGram
     }
 
     private static unsafe StreamedProducts Compute<T>(RandomConvFeatures features, ImageTensor train, ImageTensor test, string directory, string key,
-        IProgress<KernelProgress>? progress, CancellationToken cancel, Func<int, string>? keyAt, IDenseDevice? device, CheckpointSchedule schedule)
+        IProgress<KernelProgress>? progress, CancellationToken cancel, Func<int, string>? keyAt, IStreamingDevice? device, CheckpointSchedule schedule)
         where T : unmanaged, System.Numerics.IFloatingPoint<T>
     {
         var precision = typeof(T) == typeof(double) ? Precision.Fp64 : Precision.Fp32;
@@ -103,7 +107,7 @@ public static class StreamedGram
 
     /// <summary>The blocks not yet done, accumulated into <paramref name="k"/> and <paramref name="c"/> (from the checkpoint or prefix, if any).</summary>
     private static unsafe StreamedProducts Stream<T>(RandomConvFeatures features, ImageTensor train, ImageTensor test, string directory, string key,
-        IProgress<KernelProgress>? progress, CancellationToken cancel, IDenseDevice? device, CheckpointSchedule schedule, State? state, Prefix? prefix,
+        IProgress<KernelProgress>? progress, CancellationToken cancel, IStreamingDevice? device, CheckpointSchedule schedule, State? state, Prefix? prefix,
         NativeBuffer<T> k, NativeBuffer<T> c) where T : unmanaged, System.Numerics.IFloatingPoint<T>
     {
         var precision = typeof(T) == typeof(double) ? Precision.Fp64 : Precision.Fp32;
@@ -137,6 +141,10 @@ public static class StreamedGram
         var timings = new PhaseTimes();
         using var accumulator = GramAccumulators.Open(device, precision, (nint)k.Pointer, (nint)c.Pointer, n, m);
         timings.Where = accumulator.Where;
+        // K and C on the device: the features are computed there too, and never cross the bus.
+        var resident = accumulator as IResidentGramAccumulator;
+        using var onDevice = resident is null ? null : new DeviceRandomFeatures(features, whiteTrain, whiteTest, resident.Blas);
+        timings.FeaturesWhere = onDevice?.Where ?? "the CPU";
         // Disposed before K and C: a checkpoint still being written from them is waited for first.
         using var writer = new CheckpointWriter<T>(directory, key, n, m, precision, k, c, accumulator, schedule, state, continuedFrom, timings);
         var (b, first) = (blocksDone, start);
@@ -151,16 +159,29 @@ public static class StreamedGram
                 cancel.ThrowIfCancellationRequested(); // cancelled on hearing of this block: stop with the earlier ones checkpointed
                 var w = count * config.FeaturesPerFilter;
                 var phase = Stopwatch.StartNew();
-                var (fa, fb) = (features.ApplyBlock(whiteTrain, first, count), features.ApplyBlock(whiteTest, first, count));
-                var (ta, tb) = (Convert<T>(fa), Convert<T>(fb));
-                FeatureStatistics.Standardize<T>(ta, tb, n, m, w);
-                AddSquares(ta, trainNorms, w);
-                AddSquares(tb, testNorms, w);
-                timings.Features += phase.Elapsed.TotalSeconds;
-                phase.Restart();
-                fixed (T* pa = ta)
-                fixed (T* pb = tb)
-                    accumulator.Add((nint)pa, (nint)pb, w);
+                if (onDevice is not null)
+                {
+                    var (da, db, na, nb) = onDevice.Block<T>(first, count);
+                    for (var i = 0; i < n; i++) trainNorms[i] += na[i];
+                    for (var i = 0; i < m; i++) testNorms[i] += nb[i];
+                    timings.Features += phase.Elapsed.TotalSeconds;
+                    phase.Restart();
+                    resident!.Add(da, db, w);
+                    using (resident.Blas.Enter()) resident.Blas.Accelerator.Synchronize(); // the block's products timed as theirs
+                }
+                else
+                {
+                    var (fa, fb) = (features.ApplyBlock(whiteTrain, first, count), features.ApplyBlock(whiteTest, first, count));
+                    var (ta, tb) = (Convert<T>(fa), Convert<T>(fb));
+                    FeatureStatistics.Standardize<T>(ta, tb, n, m, w);
+                    AddSquares(ta, trainNorms, w);
+                    AddSquares(tb, testNorms, w);
+                    timings.Features += phase.Elapsed.TotalSeconds;
+                    phase.Restart();
+                    fixed (T* pa = ta)
+                    fixed (T* pb = tb)
+                        accumulator.Add((nint)pa, (nint)pb, w);
+                }
                 timings.Products += phase.Elapsed.TotalSeconds;
                 timings.Blocks++;
                 blocksThisCall++;
@@ -336,12 +357,12 @@ public static class StreamedGram
         public double Features, Products, Checkpoints, Background;
         public int Blocks, Written, InBackground;
         public bool Resident;
-        public string? Where;
+        public string? Where, FeaturesWhere;
 
         public StreamTimings ToTimings() => new(Blocks, Features, Products, Checkpoints, Written, InBackground, Background);
 
         public override string ToString() => Blocks == 0 ? "all blocks from an earlier run"
-            : $"{Blocks} block(s) here: features (convolution, pooling, standardization) {Features:F1} s, syrk+gemm on {Where} {Products:F1} s, " +
+            : $"{Blocks} block(s) here: features (convolution, pooling, standardization) on {FeaturesWhere} {Features:F1} s, syrk+gemm on {Where} {Products:F1} s, " +
               $"{Written} checkpoint(s) {Checkpoints:F1} s in line{(InBackground > 0 ? $" ({InBackground} written while blocks went on, {Background:F1} s)" : "")}" +
               (Resident ? "; the solve takes K and C from memory" : "");
     }

@@ -1,3 +1,6 @@
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
 using MathNet.Numerics.LinearAlgebra;
 using Rethink.Core;
 using Rethink.Data;
@@ -21,10 +24,10 @@ public sealed class StreamedGramTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static ImageTensor Images(int count, int seed)
+    private static ImageTensor Images(int count, int seed, int side = 32)
     {
         var random = new Random(seed);
-        return new ImageTensor(Enumerable.Range(0, count * 3 * 32 * 32).Select(_ => (float)random.NextDouble()).ToArray(), count, 3, 32, 32);
+        return new ImageTensor(Enumerable.Range(0, count * 3 * side * side).Select(_ => (float)random.NextDouble()).ToArray(), count, 3, side, side);
     }
 
     private static double[,] Products(FeatureMatrix a, FeatureMatrix b, bool absolute = false)
@@ -122,6 +125,190 @@ public sealed class StreamedGramTests : IDisposable
             for (var i = 0; i < 30; i++)
                 Within.Bound(streamed.Train.RowNorms[i] - k[i, i], kBound(i, i), $"{precision} squared norm {i}", GramDerivation);
             Assert.Equal(config.Dimension, streamed.Train.Dimension);
+        }
+    }
+
+    /// <summary>
+    /// Per-coordinate bounds on how far the device path's standardized features may be from the host path's in exact
+    /// arithmetic, both from the same filters and images. The raw features: the convolution sums L = c·p² products in
+    /// another order (γ_L(u₃₂)·‖patch‖·‖filter‖, ‖patch‖ ≤ √L for contrast-normalized patches, √L·max|x| otherwise), the
+    /// patch normalization may contract to FMAs on a GPU (γ_(L+8) more), the threshold and averaging are 1-Lipschitz and
+    /// round their A-term sums (γ_(A+2) of the value, twice); call that δ. Standardization with training statistics that
+    /// moved by δ̄ = max δ (+ γ_2n(u₆₄) for the double sums' order): |Δ| ≤ (δ + δ̄)·s′ + |x − μ|·δ̄/(σ(σ − δ̄)). Plus each
+    /// path's rounding of fl((x − fl(μ))·fl(s)) in the precision, γ₃(u)|f| + γ₂(u)|μ|s, twice (the device's and the host's).
+    /// </summary>
+    private static (FeatureMatrix Bound, int Skipped) DeviceFeatureError(RandomConvFeatures features, ImageTensor images, ImageTensor statistics, int first, int count, Precision precision)
+    {
+        var u = ErrorBound.UnitRoundoff(precision == Precision.Fp32);
+        var config = features.Config;
+        var (length, perFilter) = (images.Channels * config.Patch * config.Patch, config.FeaturesPerFilter);
+        var whiteImages = RandomConvFeatures.Whitened(images);
+        var whiteStatistics = RandomConvFeatures.Whitened(statistics);
+        var pixels = Math.Max(whiteImages.Data.Max(Math.Abs), whiteStatistics.Data.Max(Math.Abs));
+        var patchNorm = Math.Sqrt(length) * (config.Normalize == true ? 1 : pixels);
+        var oh = images.Height - config.Patch + 1;
+        var area = (int)Math.Ceiling((double)oh / config.Grid) * (int)Math.Ceiling((double)oh / config.Grid);
+        var width = count * perFilter;
+        var (raw, rawStatistics) = (features.ApplyBlock(whiteImages, first, count), features.ApplyBlock(whiteStatistics, first, count));
+        var filterNorms = Enumerable.Range(first, count).Select(f => Math.Sqrt(Enumerable.Range(f * length, length).Sum(k => (double)features.Filters[k] * features.Filters[k]))).ToArray();
+        double Delta(float value, int t) =>
+            ErrorBound.Gamma(2 * length + 8, ErrorBound.U32) * patchNorm * filterNorms[t / perFilter] + 2 * ErrorBound.Gamma(area + 2, ErrorBound.U32) * Math.Abs(value);
+        var bound = new double[(long)images.Count * width];
+        var skipped = 0;
+        for (var t = 0; t < width; t++)
+        {
+            double sum = 0, squares = 0, worst = 0, largest = 0;
+            for (var i = 0; i < statistics.Count; i++)
+            {
+                double v = rawStatistics[(long)i * width + t];
+                (sum, squares) = (sum + v, squares + v * v);
+                (worst, largest) = (Math.Max(worst, Delta(rawStatistics[(long)i * width + t], t)), Math.Max(largest, Math.Abs(v)));
+            }
+            var mean = sum / statistics.Count;
+            var std = Math.Sqrt(Math.Max(squares / statistics.Count - mean * mean, 0));
+            var moved = worst + ErrorBound.Gamma(2 * statistics.Count, ErrorBound.U64) * largest;
+            for (var i = 0; i < images.Count; i++)
+            {
+                double x = raw[(long)i * width + t];
+                if (std == 0 && worst == 0) continue; // a feature that is exactly zero on both paths
+                if (std <= 2 * moved) { bound[(long)i * width + t] = double.PositiveInfinity; skipped++; continue; }
+                var scale = 1 / (std - moved);
+                var rounding = 2 * (ErrorBound.Gamma(3, u) * Math.Abs(x - mean) * scale + ErrorBound.Gamma(2, u) * Math.Abs(mean) * scale);
+                bound[(long)i * width + t] = (Delta(raw[(long)i * width + t], t) + moved) * scale + Math.Abs(x - mean) * moved / (std * (std - moved)) + rounding;
+            }
+        }
+        return (new FeatureMatrix(bound, images.Count, width), skipped);
+    }
+
+    /// <summary>ILGPU's CPU accelerator (the GPU's kernels run there in CI), with the plain ILGPU products.</summary>
+    private static (ILGPU.Context Context, ILGPU.Runtime.Accelerator Accelerator) CpuAccelerator()
+    {
+        var context = ILGPU.Context.Create(builder => builder.CPU());
+        return (context, context.CreateCPUAccelerator(0));
+    }
+
+    /// <summary>
+    /// The device-side convolution, threshold, pooling and standardization (<see cref="DeviceRandomFeatures"/>) on ILGPU's
+    /// CPU accelerator against the host path (ApplyBlock, then FeatureStatistics.Standardize in the same precision),
+    /// feature by feature within <see cref="DeviceFeatureError"/> plus both paths' rounding of the standardization, for
+    /// one and two signs, with and without contrast-normalized patches, a block in the middle of the bank; and each row's
+    /// squared norm over the block within its own bound.
+    /// </summary>
+    [Theory]
+    [InlineData(2, true, 0.5, 3)]
+    [InlineData(1, false, 0.25, 2)]
+    public void Device_features_equal_the_host_features_within_their_rounding(int signs, bool normalize, double threshold, int grid)
+    {
+        var (train, test) = (Images(19, 21, side: 14), Images(5, 22, side: 14)); // small: ILGPU's CPU accelerator emulates every GPU thread
+        var config = new RandomConvConfig(Filters: 7, Seed: 6, Signs: signs == 2 ? 2 : null, Normalize: normalize ? true : null, Threshold: threshold, Grid: grid, Patch: 5, Block: 3);
+        var features = RandomConvFeatures.Create(config, train);
+        var (context, accelerator) = CpuAccelerator();
+        using (context)
+        using (accelerator)
+        using (var device = new DeviceRandomFeatures(features, RandomConvFeatures.Whitened(train), RandomConvFeatures.Whitened(test), new Kernels.Devices.IlgpuBlas(accelerator)))
+            foreach (var precision in new[] { Precision.Fp32, Precision.Fp64 })
+            {
+                var (first, count) = (3, 3);
+                var width = count * config.FeaturesPerFilter;
+                var (hostTrain, hostTest) = (features.ApplyBlock(RandomConvFeatures.Whitened(train), first, count), features.ApplyBlock(RandomConvFeatures.Whitened(test), first, count));
+                double[] deviceTrain, deviceTest, trainNorms, testNorms;
+                double[] expectedTrain, expectedTest;
+                if (precision == Precision.Fp32)
+                {
+                    FeatureStatistics.Standardize(hostTrain, hostTest, train.Count, test.Count, width);
+                    (expectedTrain, expectedTest) = (hostTrain.Select(v => (double)v).ToArray(), hostTest.Select(v => (double)v).ToArray());
+                    var block = device.Block<float>(first, count);
+                    (deviceTrain, deviceTest) = (block.Train.GetAsArray1D().Select(v => (double)v).ToArray(), block.Test.GetAsArray1D().Select(v => (double)v).ToArray());
+                    (trainNorms, testNorms) = (block.TrainNorms, block.TestNorms);
+                }
+                else
+                {
+                    var (a, b) = (hostTrain.Select(v => (double)v).ToArray(), hostTest.Select(v => (double)v).ToArray());
+                    FeatureStatistics.Standardize(a, b, train.Count, test.Count, width);
+                    (expectedTrain, expectedTest) = (a, b);
+                    var block = device.Block<double>(first, count);
+                    (deviceTrain, deviceTest) = (block.Train.GetAsArray1D(), block.Test.GetAsArray1D());
+                    (trainNorms, testNorms) = (block.TrainNorms, block.TestNorms);
+                }
+                var u = ErrorBound.UnitRoundoff(precision == Precision.Fp32);
+                foreach (var (what, images, expected, actual, norms) in new[] { ("train", train, expectedTrain, deviceTrain, trainNorms), ("test", test, expectedTest, deviceTest, testNorms) })
+                {
+                    var (bound, skipped) = DeviceFeatureError(features, images, train, first, count, precision);
+                    Assert.Equal(0, skipped); // every feature varies enough to be compared
+                    Assert.Equal(expected.Length, actual.Length);
+                    for (var i = 0; i < images.Count; i++)
+                    {
+                        double rowBound = 0, exact = 0;
+                        for (var t = 0; t < width; t++)
+                        {
+                            var at = i * width + t;
+                            var limit = bound.Values[at] * (1 + 1e-6); // 1e-6: the bound's own evaluation in double
+                            Within.Bound(actual[at] - expected[at], limit, $"{precision} {what} image {i} feature {t}: device {actual[at]:R} vs host {expected[at]:R}",
+                                "DeviceFeatureError: the convolution's order, patch normalization, pooling, moved statistics, both paths' rounding of (x - c)s");
+                            rowBound += 2 * Math.Abs(expected[at]) * limit + limit * limit;
+                            exact += expected[at] * expected[at];
+                        }
+                        Within.Bound(norms[i] - exact, rowBound + ErrorBound.Gamma(width, ErrorBound.U64) * exact * 2, $"{precision} {what} squared norm {i}",
+                            "sum of 2|f|d + d^2 over the row's features, d the feature bound, + the double sums' rounding");
+                    }
+                }
+            }
+    }
+
+    /// <summary>
+    /// The whole stream with K and C resident on an accelerator (ILGPU's CPU accelerator here, the GPU in production):
+    /// features computed there (<see cref="DeviceRandomFeatures"/>), products by its BLAS, checkpoints from the host copy
+    /// — against the materialized features' Gram within the stream bound widened by the device features' own error; and
+    /// a stream stopped on the device and resumed reaches the same matrices bit for bit.
+    /// </summary>
+    [Fact]
+    public void A_stream_computed_on_an_accelerator_equals_the_materialized_gram()
+    {
+        var (train, test) = (Images(17, 31, side: 12), Images(6, 32, side: 12));
+        var config = new RandomConvConfig(Filters: 5, Seed: 8, Signs: 2, Normalize: true, Threshold: 0.5, Grid: 2, Patch: 5, Block: 2);
+        var features = RandomConvFeatures.Create(config, train);
+        var (ftrain, ftest) = features.Transform(train, test);
+        var (k, c) = (Products(ftrain, ftrain), Products(ftrain, ftest));
+        var (context, accelerator) = CpuAccelerator();
+        using (context)
+        using (accelerator)
+        {
+            var blas = new Kernels.Devices.IlgpuBlas(accelerator);
+            foreach (var precision in new[] { Precision.Fp32, Precision.Fp64 })
+            {
+                var device = new Kernels.Devices.AcceleratorStreaming(blas, precision);
+                // The device's features against the exact standardization of the host's raw features: DeviceFeatureError (which
+                // includes a rounding of the host's that the reference does not make: conservative by that term).
+                var (dtrain, dtest) = (DeviceError(train), DeviceError(test));
+                FeatureMatrix DeviceError(ImageTensor images)
+                {
+                    var total = new double[(long)images.Count * config.Dimension];
+                    for (var first = 0; first < config.Filters; first += config.Block!.Value)
+                    {
+                        var count = Math.Min(config.Block!.Value, config.Filters - first);
+                        var (bound, skipped) = DeviceFeatureError(features, images, train, first, count, precision);
+                        Assert.Equal(0, skipped);
+                        var width = count * config.FeaturesPerFilter;
+                        for (var i = 0; i < images.Count; i++)
+                            for (var t = 0; t < width; t++)
+                                total[(long)i * config.Dimension + first * config.FeaturesPerFilter + t] = bound.Values[(long)i * width + t] * (1 + 1e-6);
+                    }
+                    return new FeatureMatrix(total, images.Count, (int)config.Dimension);
+                }
+                var (kBound, cBound) = (GramBound(ftrain, dtrain, ftrain, dtrain, k, precision), GramBound(ftrain, dtrain, ftest, dtest, c, precision));
+                var directory = Path.Combine(_dir, $"device-{precision}");
+                using (var streamed = StreamedGram.Compute(features, train, test, precision, directory, "key", device: device))
+                {
+                    Assert.Contains("ILGPU kernels on", streamed.Description);
+                    AssertWithin(k, streamed.Train, kBound, $"{precision} device train Gram", GramDerivation + " + the device features' bound");
+                    AssertWithin(c, streamed.Cross, cBound, $"{precision} device cross products", GramDerivation + " + the device features' bound");
+                }
+                var stopped = Path.Combine(_dir, $"device-stopped-{precision}");
+                Assert.Throws<OperationCanceledException>(() => StreamedGram.Compute(features, train, test, precision, stopped, "key", StopBefore(2, out var cancel), cancel, device: device));
+                using (StreamedGram.Compute(features, train, test, precision, stopped, "key", device: device)) { }
+                foreach (var name in new[] { "train-3.bin", "cross-3.bin" })
+                    Assert.Equal(File.ReadAllBytes(Path.Combine(directory, name)), File.ReadAllBytes(Path.Combine(stopped, name)));
+            }
         }
     }
 

@@ -303,7 +303,7 @@ Step("streamed_random_conv", limit: streamTimeout, body: () =>
         if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
         using var d = onDevice ? Open(Precision.Fp32) : null;
         var watch = Stopwatch.StartNew();
-        using var products = StreamedGram.Compute(features, trainImages, testImages, Precision.Fp32, directory, $"gpu-check-{name}", new ConsoleProgress(), device: d);
+        using var products = StreamedGram.Compute(features, trainImages, testImages, Precision.Fp32, directory, $"gpu-check-{name}", new ConsoleProgress(), device: d as IStreamingDevice);
         var seconds = watch.Elapsed.TotalSeconds;
         var t = products.Timings;
         var done = t.Blocks;

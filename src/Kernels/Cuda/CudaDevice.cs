@@ -302,39 +302,8 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice, 
     }
 
     /// <summary>C ← op(A)·op(B) + β·C (β = 0 or 1).</summary>
-    private void Gemm(int ta, int tb, long m, long n, long k, MemoryBuffer1D<T, Stride1D.Dense> a, long lda, MemoryBuffer1D<T, Stride1D.Dense> b, long ldb, MemoryBuffer1D<T, Stride1D.Dense> c, long ldc,
-        bool accumulate = false)
-    {
-        int status;
-        if (Double)
-        {
-            double one = 1, beta = accumulate ? 1 : 0;
-            status = CudaNative.cublasDgemm(runtime.Blas, ta, tb, m, n, k, &one, (double*)a.NativePtr, lda, (double*)b.NativePtr, ldb, &beta, (double*)c.NativePtr, ldc);
-        }
-        else
-        {
-            float one = 1, beta = accumulate ? 1 : 0;
-            status = CudaNative.cublasSgemm(runtime.Blas, ta, tb, m, n, k, &one, (float*)a.NativePtr, lda, (float*)b.NativePtr, ldb, &beta, (float*)c.NativePtr, ldc);
-        }
-        CudaException.ThrowIfFailed("cublas", Double ? "cublasDgemm_v2_64" : "cublasSgemm_v2_64", status);
-    }
-
-    /// <summary>C ← AᵀA + C in C's lower triangle, A k×n.</summary>
-    private void SyrkAccumulate(long n, long k, MemoryBuffer1D<T, Stride1D.Dense> a, MemoryBuffer1D<T, Stride1D.Dense> c)
-    {
-        int status;
-        if (Double)
-        {
-            double one = 1;
-            status = CudaNative.cublasDsyrk(runtime.Blas, CudaNative.Lower, CudaNative.OpT, n, k, &one, (double*)a.NativePtr, k, &one, (double*)c.NativePtr, n);
-        }
-        else
-        {
-            float one = 1;
-            status = CudaNative.cublasSsyrk(runtime.Blas, CudaNative.Lower, CudaNative.OpT, n, k, &one, (float*)a.NativePtr, k, &one, (float*)c.NativePtr, n);
-        }
-        CudaException.ThrowIfFailed("cublas", Double ? "cublasDsyrk_v2_64" : "cublasSsyrk_v2_64", status);
-    }
+    private void Gemm(int ta, int tb, long m, long n, long k, MemoryBuffer1D<T, Stride1D.Dense> a, long lda, MemoryBuffer1D<T, Stride1D.Dense> b, long ldb, MemoryBuffer1D<T, Stride1D.Dense> c, long ldc) =>
+        new CudaBlas(runtime).Gemm(ta == CudaNative.OpT, tb == CudaNative.OpT, m, n, k, a.View, lda, b.View, ldb, c.View, ldc, accumulate: false);
 
     public IGramAccumulator Accumulator(nint k, nint c, int n, int m)
     {
@@ -346,53 +315,9 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice, 
         if (need > free)
             throw new InsufficientMemoryException(
                 $"The streamed Gram matrices for {n:N0} training and {m:N0} test points need {MemoryBudget.Gigabytes(need)} of GPU memory; {MemoryBudget.Gigabytes(free)} free. Options: FP32 precision, fewer training or test points, or the CPU.");
-        var deviceK = AllocateBuffer(nn);
-        var deviceC = AllocateBuffer(nm);
-        deviceK.View.CopyFromCPU(ref *(T*)k, nn);
-        deviceC.View.CopyFromCPU(ref *(T*)c, nm);
-        return new Accumulation(this, k, c, n, m, deviceK, deviceC);
-    }
-
-    private sealed class Accumulation(CudaDevice<T> device, nint hostK, nint hostC, int n, int m, MemoryBuffer1D<T, Stride1D.Dense> k, MemoryBuffer1D<T, Stride1D.Dense> c)
-        : IGramAccumulator
-    {
-        private MemoryBuffer1D<T, Stride1D.Dense>? _train, _test;
-
-        public string Where => $"the GPU ({device.Hardware}; cuBLAS {(Double ? "dsyrk/dgemm" : "ssyrk/sgemm")})";
-
-        public void Add(nint train, nint test, int width)
-        {
-            using var scope = device.Runtime.Enter();
-            var (a, b) = (Block(ref _train, (long)n * width), Block(ref _test, (long)m * width));
-            a.View.SubView(0, (long)n * width).CopyFromCPU(ref *(T*)train, (long)n * width);
-            b.View.SubView(0, (long)m * width).CopyFromCPU(ref *(T*)test, (long)m * width);
-            device.SyrkAccumulate(n, width, a, k);
-            device.Gemm(CudaNative.OpT, CudaNative.OpN, n, m, width, a, width, b, width, c, n, accumulate: true);
-        }
-
-        /// <summary>A scratch buffer of at least <paramref name="length"/> values (blocks are at most as wide as the first).</summary>
-        private MemoryBuffer1D<T, Stride1D.Dense> Block(ref MemoryBuffer1D<T, Stride1D.Dense>? buffer, long length)
-        {
-            if (buffer is not null && buffer.Length >= length) return buffer;
-            buffer?.Dispose();
-            return buffer = device.AllocateBuffer(length);
-        }
-
-        public bool Resident => true;
-
-        public void Flush()
-        {
-            using var scope = device.Runtime.Enter();
-            device.Runtime.Accelerator.Synchronize();
-            k.View.CopyToCPU(ref *(T*)hostK, (long)n * n);
-            c.View.CopyToCPU(ref *(T*)hostC, (long)n * m);
-        }
-
-        public void Dispose()
-        {
-            using var scope = device.Runtime.Enter();
-            foreach (var buffer in new[] { k, c, _train, _test }) buffer?.Dispose();
-        }
+        return OutOfMemoryIsUserError(() => Double
+            ? (IGramAccumulator)new AcceleratorGramAccumulator<double>(new CudaBlas(runtime), $"the GPU ({Hardware}; cuBLAS dsyrk/dgemm)", k, c, n, m)
+            : new AcceleratorGramAccumulator<float>(new CudaBlas(runtime), $"the GPU ({Hardware}; cuBLAS ssyrk/sgemm)", k, c, n, m), need);
     }
 
     public void Symm(Triangle triangle, IDeviceMatrix a, IDeviceMatrix b, IDeviceMatrix c)

@@ -96,13 +96,8 @@ public sealed class ElementwiseKernels(Accelerator accelerator)
     /// <summary>Waits until every launched kernel has finished.</summary>
     public void Synchronize() => accelerator.Synchronize();
 
-    /// <summary>Reinterprets a view whose element type is known to be <typeparamref name="TTo"/> at run time.</summary>
-    private static ArrayView1D<TTo, Stride1D.Dense> As<TFrom, TTo>(ArrayView1D<TFrom, Stride1D.Dense> view)
-        where TFrom : unmanaged where TTo : unmanaged
-    {
-        if (typeof(TFrom) != typeof(TTo)) throw new InvalidCastException($"View of {typeof(TFrom).Name} used as {typeof(TTo).Name}.");
-        return System.Runtime.CompilerServices.Unsafe.As<ArrayView1D<TFrom, Stride1D.Dense>, ArrayView1D<TTo, Stride1D.Dense>>(ref view);
-    }
+    private static ArrayView1D<TTo, Stride1D.Dense> As<TFrom, TTo>(ArrayView1D<TFrom, Stride1D.Dense> view) where TFrom : unmanaged where TTo : unmanaged =>
+        Devices.Views.As<TFrom, TTo>(view);
 
     internal static void TransformDouble<TFormula>(Index2D index, ArrayView1D<double, Stride1D.Dense> k, long ld, ArrayView1D<double, Stride1D.Dense> rowNorms,
         ArrayView1D<double, Stride1D.Dense> columnNorms, long firstColumn, TFormula formula, double ridge) where TFormula : unmanaged, IKernelFormula

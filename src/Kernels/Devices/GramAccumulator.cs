@@ -30,6 +30,9 @@ public interface IGramAccumulator : IDisposable
 /// <summary>A device that accumulates streamed products in its own memory (the GPU, with cuBLAS).</summary>
 public interface IStreamingDevice
 {
+    /// <summary>The precision its accumulators compute in.</summary>
+    Precision Precision { get; }
+
     /// <summary>
     /// An accumulator whose starting K and C are the host's (<paramref name="k"/>: n×n, <paramref name="c"/>:
     /// n×m, in the device's precision), which <see cref="IGramAccumulator.Flush"/> overwrites.
@@ -44,8 +47,8 @@ public static class GramAccumulators
     /// The device's own accumulator when it has one and computes in <paramref name="precision"/>;
     /// otherwise the host's BLAS.
     /// </summary>
-    public static IGramAccumulator Open(IDenseDevice? device, Precision precision, nint k, nint c, int n, int m) =>
-        device is IStreamingDevice streaming && device.Precision == precision
+    public static IGramAccumulator Open(IStreamingDevice? device, Precision precision, nint k, nint c, int n, int m) =>
+        device is { } streaming && streaming.Precision == precision
             ? streaming.Accumulator(k, c, n, m)
             : precision == Precision.Fp64 ? new HostGramAccumulator<double>(k, c, n, m) : new HostGramAccumulator<float>(k, c, n, m);
 }
