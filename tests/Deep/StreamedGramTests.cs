@@ -264,19 +264,31 @@ public sealed class StreamedGramTests : IDisposable
     [Fact]
     public void A_stream_computed_on_an_accelerator_equals_the_materialized_gram()
     {
-        var (train, test) = (Images(17, 31, side: 12), Images(6, 32, side: 12));
-        var config = new RandomConvConfig(Filters: 5, Seed: 8, Signs: 2, Normalize: true, Threshold: 0.5, Grid: 2, Patch: 5, Block: 2);
-        var features = RandomConvFeatures.Create(config, train);
-        var (ftrain, ftest) = features.Transform(train, test);
-        var (k, c) = (Products(ftrain, ftrain), Products(ftrain, ftest));
         var (context, accelerator) = CpuAccelerator();
         using (context)
         using (accelerator)
         {
             var blas = new Kernels.Devices.IlgpuBlas(accelerator);
+            StreamsOnTheDevice(precision => new Kernels.Devices.AcceleratorStreaming(blas, precision), "ILGPU kernels on");
+        }
+    }
+
+    /// <summary>The same on the GPU: cuBLAS for the convolution and the products, the ILGPU kernels compiled for CUDA.</summary>
+    [CudaFact]
+    public void A_stream_computed_on_the_gpu_equals_the_materialized_gram() =>
+        StreamsOnTheDevice(precision => (Kernels.Devices.IStreamingDevice)Kernels.Cuda.CudaDevice.Open(precision), "cuBLAS");
+
+    private void StreamsOnTheDevice(Func<Precision, Kernels.Devices.IStreamingDevice> open, string where)
+    {
+        var (train, test) = (Images(17, 31, side: 12), Images(6, 32, side: 12));
+        var config = new RandomConvConfig(Filters: 5, Seed: 8, Signs: 2, Normalize: true, Threshold: 0.5, Grid: 2, Patch: 5, Block: 2);
+        var features = RandomConvFeatures.Create(config, train);
+        var (ftrain, ftest) = features.Transform(train, test);
+        var (k, c) = (Products(ftrain, ftrain), Products(ftrain, ftest));
+        {
             foreach (var precision in new[] { Precision.Fp32, Precision.Fp64 })
             {
-                var device = new Kernels.Devices.AcceleratorStreaming(blas, precision);
+                var device = open(precision);
                 // The device's features against the exact standardization of the host's raw features: DeviceFeatureError (which
                 // includes a rounding of the host's that the reference does not make: conservative by that term).
                 var (dtrain, dtest) = (DeviceError(train), DeviceError(test));
@@ -296,14 +308,14 @@ public sealed class StreamedGramTests : IDisposable
                     return new FeatureMatrix(total, images.Count, (int)config.Dimension);
                 }
                 var (kBound, cBound) = (GramBound(ftrain, dtrain, ftrain, dtrain, k, precision), GramBound(ftrain, dtrain, ftest, dtest, c, precision));
-                var directory = Path.Combine(_dir, $"device-{precision}");
+                var directory = Path.Combine(_dir, $"device-{where}-{precision}");
                 using (var streamed = StreamedGram.Compute(features, train, test, precision, directory, "key", device: device))
                 {
-                    Assert.Contains("ILGPU kernels on", streamed.Description);
+                    Assert.Contains(where, streamed.Description);
                     AssertWithin(k, streamed.Train, kBound, $"{precision} device train Gram", GramDerivation + " + the device features' bound");
                     AssertWithin(c, streamed.Cross, cBound, $"{precision} device cross products", GramDerivation + " + the device features' bound");
                 }
-                var stopped = Path.Combine(_dir, $"device-stopped-{precision}");
+                var stopped = Path.Combine(_dir, $"device-stopped-{where}-{precision}");
                 Assert.Throws<OperationCanceledException>(() => StreamedGram.Compute(features, train, test, precision, stopped, "key", StopBefore(2, out var cancel), cancel, device: device));
                 using (StreamedGram.Compute(features, train, test, precision, stopped, "key", device: device)) { }
                 foreach (var name in new[] { "train-3.bin", "cross-3.bin" })

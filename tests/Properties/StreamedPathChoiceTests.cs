@@ -67,7 +67,8 @@ public sealed class StreamedPathChoiceTests : IDisposable
             return (LastTrain, LastTest, "doubled pixels");
         }
 
-        public StreamedProducts Products(PreparedData data, Precision precision, Rethink.Kernels.Devices.IDenseDevice? device, string directory, IProgress<KernelProgress>? progress, CancellationToken cancel)
+        public StreamedProducts Products(PreparedData data, Precision precision, Rethink.Kernels.Devices.IDenseDevice? device, string directory, IProgress<KernelProgress>? progress, CancellationToken cancel,
+            CheckpointSchedule? schedule = null)
         {
             ProductCalls++;
             var (train, test) = (Doubled(data.Train), Doubled(data.Test));
