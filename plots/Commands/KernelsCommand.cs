@@ -17,6 +17,35 @@ public static class KernelsCommand
         var command = new Command("kernels", "Kernel machines: Gram matrices and exact minimum-norm solves K alpha = Y (paper section 5).");
         command.Subcommands.Add(Fit());
         command.Subcommands.Add(SelectBandwidth());
+        command.Subcommands.Add(Capacity());
+        return command;
+    }
+
+    /// <summary>`kernels capacity`: the largest exact solve the device holds, in FP64 and FP32, from the check every solve makes first.</summary>
+    private static Command Capacity()
+    {
+        var devices = DeviceOptions.Create();
+        var dimension = new Option<int>("--dimension") { Description = "Coordinates of a point (784: MNIST; 3072: CIFAR-10; 0: streamed inner products, no points on the device).", DefaultValueFactory = _ => 784 }.AtLeast(0);
+        var classes = new Option<int>("--classes") { Description = "Target columns (classes).", DefaultValueFactory = _ => 10 }.AtLeast(1);
+        var command = new Command("capacity", "The largest n the device solves exactly (K, points, targets, alpha and a residual in its memory), in FP64 and FP32, with the eigendecomposition fallback's.")
+        {
+            devices.Device.Option, devices.Grid, devices.Block, dimension, classes,
+        };
+        command.SetAction(parse =>
+        {
+            var device = devices.Parse(parse);
+            var root = ProcessOutput.Begin(device.Device);
+            foreach (var precision in new[] { Precision.Fp64, Precision.Fp32 })
+            {
+                using var opened = ComputeDevices.Open(device, precision);
+                var (d, c) = (parse.GetValue(dimension), parse.GetValue(classes));
+                var (exact, eigen) = (MinimumNormSolver.LargestN(opened.Device, d, c), MinimumNormSolver.LargestN(opened.Device, d, c, eigen: true));
+                if (!root) continue;
+                if (precision == Precision.Fp64) Console.WriteLine($"{opened.Device.Backend.ToString().ToLowerInvariant()}: {opened.Device.Hardware} ({opened.Device.Library}); points of {d:N0} coordinates, {c} classes");
+                Console.WriteLine($"  {precision.ToString().ToLowerInvariant()}  largest n: {exact:N0} (Cholesky), {eigen:N0} (with the eigendecomposition fallback)");
+            }
+            return 0;
+        });
         return command;
     }
 

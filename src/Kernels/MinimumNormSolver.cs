@@ -16,6 +16,44 @@ public sealed class MinimumNormSolver(IDenseDevice device)
     /// <summary>The device every solve of this solver runs on.</summary>
     public IDenseDevice Device { get; } = device ?? throw new ArgumentNullException(nameof(device));
 
+    /// <summary>What a solve of n points holds at once: K, the points on the device, the targets, α and a residual.</summary>
+    private static MemoryRequest KernelMatrix(int n, long pointValues, int classes) =>
+        new("The kernel matrix", n, [(n, n), (pointValues, 1), (n, classes), (n, classes), (n, classes)]);
+
+    /// <summary>
+    /// The largest n this device solves exactly, asked of its own memory check (the one every solve makes first): with
+    /// <paramref name="valuesPerPoint"/> coordinates a point on the device (0 for stored inner products) and
+    /// <paramref name="classes"/> target columns. With <paramref name="eigen"/>, the largest n whose eigendecomposition
+    /// fallback also fits (K, its eigenvectors and the workspace).
+    /// </summary>
+    public static int LargestN(IDenseDevice device, int valuesPerPoint, int classes, bool eigen = false)
+    {
+        bool Fits(int n)
+        {
+            try
+            {
+                device.EnsureCapacity(eigen
+                    ? new MemoryRequest("K and its eigendecomposition", n, [(n, n), ((long)n * valuesPerPoint, 1), (n, classes)], EigenWorkspace: true)
+                    : KernelMatrix(n, (long)n * valuesPerPoint, classes));
+                return true;
+            }
+            catch (InsufficientMemoryException)
+            {
+                return false;
+            }
+        }
+        if (!Fits(1)) return 0;
+        // 2²⁸ points would need 580 PB for K alone: far beyond any device, and the byte counts stay within a long.
+        var (low, high) = (1, 1 << 28);
+        while (low < high)
+        {
+            var middle = low + (int)(((long)high - low + 1) / 2);
+            if (Fits(middle)) low = middle;
+            else high = middle - 1;
+        }
+        return low;
+    }
+
     /// <summary>
     /// Fits α with (K + λI) α = Y. The training points are given by their coordinates or by their stored
     /// inner products (a streamed feature map's Gram: K is then built from the products and squared norms).
@@ -60,7 +98,7 @@ public sealed class MinimumNormSolver(IDenseDevice device)
             watch.Restart();
         }
 
-        d.EnsureCapacity(new MemoryRequest("The kernel matrix", n, [(n, n), (pointValues, 1), (n, c), (n, c), (n, c)]));
+        d.EnsureCapacity(KernelMatrix(n, pointValues, c));
         var points = d.Upload(train);
         IDeviceMatrix? alpha = null;
         try
