@@ -33,6 +33,35 @@ public static class DataCommand
             return 0;
         });
         command.Subcommands.Add(info);
+        command.Subcommands.Add(Augment());
+        return command;
+    }
+
+    /// <summary>`rethink data augment`: a single-channel dataset's training set enlarged by translated copies, as an IDX folder (for kernel solves at n beyond 60,000).</summary>
+    private static Command Augment()
+    {
+        var dataset = new Option<string>("--dataset") { Description = "A single-channel dataset: mnist, fashion-mnist, or an IDX folder.", DefaultValueFactory = _ => "mnist" };
+        var train = new Option<int>("--train") { Description = "Training images wanted: the originals, then translated copies of randomly drawn ones.", Required = true };
+        var shift = new Option<int>("--shift") { Description = "The largest translation in pixels, each direction (zeros fill the border).", DefaultValueFactory = _ => 2 };
+        var seed = new Option<int>("--seed") { Description = "Which images are copied and how they are shifted.", DefaultValueFactory = _ => 0 };
+        var data = CommonOptions.Data();
+        var output = new Option<string>("--out") { Description = "The IDX folder to write (then: rethink kernels fit --dataset DIR ...).", Required = true }.OutputDirectory();
+        var command = new Command("augment", "Write a dataset whose training set is enlarged by translated copies (test set unchanged) as an IDX folder, e.g. MNIST at n = 100,000 for an exact solve beyond 60,000.")
+        {
+            dataset, train, shift, seed, data, output,
+        };
+        command.SetAction(parse =>
+        {
+            var source = DatasetLoader.Load(new DatasetId(parse.GetValue(dataset)!), new DataOptions(parse.GetValue(data), Progress: ConsoleDownloadProgress.Instance));
+            Augmentation.RequireSingleChannel(source);
+            var watch = Stopwatch.StartNew();
+            var augmented = Augmentation.Translated(source, parse.GetValue(train), parse.GetValue(shift), parse.GetValue(seed));
+            var directory = Path.GetFullPath(parse.GetValue(output)!);
+            Augmentation.WriteIdxFolder(augmented, directory);
+            Console.WriteLine($"{augmented.Name}: {ReportText.N0(augmented.Train.Count)} training and {ReportText.N0(augmented.Test.Count)} test images written to {directory} in {ReportText.Seconds(watch.Elapsed.TotalSeconds)}");
+            Console.WriteLine($"  fit them: rethink kernels fit --dataset {directory} --gamma 0.02 --precision fp64 --device cuda   (rethink kernels capacity --device cuda: the largest n the GPU holds)");
+            return 0;
+        });
         return command;
     }
 
