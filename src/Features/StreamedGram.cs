@@ -197,7 +197,7 @@ public static class StreamedGram
         }
         if (b > writer.BlocksWritten) writer.Write(b, blocks, (long)config.Filters * config.FeaturesPerFilter, trainNorms, testNorms, background: false);
         progress?.Report(new KernelProgress("random features: Gram matrices done", 1));
-        return Resident(writer.State!, config, precision, k, c, timings) ?? Products(directory, writer.State!, config, precision, timings);
+        return Resident(writer.State!, config, k, c, accumulator, timings) ?? Products(directory, writer.State!, config, precision, timings);
     }
 
     /// <summary>
@@ -296,18 +296,33 @@ public static class StreamedGram
     }
 
     /// <summary>
-    /// The finished stream's matrices where they were accumulated, when the solve's own copy of K fits beside them
-    /// (no read-back of the checkpoint); null otherwise (the caller frees them and the solve reads the files).
+    /// The finished stream's matrices where they were accumulated — on the accelerator too when the device keeps room for
+    /// the solve's own K beside them (the GPU's solve then copies them device to device), in host memory when the host's
+    /// solve has room for its copy — with no read-back of the checkpoint; null otherwise (the caller frees them and the
+    /// solve reads the files).
     /// </summary>
-    private static unsafe StreamedProducts? Resident<T>(State state, RandomConvConfig config, Precision precision, NativeBuffer<T> k, NativeBuffer<T> c, PhaseTimes timings)
+    private static unsafe StreamedProducts? Resident<T>(State state, RandomConvConfig config, NativeBuffer<T> k, NativeBuffer<T> c, IGramAccumulator accumulator, PhaseTimes timings)
         where T : unmanaged, System.Numerics.IFloatingPoint<T>
     {
-        if (MemoryBudget.Available() < (k.Length + c.Length) * sizeof(T) * 5 / 4) return null;
         var (n, m) = (state.Train, state.Test);
+        var resident = accumulator as IResidentGramAccumulator;
+        var onDevice = resident?.Release<T>(reserve: (long)n * n * sizeof(T) + (512L << 20));
+        if (onDevice is null && MemoryBudget.Available() < (k.Length + c.Length) * sizeof(T) * 5 / 4) return null;
         var dimension = (int)Math.Min(int.MaxValue, state.Dimension);
-        // The last checkpoint mirrored K's lower triangle into its upper one: K is whole.
-        var train = new InnerProductBuffer<T>(k, n, n, dimension, symmetric: true, state.TrainNorms, state.TrainNorms);
-        var cross = new InnerProductBuffer<T>(c, n, m, dimension, symmetric: false, state.TrainNorms, state.TestNorms);
+        // The last checkpoint mirrored K's lower triangle into its upper one (and Release did on the device): K is whole.
+        InnerProductBuffer<T> train, cross;
+        if (onDevice is var (deviceK, deviceC))
+        {
+            var blas = resident!.Blas;
+            train = new InnerProductBuffer<T>(k, deviceK, blas, n, n, dimension, symmetric: true, state.TrainNorms, state.TrainNorms);
+            cross = new InnerProductBuffer<T>(c, deviceC, blas, n, m, dimension, symmetric: false, state.TrainNorms, state.TestNorms);
+            timings.ResidentOn = blas.Name;
+        }
+        else
+        {
+            train = new InnerProductBuffer<T>(k, n, n, dimension, symmetric: true, state.TrainNorms, state.TrainNorms);
+            cross = new InnerProductBuffer<T>(c, n, m, dimension, symmetric: false, state.TrainNorms, state.TestNorms);
+        }
         timings.Resident = true;
         return new StreamedProducts(train, cross, Describe(state, config, timings), timings.ToTimings());
     }
@@ -357,14 +372,14 @@ public static class StreamedGram
         public double Features, Products, Checkpoints, Background;
         public int Blocks, Written, InBackground;
         public bool Resident;
-        public string? Where, FeaturesWhere;
+        public string? Where, FeaturesWhere, ResidentOn;
 
         public StreamTimings ToTimings() => new(Blocks, Features, Products, Checkpoints, Written, InBackground, Background);
 
         public override string ToString() => Blocks == 0 ? "all blocks from an earlier run"
             : $"{Blocks} block(s) here: features (convolution, pooling, standardization) on {FeaturesWhere} {Features:F1} s, syrk+gemm on {Where} {Products:F1} s, " +
               $"{Written} checkpoint(s) {Checkpoints:F1} s in line{(InBackground > 0 ? $" ({InBackground} written while blocks went on, {Background:F1} s)" : "")}" +
-              (Resident ? "; the solve takes K and C from memory" : "");
+              (Resident ? $"; the solve takes K and C from memory{(ResidentOn is null ? "" : $" (and from {ResidentOn}, device to device)")}" : "");
     }
 
     private static string Describe(State state, RandomConvConfig config, PhaseTimes timings) =>

@@ -44,6 +44,8 @@ public sealed class BadInputTests : IDisposable
         ["data info"] = ["--dataset", "mnist", "--no-download"],
         ["kernels fit"] = ["--dataset", "mnist", "--gamma", "0.02", "--train", "50", "--test", "20", "--out", _dir.File("fit")],
         ["kernels select-bandwidth"] = ["--dataset", "mnist", "--fit", "50", "--held-out", "20", "--multipliers", "1"],
+        ["kernels capacity"] = ["--dimension", "784"],
+        ["data augment"] = ["--dataset", "mnist", "--train", "60001", "--out", _dir.File("augmented")],
         ["deep run"] = ["--model", "mlp1x512", "--dataset", "mnist", "--train", "20", "--test", "10", "--steps", "1", "--out", _dir.File("deep")],
         ["paper init"] = [_dir.File("paper-init")],
         ["paper check"] = [PaperWithoutMacros(), "--results", _dir.Path],
@@ -112,6 +114,10 @@ public sealed class BadInputTests : IDisposable
             ["--results"] = [file],
             ["--format"] = ["Q9x"],
             ["--figure-width"] = ["0.2"],
+            ["--checkpoint-every"] = ["-1"],
+            ["--dimension"] = ["-1"],
+            ["--classes"] = ["0"],
+            ["--shift"] = ["0"],
             ["--input"] = ["/no/such/input.csv"],
         };
     }

@@ -273,11 +273,20 @@ public sealed class StreamedGramTests : IDisposable
         }
     }
 
-    /// <summary>The same on the GPU: cuBLAS for the convolution and the products, the ILGPU kernels compiled for CUDA.</summary>
+    /// <summary>
+    /// The same on the GPU: cuBLAS for the convolution and the products, the ILGPU kernels compiled for CUDA; and the GPU's
+    /// solve takes the resident K and C device to device.
+    /// </summary>
     [CudaFact]
     public void A_stream_computed_on_the_gpu_equals_the_materialized_gram() =>
         StreamsOnTheDevice(precision => (Kernels.Devices.IStreamingDevice)Kernels.Cuda.CudaDevice.Open(precision), "cuBLAS");
 
+    /// <summary>
+    /// The stream on <paramref name="open"/>'s device against the materialized Gram; its products handed over resident (on
+    /// the accelerator, K mirrored whole, the same bits as the host's); a solve on that device from them gives the same
+    /// predictions, bit for bit, as from the checkpoint's files (the same K through the same factorization); and a stopped
+    /// stream resumes to the same matrices.
+    /// </summary>
     private void StreamsOnTheDevice(Func<Precision, Kernels.Devices.IStreamingDevice> open, string where)
     {
         var (train, test) = (Images(17, 31, side: 12), Images(6, 32, side: 12));
@@ -314,6 +323,26 @@ public sealed class StreamedGramTests : IDisposable
                     Assert.Contains(where, streamed.Description);
                     AssertWithin(k, streamed.Train, kBound, $"{precision} device train Gram", GramDerivation + " + the device features' bound");
                     AssertWithin(c, streamed.Cross, cBound, $"{precision} device cross products", GramDerivation + " + the device features' bound");
+                    foreach (var products in new[] { streamed.Train, streamed.Cross })
+                    {
+                        var resident = Assert.IsAssignableFrom<Kernels.InnerProducts.IResidentInnerProducts>(products);
+                        var host = new double[products.Rows * products.Columns];
+                        products.CopyColumns(0, products.Columns, host);
+                        var onDevice = precision == Precision.Fp32
+                            ? resident.DeviceColumns<float>(0, products.Columns).GetAsArray1D().Select(v => (double)v).ToArray()
+                            : resident.DeviceColumns<double>(0, products.Columns).GetAsArray1D();
+                        Assert.Equal(host, onDevice);
+                    }
+                    using var stored = StreamedGram.Compute(features, train, test, precision, directory, "key");
+                    using var lapack = device is Kernels.Devices.IDenseDevice ? null : Kernels.Devices.LapackDevice.Open(precision);
+                    var solver = new MinimumNormSolver(device as Kernels.Devices.IDenseDevice ?? lapack!);
+                    var targets = Targets.OneHot(Enumerable.Range(0, train.Count).Select(i => i % 3).ToArray(), 3);
+                    double[] Scores(StreamedProducts from)
+                    {
+                        using var model = solver.Fit(KernelOperand.Of(from.Train), targets, new GaussianKernel(1.0 / config.Dimension), new SolveOptions(precision, Ridge: 1e-3));
+                        return model.Predict(KernelOperand.Of(from.Cross));
+                    }
+                    Assert.Equal(Scores(stored), Scores(streamed));
                 }
                 var stopped = Path.Combine(_dir, $"device-stopped-{where}-{precision}");
                 Assert.Throws<OperationCanceledException>(() => StreamedGram.Compute(features, train, test, precision, stopped, "key", StopBefore(2, out var cancel), cancel, device: device));

@@ -13,6 +13,8 @@ internal sealed unsafe class CudaBlas(CudaRuntime runtime) : IAcceleratorBlas
 
     public IDisposable Enter() => runtime.Enter();
 
+    public long FreeMemory() => runtime.MemoryInfo().Free;
+
     public void Gemm<T>(bool transposeA, bool transposeB, long m, long n, long k, ArrayView1D<T, Stride1D.Dense> a, long lda,
         ArrayView1D<T, Stride1D.Dense> b, long ldb, ArrayView1D<T, Stride1D.Dense> c, long ldc, bool accumulate) where T : unmanaged
     {

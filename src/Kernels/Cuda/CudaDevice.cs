@@ -92,9 +92,17 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice, 
         return new ProductPoints(runtime, products, Allocate(norms));
     }
 
-    /// <summary>Copies product columns [first, first + count) from the host into <paramref name="target"/> at column offset <paramref name="at"/>.</summary>
+    /// <summary>
+    /// Copies product columns [first, first + count) into <paramref name="target"/> at column offset <paramref name="at"/>:
+    /// device to device when a stream left them on this GPU, else from the host.
+    /// </summary>
     private void CopyProducts(InnerProducts.IInnerProducts products, int first, int count, MemoryBuffer1D<T, Stride1D.Dense> target, long at)
     {
+        if (products is InnerProducts.IResidentInnerProducts resident && resident.Holds<T>() && ReferenceEquals(resident.Accelerator, runtime.Accelerator))
+        {
+            resident.DeviceColumns<T>(first, count).CopyTo(target.View.SubView(at * products.Rows, (long)count * products.Rows));
+            return;
+        }
         var host = new T[(long)count * products.Rows];
         if (typeof(T) == typeof(float)) products.CopyColumns(first, count, System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(host.AsSpan()));
         else products.CopyColumns(first, count, System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(host.AsSpan()));

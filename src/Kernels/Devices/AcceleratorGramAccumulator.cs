@@ -14,6 +14,13 @@ public interface IResidentGramAccumulator : IGramAccumulator
 
     /// <summary>Adds a block already on the accelerator: n·w and m·w values (row-major n×w and m×w) in the accumulator's precision.</summary>
     void Add<T>(ArrayView1D<T, Stride1D.Dense> train, ArrayView1D<T, Stride1D.Dense> test, int width) where T : unmanaged;
+
+    /// <summary>
+    /// Hands K (whole: its upper triangle mirrored from the lower one the products fill) and C over to the caller, who
+    /// frees them, when the accelerator keeps <paramref name="reserve"/> bytes free beside them (the solve's own K);
+    /// null otherwise, and they are freed with the accumulator.
+    /// </summary>
+    (MemoryBuffer1D<T, Stride1D.Dense> K, MemoryBuffer1D<T, Stride1D.Dense> C)? Release<T>(long reserve) where T : unmanaged;
 }
 
 /// <summary>
@@ -28,6 +35,7 @@ public sealed unsafe class AcceleratorGramAccumulator<T> : IResidentGramAccumula
     private readonly int _n, _m;
     private readonly MemoryBuffer1D<T, Stride1D.Dense> _k, _c;
     private MemoryBuffer1D<T, Stride1D.Dense>? _train, _test;
+    private bool _released;
 
     /// <summary>Copies the host's starting K (n×n) and C (n×m) to the accelerator.</summary>
     public AcceleratorGramAccumulator(IAcceleratorBlas blas, string where, nint k, nint c, int n, int m)
@@ -102,10 +110,36 @@ public sealed unsafe class AcceleratorGramAccumulator<T> : IResidentGramAccumula
     }
 
     /// <inheritdoc/>
+    public (MemoryBuffer1D<TValue, Stride1D.Dense> K, MemoryBuffer1D<TValue, Stride1D.Dense> C)? Release<TValue>(long reserve) where TValue : unmanaged
+    {
+        if (typeof(TValue) != typeof(T)) throw new InvalidCastException($"K and C hold {typeof(T).Name}, not {typeof(TValue).Name}.");
+        using var scope = _blas.Enter();
+        _train?.Dispose();
+        _test?.Dispose();
+        (_train, _test) = (null, null);
+        if (_released || _blas.FreeMemory() < reserve) return null;
+        var mirror = _blas.Accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView1D<T, Stride1D.Dense>, long, long>(Mirror);
+        // One launch covers n × tile threads: keep it within ILGPU's 32-bit extent.
+        var tile = Math.Max(1, int.MaxValue / Math.Max(1, _n));
+        for (var j0 = 0; j0 < _n; j0 += tile) mirror(new Index2D(_n, Math.Min(tile, _n - j0)), _k.View, _n, j0);
+        _blas.Accelerator.Synchronize();
+        _released = true;
+        return ((MemoryBuffer1D<TValue, Stride1D.Dense>)(object)_k, (MemoryBuffer1D<TValue, Stride1D.Dense>)(object)_c);
+    }
+
+    /// <summary>K's entry (i, j) above the diagonal ← (j, i) below it, for columns from <paramref name="firstColumn"/>.</summary>
+    private static void Mirror(Index2D index, ArrayView1D<T, Stride1D.Dense> k, long n, long firstColumn)
+    {
+        long i = index.X;
+        var j = firstColumn + index.Y;
+        if (i < j) k[j * n + i] = k[i * n + j];
+    }
+
+    /// <inheritdoc/>
     public void Dispose()
     {
         using var scope = _blas.Enter();
-        foreach (var buffer in new[] { _k, _c, _train, _test }) buffer?.Dispose();
+        foreach (var buffer in _released ? new[] { _train, _test } : new[] { _k, _c, _train, _test }) buffer?.Dispose();
     }
 }
 

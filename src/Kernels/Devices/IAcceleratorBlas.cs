@@ -19,6 +19,9 @@ public interface IAcceleratorBlas
     /// <summary>Makes the accelerator current on this thread (and holds whatever lock guards it) until disposed.</summary>
     IDisposable Enter();
 
+    /// <summary>Bytes free on the accelerator now (call inside <see cref="Enter"/>).</summary>
+    long FreeMemory();
+
     /// <summary>C ← op(A)·op(B) (+ C when <paramref name="accumulate"/>), op(A) m×k, op(B) k×n, C m×n.</summary>
     void Gemm<T>(bool transposeA, bool transposeB, long m, long n, long k, ArrayView1D<T, Stride1D.Dense> a, long lda,
         ArrayView1D<T, Stride1D.Dense> b, long ldb, ArrayView1D<T, Stride1D.Dense> c, long ldc, bool accumulate) where T : unmanaged;
@@ -46,6 +49,9 @@ public sealed class IlgpuBlas(Accelerator accelerator) : IAcceleratorBlas
 
     /// <inheritdoc/>
     public IDisposable Enter() => accelerator.BindScoped();
+
+    /// <inheritdoc/>
+    public long FreeMemory() => accelerator.AcceleratorType == AcceleratorType.CPU ? MemoryBudget.Available() : accelerator.MemorySize;
 
     /// <summary>The operands' shape: which are transposed, the inner dimension and leading dimensions, whether to add to C and keep to its lower triangle.</summary>
     internal readonly struct Shape(int transposeA, int transposeB, long k, long lda, long ldb, long ldc, int accumulate, int lower)
