@@ -15,7 +15,8 @@ using Rethink.Experiments;
 //   streamed random-feature products accumulated on the device (against the CPU, and the per-block time) ·
 //   the whole random-feature stream at CIFAR-10's size, per block and per phase, products on the device and on the host ·
 //   GPU α against the CPU's FP64 α at n = 20,000 (computed beforehand, packed as .npy) ·
-//   full MNIST end to end in FP64 and FP32 · a Cholesky table with the Gram's products and transform,
+//   full MNIST end to end in FP64 and FP32 · the largest n that fits, and an exact FP64 solve of translated MNIST there
+//   (up to 100,000) · a Cholesky table with the Gram's products and transform,
 //   potrf, potrs and prediction timed separately (each phase synchronized) · the CUDA tests of
 //   tests/Properties (every [CudaFact] method, invoked directly: no test runner there), when packed.
 // `--device cpu` runs the same program on the CPU device: a dry run of the script before a GPU is lent.
@@ -247,6 +248,37 @@ foreach (var precision in new[] { Precision.Fp64, Precision.Fp32 })
             ["residual"] = model.Report.RelativeResidual, ["backward_error_ratio"] = model.Report.BackwardErrorRatio, ["timings"] = Timings(model.Report, predict),
         };
     });
+
+// The largest exact solve the device holds (kernels capacity), then MNIST enlarged by translated copies (data augment) to
+// the largest FP64 n that fits, up to --large-n (100,000), solved exactly end to end and scored on the 10,000 test images.
+var largeN = int.Parse(Arg("--large-n", "100000"));
+Step("largest_n", limit: TimeSpan.FromSeconds(Math.Max(stepTimeout.TotalSeconds, 300)), body: () =>
+{
+    var record = new JsonObject();
+    foreach (var precision in new[] { Precision.Fp64, Precision.Fp32 })
+    {
+        using var d = Open(precision);
+        record[$"largest_n_{Name(precision)}"] = MinimumNormSolver.LargestN(d, train.Columns, 10);
+        record[$"largest_n_{Name(precision)}_with_eigen_fallback"] = MinimumNormSolver.LargestN(d, train.Columns, 10, eigen: true);
+    }
+    var n = Math.Min(largeN, record["largest_n_fp64"]!.GetValue<int>());
+    if (n <= train.Rows) return record;
+    var augmented = DataPipeline.Prepare(Augmentation.Translated(mnist, n, maxShift: 2, seed: 0), new PipelineConfig(PipelineConfig.Scaled, Randomization.None));
+    using var device64 = Open(Precision.Fp64);
+    var watch = Stopwatch.StartNew();
+    using var model = new MinimumNormSolver(device64).Fit(augmented.Train.ToFeatureMatrix(), Targets.OneHot(augmented.TrainLabels, 10), kernel,
+        new SolveOptions(Precision.Fp64, Method: SolveMethod.Cholesky));
+    var fit = watch.Elapsed.TotalSeconds;
+    watch.Restart();
+    var (error, _) = KernelFitRunner.Evaluate(model.Predict(test), prepared.TestLabels, 10);
+    record["large"] = new JsonObject
+    {
+        ["n"] = n, ["data"] = $"MNIST + {n - train.Rows:N0} translated copies (±2 px, seed 0)", ["fit_seconds"] = Math.Round(fit, 3),
+        ["predict_seconds"] = Math.Round(watch.Elapsed.TotalSeconds, 3), ["test_error_percent"] = Math.Round(100 * error, 4),
+        ["residual"] = model.Report.RelativeResidual, ["timings"] = Timings(model.Report),
+    };
+    return record;
+});
 
 Step("cholesky_table", () =>
 {
