@@ -6,7 +6,8 @@ namespace Rethink.Plots.Cli;
 /// process reported, never after a guessed number of seconds. Events: <c>step:K</c> (deep run, after training
 /// step K of this process), <c>phase:NAME</c> (kernels fit, when phase NAME starts: gram, potrf, predict, …),
 /// <c>runs:K</c> (reproduce, after this process finished its K-th run), <c>cost</c> (reproduce, after the cost
-/// line). Unset, it costs one string comparison.
+/// line). An EVENT ending in <c>*</c> is a prefix (<c>phase:random features: block 4/*</c>: when block 4 of a stream
+/// is announced, whatever its rate). Unset, it costs one string comparison.
 /// </summary>
 public static class PauseHook
 {
@@ -21,9 +22,11 @@ public static class PauseHook
     /// <summary>Blocks forever when <paramref name="event"/> is the event asked for.</summary>
     public static void Reached(string @event)
     {
-        if (Target is null || !string.Equals(Target, @event, StringComparison.Ordinal)) return;
+        if (Target is null) return;
+        var matches = Target.EndsWith('*') ? @event.StartsWith(Target[..^1], StringComparison.Ordinal) : string.Equals(Target, @event, StringComparison.Ordinal);
+        if (!matches) return;
         Console.Out.Flush();
-        Console.Error.WriteLine($"rethink: paused at {@event} ({Variable}, pid {Environment.ProcessId}); waiting to be killed");
+        Console.Error.WriteLine($"rethink: paused at {Target} ({Variable}, pid {Environment.ProcessId}); waiting to be killed");
         Console.Error.Flush();
         Thread.Sleep(Timeout.Infinite);
     }

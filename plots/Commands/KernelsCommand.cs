@@ -109,7 +109,7 @@ public static class KernelsCommand
         {
             dataset, kernel, gamma, rule, multiplier, train, test, subset, precision, devices.Device.Option, devices.Grid, devices.Block, ridge, method, labels, seed, features, featureOptions, degree, data, output, saveAlpha, saveScores, checkpointEvery,
         };
-        command.SetAction(parse =>
+        command.SetAction((parse, cancel) =>
         {
             var bandwidthRule = Enum.Parse<BandwidthRule>(parse.GetValue(rule)!, ignoreCase: true);
             var spec = ParseKernel(parse.GetValue(kernel)!, bandwidthRule, parse.GetValue(gamma), parse.GetValue(multiplier), parse.GetValue(degree));
@@ -127,12 +127,13 @@ public static class KernelsCommand
             config.Validate();
             var root = ProcessOutput.Begin(device.Device);
             var dataOptions = new DataOptions(parse.GetValue(data), Progress: root ? ConsoleDownloadProgress.Instance : null);
-            using var fit = PhaseProgress.Run(p => KernelFitRunner.Run(config, dataOptions, device, featureMap is null ? null : FeatureMaps.Create(featureMap), p,
+            // Ctrl-C stops between blocks of a streamed Gram, with every finished block checkpointed.
+            using var fit = PhaseProgress.Run(p => KernelFitRunner.Run(config, dataOptions, device, featureMap is null ? null : FeatureMaps.Create(featureMap), p, cancel,
                 checkpoints: CommonOptions.Schedule(parse.GetValue(checkpointEvery))));
             var (result, model) = fit;
             var scores = result.Scores!;
             {
-                if (!root) return 0;
+                if (!root) return Task.FromResult(0);
                 var dir = parse.GetValue(output)!;
                 var name = $"{config.Dataset.ShortName}-{config.Kernel.Name}-n{result.TrainPoints}-{result.Solve.Precision.ToString().ToLowerInvariant()}-{result.Solve.Backend.ToString().ToLowerInvariant()}-{Core.Json.Hash(config)}";
                 var path = Path.Combine(dir, name + ".json");
@@ -146,7 +147,7 @@ public static class KernelsCommand
                 if (alphaPath is not null) Console.WriteLine($"  alpha                 {alphaPath}");
                 if (scoresPath is not null) Console.WriteLine($"  scores                {scoresPath}");
             }
-            return 0;
+            return Task.FromResult(0);
         });
         return command;
     }
@@ -191,7 +192,7 @@ public static class KernelsCommand
         {
             dataset, rule, multipliers, fit, heldOut, precision, seed, data, selectFeatures, selectOptions, selectRidges, device.Option, selectCheckpointEvery,
         };
-        command.SetAction(parse =>
+        command.SetAction((parse, cancel) =>
         {
             var candidates = ReportText.ParseList(parse.GetValue(multipliers)!, "--multipliers");
             if (candidates.Length == 0 || candidates.Any(m => !(m > 0))) throw new CommandLineException("--multipliers: give positive numbers, e.g. 0.5,1,2.");
@@ -203,12 +204,12 @@ public static class KernelsCommand
             var (best, all) = BandwidthSelection.Select(new DatasetId(parse.GetValue(dataset)!), new DataOptions(parse.GetValue(data)),
                 Enum.Parse<BandwidthRule>(parse.GetValue(rule)!, ignoreCase: true), candidates, parse.GetValue(fit), parse.GetValue(heldOut),
                 parse.GetValue(precision) == "fp64" ? Precision.Fp64 : Precision.Fp32, new DeviceRequest(device.Get(parse)),
-                parse.GetValue(seed), features: featureMap, ridges: ridges, checkpoints: CommonOptions.Schedule(parse.GetValue(selectCheckpointEvery)));
+                parse.GetValue(seed), features: featureMap, ridges: ridges, cancel: cancel, checkpoints: CommonOptions.Schedule(parse.GetValue(selectCheckpointEvery)));
             Console.WriteLine($"{parse.GetValue(dataset)}: fit {parse.GetValue(fit):N0}, held out {parse.GetValue(heldOut):N0} (training split only), rule {parse.GetValue(rule)}");
             Console.WriteLine($"  {"m",8} {"gamma",12} {"ridge",8} {"held-out error",15} {"RKHS norm",10} {"time",8}");
             foreach (var c in all)
                 Console.WriteLine($"  {c.Multiplier,8:G4} {c.Gamma,12:G4} {c.Ridge,8:G3} {100 * c.HeldOutError,14:F2}% {c.RkhsNorm,10:F1} {ReportText.Seconds(c.Seconds),8}{(c == best ? "  <- chosen" : "")}");
-            return 0;
+            return Task.FromResult(0);
         });
         return command;
     }
