@@ -111,7 +111,8 @@ public static class ReproduceCommand
             command.Options.Add(o.Jobs);
             command.Options.Add(o.CheckpointEvery);
         }
-        command.SetAction((parse, cancel) =>
+        // On a worker thread: Ctrl-C's handler then waits (up to a minute) for the stop to checkpoint, instead of exiting at once.
+        command.SetAction((parse, cancel) => Task.Run(() =>
         {
             var context = Context(parse, o);
             var only = Only(parse, o);
@@ -126,7 +127,7 @@ public static class ReproduceCommand
             if (jobs > 1) return Task.FromResult(Jobs(jobs, context, only, cancel));
             var shard = shardText is not null ? Shard.Parse(shardText) : Shard.FromEnvironment() ?? Shard.Whole;
             return Task.FromResult(Execute(context, only, compute: true, shard, cancel));
-        });
+        }));
         return command;
     }
 

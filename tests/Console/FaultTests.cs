@@ -194,4 +194,38 @@ public sealed class FaultTests(ITestOutputHelper output) : IDisposable
             Assert.Equal(alpha, File.ReadAllBytes(Directory.GetFiles(output, "*-alpha.npy").Single()));
         }
     }
+
+    [System.Runtime.InteropServices.DllImport("libc.so.6", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
+    /// <summary>
+    /// Ctrl-C (SIGINT) during a streamed fit, sent once the process has announced block 4 of 20: it stops at the next
+    /// block boundary with one line and exit code 2, every finished block checkpointed (whatever the schedule: here the
+    /// 10-minute default, which would have written nothing yet), and the same command continues to the uninterrupted α.
+    /// </summary>
+    [Fact]
+    public void Ctrl_c_stops_a_streamed_fit_between_blocks_with_the_finished_ones_kept()
+    {
+        string[] Fit(string output) =>
+            ["kernels", "fit", "--dataset", "cifar10", "--train", "120", "--test", "30", "--bandwidth-rule", "median", "--features", "random-conv",
+             "--feature-options", "filters=40,block=2,stream=1", "--precision", "fp64", "--save-alpha", "--out", output];
+        var whole = Path.Combine(_dir.Path, "interrupted-whole");
+        var uninterrupted = RethinkProcess.Run(Fit(whole), TimeSpan.FromMinutes(5), Cache(Path.Combine(_dir.Path, "cache-interrupted-whole")));
+        Assert.True(uninterrupted.ExitCode == 0, uninterrupted.ToString());
+        var (output, cache) = (Path.Combine(_dir.Path, "interrupted"), Path.Combine(_dir.Path, "cache-interrupted"));
+        using (var run = RethinkProcess.Launch(Fit(output), Cache(cache)))
+        {
+            run.WaitUntil(() => run.Stdout.Contains("random features: block 4/20", StringComparison.Ordinal), TimeSpan.FromMinutes(5), "block 4's announcement");
+            Assert.Equal(0, kill(run.Process.Id, 2));
+            var stopped = run.Wait(TimeSpan.FromMinutes(2));
+            Assert.True(stopped.ExitCode == 2, stopped.ToString());
+            Assert.Contains("rethink: stopped (Ctrl-C or SIGTERM)", stopped.Stderr);
+        }
+        var done = JsonDocument.Parse(File.ReadAllText(Directory.GetFiles(cache, "state.json", SearchOption.AllDirectories).Single())).RootElement.GetProperty("blocksDone").GetInt32();
+        Assert.InRange(done, 3, 19);
+        var resumed = RethinkProcess.Run(Fit(output), TimeSpan.FromMinutes(5), Cache(cache));
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Contains($"{20 - done} block(s) here", resumed.Stdout);
+        Assert.Equal(File.ReadAllBytes(Directory.GetFiles(whole, "*-alpha.npy").Single()), File.ReadAllBytes(Directory.GetFiles(output, "*-alpha.npy").Single()));
+    }
 }
