@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.CommandLine;
 using Rethink.Kernels.Scalapack;
 using Rethink.Plots.Commands;
@@ -34,9 +35,19 @@ public static class RethinkApp
         }
         try
         {
-            // Ctrl-C or SIGTERM cancels; a stop then writes what it keeps (a streamed Gram's checkpoint: about 11 s for CIFAR-10's
-            // 12 GB on a 2-core EPYC), so the process is given a minute before it is terminated (System.CommandLine's default: 2 s).
-            var code = parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromMinutes(1) }).GetAwaiter().GetResult();
+            // The first Ctrl-C cancels: the work stops at its next safe point and keeps what it checkpoints (a streamed Gram's
+            // finished blocks; a training run's last epoch); a second one ends the process at once. The work stays on this
+            // thread (MPI and BLACS are finalized by the thread that started them), so System.CommandLine's own handler,
+            // which needs the work on another thread, is off; SIGTERM (mpirun ending a job) terminates as before.
+            using var stop = new CancellationTokenSource();
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+            {
+                if (stop.IsCancellationRequested) return;
+                context.Cancel = true;
+                Console.Error.WriteLine("rethink: stopping at the next safe point (Ctrl-C again to quit at once)");
+                stop.Cancel();
+            });
+            var code = parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, stop.Token).GetAwaiter().GetResult();
             BlacsGrid.Shutdown();
             return code;
         }

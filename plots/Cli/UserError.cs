@@ -32,7 +32,7 @@ public static class UserError
         UserInputException input => OptionNames.Describe(input),
         DatasetNotFoundException { Missing: { } missing } => missing.Message(OptionNames.For("Data")),
         ImageNet.ImageNetLayoutException layout => $"{OptionNames.For("Data")}: {layout.Message}",
-        OperationCanceledException => "stopped (Ctrl-C or SIGTERM); what was checkpointed is kept: run the same command again to continue from it.",
+        OperationCanceledException => "stopped (Ctrl-C); what was checkpointed is kept: run the same command again to continue from it.",
         _ => string.Join(' ', e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
     };
 

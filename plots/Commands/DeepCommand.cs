@@ -47,8 +47,7 @@ public static class DeepCommand
         {
             model, dataset, randomization, profile, train, test, steps, lr, weightDecay, dropout, augment, imageSize, keepGoing, seed, device.Option, data, output, resume,
         };
-        // On a worker thread: Ctrl-C's handler then waits (up to a minute) for the stop to checkpoint, instead of exiting at once.
-        command.SetAction((parse, cancel) => Task.Run(() =>
+        command.SetAction((parse, cancel) =>
         {
             // The device first: a CUDA libtorch must load before anything starts TorchSharp.
             var torch = TorchDevice.Resolve(device.Get(parse));
@@ -91,7 +90,7 @@ public static class DeepCommand
                 return Task.FromResult(1);
             }
             return Task.FromResult(0);
-        }));
+        });
         return command;
     }
 

@@ -109,8 +109,7 @@ public static class KernelsCommand
         {
             dataset, kernel, gamma, rule, multiplier, train, test, subset, precision, devices.Device.Option, devices.Grid, devices.Block, ridge, method, labels, seed, features, featureOptions, degree, data, output, saveAlpha, saveScores, checkpointEvery,
         };
-        // On a worker thread: Ctrl-C's handler then waits (up to a minute) for the stop to checkpoint, instead of exiting at once.
-        command.SetAction((parse, cancel) => Task.Run(() =>
+        command.SetAction((parse, cancel) =>
         {
             var bandwidthRule = Enum.Parse<BandwidthRule>(parse.GetValue(rule)!, ignoreCase: true);
             var spec = ParseKernel(parse.GetValue(kernel)!, bandwidthRule, parse.GetValue(gamma), parse.GetValue(multiplier), parse.GetValue(degree));
@@ -149,7 +148,7 @@ public static class KernelsCommand
                 if (scoresPath is not null) Console.WriteLine($"  scores                {scoresPath}");
             }
             return Task.FromResult(0);
-        }));
+        });
         return command;
     }
 
@@ -193,8 +192,7 @@ public static class KernelsCommand
         {
             dataset, rule, multipliers, fit, heldOut, precision, seed, data, selectFeatures, selectOptions, selectRidges, device.Option, selectCheckpointEvery,
         };
-        // On a worker thread: Ctrl-C's handler then waits (up to a minute) for the stop to checkpoint, instead of exiting at once.
-        command.SetAction((parse, cancel) => Task.Run(() =>
+        command.SetAction((parse, cancel) =>
         {
             var candidates = ReportText.ParseList(parse.GetValue(multipliers)!, "--multipliers");
             if (candidates.Length == 0 || candidates.Any(m => !(m > 0))) throw new CommandLineException("--multipliers: give positive numbers, e.g. 0.5,1,2.");
@@ -212,7 +210,7 @@ public static class KernelsCommand
             foreach (var c in all)
                 Console.WriteLine($"  {c.Multiplier,8:G4} {c.Gamma,12:G4} {c.Ridge,8:G3} {100 * c.HeldOutError,14:F2}% {c.RkhsNorm,10:F1} {ReportText.Seconds(c.Seconds),8}{(c == best ? "  <- chosen" : "")}");
             return Task.FromResult(0);
-        }));
+        });
         return command;
     }
 

@@ -111,8 +111,7 @@ public static class ReproduceCommand
             command.Options.Add(o.Jobs);
             command.Options.Add(o.CheckpointEvery);
         }
-        // On a worker thread: Ctrl-C's handler then waits (up to a minute) for the stop to checkpoint, instead of exiting at once.
-        command.SetAction((parse, cancel) => Task.Run(() =>
+        command.SetAction((parse, cancel) =>
         {
             var context = Context(parse, o);
             var only = Only(parse, o);
@@ -127,7 +126,7 @@ public static class ReproduceCommand
             if (jobs > 1) return Task.FromResult(Jobs(jobs, context, only, cancel));
             var shard = shardText is not null ? Shard.Parse(shardText) : Shard.FromEnvironment() ?? Shard.Whole;
             return Task.FromResult(Execute(context, only, compute: true, shard, cancel));
-        }));
+        });
         return command;
     }
 
