@@ -316,7 +316,7 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice, 
     public IGramAccumulator Accumulator(nint k, nint c, int n, int m)
     {
         using var scope = runtime.Enter();
-        // K and C stay on the GPU between blocks; the blocks come up, K and C go down at each checkpoint.
+        // K and C stay on the GPU between blocks (the blocks come up from the host, or are computed there); they go down only at checkpoints.
         var (nn, nm) = ((long)n * n, (long)n * m);
         var need = (nn + nm) * Size + (256L << 20);
         var (free, _) = runtime.MemoryInfo();
