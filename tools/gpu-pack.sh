@@ -30,11 +30,13 @@ tar cf - -C "$stage" . | xz -T2 -6 >.device/blas.tar.xz
 rm -rf "$stage"
 # The [CudaFact] tests (CI skips them), run there by the check: the test assembly and what it needs
 # beyond the packed program (xunit's assert and core, FsCheck), not the test runner.
+# tests/Properties (the device contract) and tests/Deep (the random-feature stream on the GPU).
 dotnet build tests/Properties -c Release >/dev/null
+dotnet build tests/Deep -c Release >/dev/null
 stage=$(mktemp -d)
-for dll in tests/Properties/bin/Release/net10.0/*.dll; do
+for dll in tests/Properties/bin/Release/net10.0/*.dll tests/Deep/bin/Release/net10.0/*.dll; do
   name=$(basename "$dll")
-  [[ -e .device/app/$name || $name == Microsoft.* || $name == testhost* || $name == Newtonsoft.* || $name == xunit.runner.* ]] || cp "$dll" "$stage/"
+  [[ -e .device/app/$name || -e $stage/$name || $name == Microsoft.* || $name == testhost* || $name == Newtonsoft.* || $name == xunit.runner.* ]] || cp "$dll" "$stage/"
 done
 tar cf - -C "$stage" . | xz -T2 -6 >.device/tests.tar.xz
 rm -rf "$stage"

@@ -361,19 +361,20 @@ Step("streamed_random_conv", limit: streamTimeout, body: () =>
     return record;
 });
 
-// The [CudaFact] tests of tests/Properties, which CI always skips: the test assembly and what it needs
-// are packed beside the program (gpu-pack.sh), loaded here, and every method carrying the attribute is
-// invoked on a fresh instance; the attribute's own Skip (no GPU) is honoured and reported.
+// The [CudaFact] tests of tests/Properties and tests/Deep, which CI always skips: the test assemblies and what
+// they need are packed beside the program (gpu-pack.sh), loaded here, and every method carrying the attribute is
+// invoked on a fresh instance (disposed after); the attribute's own Skip (no GPU) is honoured and reported.
 if (testsDirectory.Length > 0)
     Step("cuda_tests", () =>
     {
         var directory = Path.GetFullPath(testsDirectory);
         System.Runtime.Loader.AssemblyLoadContext.Default.Resolving += (context, name) =>
             File.Exists(Path.Combine(directory, name.Name + ".dll")) ? context.LoadFromAssemblyPath(Path.Combine(directory, name.Name + ".dll")) : null;
-        var assembly = System.Runtime.Loader.AssemblyLoadContext.Default.LoadFromAssemblyPath(Path.Combine(directory, "Rethink.Properties.dll"));
+        var assemblies = new[] { "Rethink.Properties.dll", "Rethink.Deep.Tests.dll" }.Where(f => File.Exists(Path.Combine(directory, f)))
+            .Select(f => System.Runtime.Loader.AssemblyLoadContext.Default.LoadFromAssemblyPath(Path.Combine(directory, f))).ToList();
         var results = new JsonObject();
         var (passed, failed, skipped) = (0, 0, 0);
-        foreach (var type in assembly.GetExportedTypes().Where(t => t.IsClass && !t.IsAbstract))
+        foreach (var type in assemblies.SelectMany(a => a.GetExportedTypes()).Where(t => t.IsClass && !t.IsAbstract))
             foreach (var method in type.GetMethods())
             {
                 var fact = method.GetCustomAttributes(inherit: true).FirstOrDefault(a => a.GetType().Name == "CudaFactAttribute");
@@ -386,9 +387,10 @@ if (testsDirectory.Length > 0)
                     continue;
                 }
                 var watch = Stopwatch.StartNew();
+                var instance = Activator.CreateInstance(type);
                 try
                 {
-                    method.Invoke(Activator.CreateInstance(type), null);
+                    method.Invoke(instance, null);
                     results[name] = $"passed ({watch.Elapsed.TotalSeconds:F2} s)";
                     passed++;
                 }
@@ -397,6 +399,10 @@ if (testsDirectory.Length > 0)
                     var inner = e.InnerException ?? e;
                     results[name] = $"FAILED: {inner.GetType().Name}: {inner.Message.Split('\n')[0]}";
                     failed++;
+                }
+                finally
+                {
+                    (instance as IDisposable)?.Dispose();
                 }
                 Console.WriteLine($"   {name}: {results[name]}");
             }
