@@ -256,8 +256,7 @@ public static class StreamedGram
             if (!_snapshotTried)
             {
                 _snapshotTried = true;
-                // A second K and C, leaving a quarter of their size for everything else.
-                if (MemoryBudget.Available() > (k.Length + c.Length) * sizeof(T) * 5 / 4)
+                if (SecondCopyFits(k, c))
                     _snapshot = (new NativeBuffer<T>(k.Length), new NativeBuffer<T>(c.Length));
             }
             if (_snapshot is not { } copy) return (null, null);
@@ -307,7 +306,7 @@ public static class StreamedGram
         var (n, m) = (state.Train, state.Test);
         var resident = accumulator as IResidentGramAccumulator;
         var onDevice = resident?.Release<T>(reserve: (long)n * n * sizeof(T) + (512L << 20));
-        if (onDevice is null && MemoryBudget.Available() < (k.Length + c.Length) * sizeof(T) * 5 / 4) return null;
+        if (onDevice is null && !SecondCopyFits(k, c)) return null;
         var dimension = (int)Math.Min(int.MaxValue, state.Dimension);
         // The last checkpoint mirrored K's lower triangle into its upper one (and Release did on the device): K is whole.
         InnerProductBuffer<T> train, cross;
@@ -384,6 +383,10 @@ public static class StreamedGram
 
     private static string Describe(State state, RandomConvConfig config, PhaseTimes timings) =>
         $"{config.Describe()}; {config.Dimension:N0} features, streamed into Gram matrices in {state.Blocks} block(s) of filters (the features are never stored; {timings}{(state.ContinuedFrom is { } from ? $"; {from}" : "")})";
+
+    /// <summary>Whether a second K and C (a checkpoint's snapshot, or the host solve's own K) fit in memory now, leaving a quarter of their size for everything else.</summary>
+    private static unsafe bool SecondCopyFits<T>(NativeBuffer<T> k, NativeBuffer<T> c) where T : unmanaged =>
+        MemoryBudget.Available() > (k.Length + c.Length) * sizeof(T) * 5 / 4;
 
     private static string Durations(TimeSpan t) => t.TotalHours >= 2 ? $"{t.TotalHours:F1} h" : t.TotalMinutes >= 1 ? $"{t.TotalMinutes:F0} min" : $"{t.TotalSeconds:F0} s";
 

@@ -26,6 +26,7 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice, 
     private static int DataType => Double ? CudaNative.R64F : CudaNative.R32F;
 
     private CudaRuntime Runtime => runtime;
+    private readonly CudaBlas _blas = new(runtime);
 
     public Backend Backend => Backend.Cuda;
     public string Library => runtime.Library;
@@ -311,7 +312,7 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice, 
 
     /// <summary>C ← op(A)·op(B) + β·C (β = 0 or 1).</summary>
     private void Gemm(int ta, int tb, long m, long n, long k, MemoryBuffer1D<T, Stride1D.Dense> a, long lda, MemoryBuffer1D<T, Stride1D.Dense> b, long ldb, MemoryBuffer1D<T, Stride1D.Dense> c, long ldc) =>
-        new CudaBlas(runtime).Gemm(ta == CudaNative.OpT, tb == CudaNative.OpT, m, n, k, a.View, lda, b.View, ldb, c.View, ldc, accumulate: false);
+        _blas.Gemm(ta == CudaNative.OpT, tb == CudaNative.OpT, m, n, k, a.View, lda, b.View, ldb, c.View, ldc, accumulate: false);
 
     public IGramAccumulator Accumulator(nint k, nint c, int n, int m)
     {
@@ -324,8 +325,8 @@ internal sealed unsafe class CudaDevice<T>(CudaRuntime runtime) : IDenseDevice, 
             throw new InsufficientMemoryException(
                 $"The streamed Gram matrices for {n:N0} training and {m:N0} test points need {MemoryBudget.Gigabytes(need)} of GPU memory; {MemoryBudget.Gigabytes(free)} free. Options: FP32 precision, fewer training or test points, or the CPU.");
         return OutOfMemoryIsUserError(() => Double
-            ? (IGramAccumulator)new AcceleratorGramAccumulator<double>(new CudaBlas(runtime), $"the GPU ({Hardware}; cuBLAS dsyrk/dgemm)", k, c, n, m)
-            : new AcceleratorGramAccumulator<float>(new CudaBlas(runtime), $"the GPU ({Hardware}; cuBLAS ssyrk/sgemm)", k, c, n, m), need);
+            ? (IGramAccumulator)new AcceleratorGramAccumulator<double>(_blas, $"the GPU ({Hardware}; cuBLAS dsyrk/dgemm)", k, c, n, m)
+            : new AcceleratorGramAccumulator<float>(_blas, $"the GPU ({Hardware}; cuBLAS ssyrk/sgemm)", k, c, n, m), need);
     }
 
     public void Symm(Triangle triangle, IDeviceMatrix a, IDeviceMatrix b, IDeviceMatrix c)

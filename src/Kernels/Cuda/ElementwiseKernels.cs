@@ -1,5 +1,6 @@
 using ILGPU;
 using ILGPU.Runtime;
+using Rethink.Kernels.Devices;
 using Rethink.Kernels.Formulas;
 
 namespace Rethink.Kernels.Cuda;
@@ -51,14 +52,14 @@ public sealed class ElementwiseKernels(Accelerator accelerator)
                 var launch = (Action<Index2D, ArrayView1D<double, Stride1D.Dense>, long, ArrayView1D<double, Stride1D.Dense>, ArrayView1D<double, Stride1D.Dense>, long, TFormula, double>)
                     owner.Compiled<TFormula, double>(() => accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView1D<double, Stride1D.Dense>, long,
                         ArrayView1D<double, Stride1D.Dense>, ArrayView1D<double, Stride1D.Dense>, long, TFormula, double>(TransformDouble));
-                launch(extent, As<T, double>(k), ld, As<T, double>(rowNorms), As<T, double>(columnNorms), firstColumn, formula, ridge);
+                launch(extent, Views.As<T, double>(k), ld, Views.As<T, double>(rowNorms), Views.As<T, double>(columnNorms), firstColumn, formula, ridge);
             }
             else
             {
                 var launch = (Action<Index2D, ArrayView1D<float, Stride1D.Dense>, long, ArrayView1D<float, Stride1D.Dense>, ArrayView1D<float, Stride1D.Dense>, long, TFormula, float>)
                     owner.Compiled<TFormula, float>(() => accelerator.LoadAutoGroupedStreamKernel<Index2D, ArrayView1D<float, Stride1D.Dense>, long,
                         ArrayView1D<float, Stride1D.Dense>, ArrayView1D<float, Stride1D.Dense>, long, TFormula, float>(TransformSingle));
-                launch(extent, As<T, float>(k), ld, As<T, float>(rowNorms), As<T, float>(columnNorms), firstColumn, formula, (float)ridge);
+                launch(extent, Views.As<T, float>(k), ld, Views.As<T, float>(rowNorms), Views.As<T, float>(columnNorms), firstColumn, formula, (float)ridge);
             }
             return true;
         }
@@ -77,16 +78,16 @@ public sealed class ElementwiseKernels(Accelerator accelerator)
     /// <summary>Copies the diagonal of the n×n matrix into <paramref name="diagonal"/> (save) or back (restore).</summary>
     public void Diagonal<T>(ArrayView1D<T, Stride1D.Dense> k, ArrayView1D<T, Stride1D.Dense> diagonal, long n, bool restore) where T : unmanaged
     {
-        if (typeof(T) == typeof(double)) _diagonalD((int)n, As<T, double>(k), As<T, double>(diagonal), n, restore ? 1 : 0);
-        else _diagonalF((int)n, As<T, float>(k), As<T, float>(diagonal), n, restore ? 1 : 0);
+        if (typeof(T) == typeof(double)) _diagonalD((int)n, Views.As<T, double>(k), Views.As<T, double>(diagonal), n, restore ? 1 : 0);
+        else _diagonalF((int)n, Views.As<T, float>(k), Views.As<T, float>(diagonal), n, restore ? 1 : 0);
     }
 
     /// <summary>Row i of the rows×columns column-major matrix ← factors[i]·row i.</summary>
     public void ScaleRows<T>(ArrayView1D<T, Stride1D.Dense> a, int rows, int columns, ArrayView1D<T, Stride1D.Dense> factors) where T : unmanaged
     {
         var extent = new Index2D(rows, columns);
-        if (typeof(T) == typeof(double)) _scaleD(extent, As<T, double>(a), rows, As<T, double>(factors));
-        else _scaleF(extent, As<T, float>(a), rows, As<T, float>(factors));
+        if (typeof(T) == typeof(double)) _scaleD(extent, Views.As<T, double>(a), rows, Views.As<T, double>(factors));
+        else _scaleF(extent, Views.As<T, float>(a), rows, Views.As<T, float>(factors));
     }
 
     /// <summary>labels[i] = argmax_c scores[c·m + i] for the m×classes column-major scores.</summary>
@@ -95,9 +96,6 @@ public sealed class ElementwiseKernels(Accelerator accelerator)
 
     /// <summary>Waits until every launched kernel has finished.</summary>
     public void Synchronize() => accelerator.Synchronize();
-
-    private static ArrayView1D<TTo, Stride1D.Dense> As<TFrom, TTo>(ArrayView1D<TFrom, Stride1D.Dense> view) where TFrom : unmanaged where TTo : unmanaged =>
-        Devices.Views.As<TFrom, TTo>(view);
 
     internal static void TransformDouble<TFormula>(Index2D index, ArrayView1D<double, Stride1D.Dense> k, long ld, ArrayView1D<double, Stride1D.Dense> rowNorms,
         ArrayView1D<double, Stride1D.Dense> columnNorms, long firstColumn, TFormula formula, double ridge) where TFormula : unmanaged, IKernelFormula
